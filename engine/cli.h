@@ -1,0 +1,45 @@
+/*
+** cli.h — what the subcommands share: the command table, usage errors and
+** key=value option lists. Exit status: 0 success, 1 a run or input failed,
+** 2 a usage error.
+*/
+#ifndef CLI_H
+#define CLI_H
+
+#include "device.h"
+
+#include <stdio.h>
+
+enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
+
+struct command {
+  const char *name;
+  int (*main)(int argc, char **argv);
+  const char *summary;     /* one line for `schedlab help` */
+  const char *usage;       /* the full help text */
+};
+
+extern const struct command commands[];
+
+/* Print "schedlab CMD: message" and a pointer to the help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "schedlab: error: message"; returns EXIT_RUN_FAILED. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a command's help to `out`. */
+void cli_help(const char *cmd, FILE *out);
+
+/* A growable list of key=value pairs pointing into argv. */
+struct kv_list {
+  struct kv *kv;
+  size_t n, cap;
+};
+/* Add "k=v"; returns -1 (with a usage message for `cmd`) if malformed. */
+int kv_add(struct kv_list *l, const char *cmd, const char *opt, char *arg);
+void kv_free(struct kv_list *l);
+
+int cmd_run(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif

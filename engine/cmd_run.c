@@ -1,0 +1,164 @@
+/*
+** cmd_run.c — `schedlab run`: one run from the command line, with a
+** compact summary of its metrics.
+*/
+#include "cli.h"
+#include "runner.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_DB "results/schedlab.db"
+
+/* Make sure the database's directory exists; the default one is created. */
+static int check_db_dir(const char *db, int is_default) {
+  char dir[1024];
+  const char *slash = strrchr(db, '/');
+  struct stat st;
+  if (!slash) return 0;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - db), db);
+  if (!*dir || stat(dir, &st) == 0) return 0;
+  if (is_default && mkdir(dir, 0777) == 0) return 0;
+  return cli_fail("database directory %s: %s", dir, strerror(errno));
+}
+
+static void fmt_ns(char *buf, size_t n, double ns) {
+  if (isnan(ns)) snprintf(buf, n, "-");
+  else if (ns >= 1e9) snprintf(buf, n, "%.3f s", ns / 1e9);
+  else if (ns >= 1e6) snprintf(buf, n, "%.3f ms", ns / 1e6);
+  else if (ns >= 1e3) snprintf(buf, n, "%.3f us", ns / 1e3);
+  else snprintf(buf, n, "%.0f ns", ns);
+}
+
+static void fmt_num(char *buf, size_t n, double v, int decimals) {
+  if (isnan(v)) snprintf(buf, n, "-"); else snprintf(buf, n, "%.*f", decimals, v);
+}
+
+static void summary_row(const struct metric_set *ms, const char *cls) {
+  char c[6][32];
+  fmt_num(c[0], 32, metrics_get(ms, "antt", cls), 3);
+  fmt_num(c[1], 32, metrics_get(ms, "p99_ntt", cls), 2);
+  fmt_ns(c[2], 32, metrics_get(ms, "p50_latency_ns", cls));
+  fmt_ns(c[3], 32, metrics_get(ms, "p99_latency_ns", cls));
+  fmt_num(c[4], 32, metrics_get(ms, "sla_5", cls), 3);
+  fmt_num(c[5], 32, metrics_get(ms, "deadline_miss_rate", cls), 3);
+  printf("  %-6s %8.0f %8s %8s %12s %12s %7s %8.0f %6s\n", cls, metrics_get(ms, "count", cls),
+         c[0], c[1], c[2], c[3], c[4], metrics_get(ms, "preemptions", cls), c[5]);
+}
+
+static void print_summary(const struct sim *s, int64_t run_id) {
+  const struct metric_set *ms = &s->metrics;
+  char mk[32], ov[32];
+  fmt_ns(mk, sizeof mk, metrics_get(ms, "makespan_ns", "all"));
+  fmt_ns(ov, sizeof ov, metrics_get(ms, "overhead_ns", "all"));
+  printf("run %lld ok: policy %s, device %s, trace %s, seed %llu\n", (long long)run_id,
+         s->policy_name, s->cfg.device_spec, s->cfg.trace_path, (unsigned long long)s->cfg.seed);
+  printf("  %.0f requests in %s: %.1f req/s, utilization %.3f, stp %.3f, fairness %.3f, "
+         "overhead %s\n",
+         metrics_get(ms, "count", "all"), mk, metrics_get(ms, "throughput_rps", "all"),
+         metrics_get(ms, "utilization", "all"), metrics_get(ms, "stp", "all"),
+         metrics_get(ms, "fairness", "all"), ov);
+  printf("  %-6s %8s %8s %8s %12s %12s %7s %8s %6s\n", "class", "n", "antt", "p99_ntt",
+         "p50_latency", "p99_latency", "sla_5", "preempt", "miss");
+  summary_row(ms, "all");
+  for (size_t i = 0; i < ms->n; i++)
+    if (!strcmp(ms->m[i].name, "count") && strcmp(ms->m[i].cls, "all")) summary_row(ms, ms->m[i].cls);
+}
+
+int cmd_run(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"trace", required_argument, 0, 't'},    {"policy", required_argument, 0, 'p'},
+      {"device", required_argument, 0, 'd'},   {"param", required_argument, 0, 'P'},
+      {"device-param", required_argument, 0, 'D'}, {"seed", required_argument, 0, 's'},
+      {"db", required_argument, 0, 'b'},       {"label", required_argument, 0, 'l'},
+      {"experiment", required_argument, 0, 'x'}, {"log", required_argument, 0, 'L'},
+      {"predict-sigma", required_argument, 0, 'e'}, {"quiet", no_argument, 0, 'q'},
+      {0, 0, 0, 0}};
+  struct sim_config cfg;
+  struct kv_list params = {0}, dparams = {0};
+  const char *db = DEFAULT_DB, *log_path = NULL;
+  struct run_labels lb = {NULL, NULL};
+  int quiet = 0, db_given = 0, c, rc = EXIT_USAGE;
+  struct sim s;
+  struct store st = {0};
+  struct sl_err e;
+  int64_t run_id;
+  enum runner_result res;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.seed = 1;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    switch (c) {
+    case 't': cfg.trace_path = optarg; break;
+    case 'p': cfg.policy = optarg; break;
+    case 'd': cfg.device_spec = optarg; break;
+    case 'P': if (kv_add(&params, "run", "--param", optarg) < 0) goto out; break;
+    case 'D': if (kv_add(&dparams, "run", "--device-param", optarg) < 0) goto out; break;
+    case 's': {
+      int64_t v;
+      if (sl_parse_i64(optarg, &v) < 0 || v < 0) {
+        cli_usage_error("run", "--seed expects a non-negative integer, got '%s'", optarg);
+        goto out;
+      }
+      cfg.seed = (uint64_t)v;
+      break;
+    }
+    case 'e':
+      if (sl_parse_double(optarg, &cfg.predict_sigma) < 0 || cfg.predict_sigma < 0) {
+        cli_usage_error("run", "--predict-sigma expects a number >= 0, got '%s'", optarg);
+        goto out;
+      }
+      break;
+    case 'b': db = optarg; db_given = 1; break;
+    case 'l': lb.label = optarg; break;
+    case 'x': lb.experiment = optarg; break;
+    case 'L': log_path = optarg; break;
+    case 'q': quiet = 1; break;
+    default:
+      cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+      goto out;
+    }
+  }
+  if (optind < argc) { cli_usage_error("run", "unexpected argument '%s'", argv[optind]); goto out; }
+  if (!cfg.trace_path || !cfg.policy || !cfg.device_spec) {
+    cli_usage_error("run", "--trace, --policy and --device are required");
+    goto out;
+  }
+  rc = EXIT_RUN_FAILED;
+  if (check_db_dir(db, !db_given)) goto out;
+  cfg.params = params.kv;
+  cfg.nparams = params.n;
+  cfg.dev_params = dparams.kv;
+  cfg.ndev_params = dparams.n;
+  if (log_path) {
+    cfg.log = !strcmp(log_path, "-") ? stderr : fopen(log_path, "w");
+    if (!cfg.log) { cli_fail("--log %s: %s", log_path, strerror(errno)); goto out; }
+  }
+  res = runner_run(&s, &cfg, NULL, &st, db, &lb, &run_id, &e);
+  switch (res) {
+  case RUN_STORED_OK:
+    if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);
+    rc = 0;
+    break;
+  case RUN_STORED_FAILED:
+    cli_fail("%s", e.msg);
+    fprintf(stderr, "run %lld stored with status 'failed' in %s\n", (long long)run_id, db);
+    break;
+  case RUN_INPUT_ERROR:
+  case RUN_STORE_ERROR:
+    cli_fail("%s", e.msg);
+    break;
+  }
+  sim_free(&s);
+  store_close(&st);
+  if (cfg.log && cfg.log != stderr) fclose(cfg.log);
+out:
+  kv_free(&params);
+  kv_free(&dparams);
+  return rc;
+}

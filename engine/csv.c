@@ -1,0 +1,137 @@
+/*
+** csv.c — streaming CSV reader; see csv.h.
+*/
+#include "csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s, char **end) {
+  char *e = *end;
+  while (s < e && (*s == ' ' || *s == '\t')) s++;
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+  *end = e;
+  return s;
+}
+
+/* Split c->line in place into c->field. */
+static int split(struct csv *c, struct sl_err *e) {
+  char *p = c->line;
+  c->nfield = 0;
+  for (;;) {
+    char *start, *end;
+    if (c->nfield == c->field_cap) {
+      char **nf = sl_grow(c->field, &c->field_cap, c->nfield + 1, sizeof *nf, e);
+      if (!nf) return -1;
+      c->field = nf;
+    }
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '"') {
+      char *w = ++p;
+      start = w;
+      for (;;) {
+        if (!*p) return sl_errf(e, "%s:%ld: unterminated quoted field", c->path, c->lineno);
+        if (*p == '"') {
+          if (p[1] == '"') { *w++ = '"'; p += 2; continue; }
+          p++;
+          break;
+        }
+        *w++ = *p++;
+      }
+      end = w;
+      while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+      if (*p && *p != ',')
+        return sl_errf(e, "%s:%ld: text after a closing quote", c->path, c->lineno);
+    } else {
+      start = p;
+      while (*p && *p != ',') p++;
+      end = p;
+      start = trim(start, &end);
+    }
+    c->field[c->nfield++] = start;
+    if (*p == ',') { *end = 0; p++; continue; }
+    *end = 0;
+    break;
+  }
+  return 0;
+}
+
+/* Read the next non-blank, non-comment line; 1 found, 0 EOF, -1 error. */
+static int read_line(struct csv *c, struct sl_err *e) {
+  for (;;) {
+    ssize_t n;
+    char *s;
+    errno = 0;
+    n = getline(&c->line, &c->line_cap, c->f);
+    if (n < 0) {
+      if (ferror(c->f)) return sl_errf(e, "%s: read error: %s", c->path, strerror(errno));
+      return 0;
+    }
+    c->lineno++;
+    s = c->line;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s == '#' || *s == '\n' || *s == '\r' || *s == 0) continue;
+    return 1;
+  }
+}
+
+int csv_open(struct csv *c, const char *path, struct sl_err *e) {
+  int r;
+  memset(c, 0, sizeof *c);
+  c->path = path;
+  c->f = fopen(path, "r");
+  if (!c->f) return sl_errf(e, "%s: %s", path, strerror(errno));
+  r = read_line(c, e);
+  if (r <= 0) {
+    if (r == 0) sl_errf(e, "%s: no header line (empty table)", path);
+    csv_close(c);
+    return -1;
+  }
+  if (split(c, e) < 0) { csv_close(c); return -1; }
+  c->header = sl_alloc(c->nfield * sizeof *c->header, e);
+  if (!c->header) { csv_close(c); return -1; }
+  c->nheader = c->nfield;
+  for (size_t i = 0; i < c->nfield; i++) {
+    if (!*c->field[i]) {
+      sl_errf(e, "%s:%ld: header column %zu is empty", path, c->lineno, i + 1);
+      csv_close(c);
+      return -1;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(c->header[j], c->field[i])) {
+        sl_errf(e, "%s:%ld: column '%s' appears twice", path, c->lineno, c->field[i]);
+        csv_close(c);
+        return -1;
+      }
+    c->header[i] = sl_strdup(c->field[i], e);
+    if (!c->header[i]) { csv_close(c); return -1; }
+  }
+  return 0;
+}
+
+int csv_next(struct csv *c, struct sl_err *e) {
+  int r = read_line(c, e);
+  if (r <= 0) return r;
+  if (split(c, e) < 0) return -1;
+  if (c->nfield != c->nheader)
+    return sl_errf(e, "%s:%ld: %zu fields, but the header has %zu columns", c->path,
+                   c->lineno, c->nfield, c->nheader);
+  return 1;
+}
+
+int csv_col(const struct csv *c, const char *name) {
+  for (size_t i = 0; i < c->nheader; i++)
+    if (!strcmp(c->header[i], name)) return (int)i;
+  return -1;
+}
+
+void csv_close(struct csv *c) {
+  if (c->f) fclose(c->f);
+  free(c->line);
+  free(c->field);
+  if (c->header)
+    for (size_t i = 0; i < c->nheader; i++) free(c->header[i]);
+  free(c->header);
+  memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,35 @@
+/*
+** csv.h — a streaming reader for the comma-separated tables schedlab reads
+** (traces, profile tables, network tables): header row, `#` comment lines,
+** blank lines skipped, optional double quotes, whitespace around fields
+** trimmed. One line in memory at a time.
+*/
+#ifndef CSV_H
+#define CSV_H
+
+#include "sl.h"
+
+#include <stdio.h>
+
+struct csv {
+  FILE *f;
+  const char *path;        /* for messages; not owned */
+  char *line;              /* current line buffer (getline) */
+  size_t line_cap;
+  long lineno;             /* 1-based line number of the current row */
+  char **field;            /* fields of the current row (point into line) */
+  size_t nfield, field_cap;
+  char **header;           /* owned copies of the header names */
+  size_t nheader;
+};
+
+/* Open and read the header. Fails on a missing file or an empty table. */
+int csv_open(struct csv *c, const char *path, struct sl_err *e);
+/* Next data row: 1 = a row is in c->field, 0 = end of file, -1 = error
+** (wrong number of fields, unterminated quote, read error). */
+int csv_next(struct csv *c, struct sl_err *e);
+/* Index of a header column, or -1. */
+int csv_col(const struct csv *c, const char *name);
+void csv_close(struct csv *c);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+** dev_profile.c — the `profile` device: per-layer latencies read from a
+** measured table (network,batch,layer,latency_ns,state_bytes). One request
+** runs at a time; layer boundaries are the preemption points; a checkpoint
+** moves the layer boundary's live state at `bandwidth_gbps`.
+*/
+#include "csv.h"
+#include "device.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PROFILE_DEFAULT_GBPS 64.0   /* PCIe 5.0 x16, one direction: state leaves the device */
+
+struct prow {
+  int32_t net;             /* index into names */
+  int32_t batch;
+  char *layer;
+  sl_ns latency;           /* ns */
+  int64_t state;           /* bytes live after this layer */
+};
+
+struct profile {
+  char *path;
+  char **names;            /* distinct network names */
+  size_t nnames, names_cap;
+  struct prow *rows;
+  size_t nrows, rows_cap;
+  double gbps;             /* checkpoint bandwidth, GB/s (1e9 B/s) */
+  sl_ns latency_ns;        /* fixed cost per save or restore */
+};
+
+static int col_i64(struct csv *c, int col, const char *name, int64_t min, int64_t *out,
+                   struct sl_err *e) {
+  if (sl_parse_i64(c->field[col], out) < 0)
+    return sl_errf(e, "%s:%ld: column '%s': '%s' is not an integer", c->path, c->lineno, name,
+                   c->field[col]);
+  if (*out < min)
+    return sl_errf(e, "%s:%ld: column '%s': %lld is below the minimum %lld", c->path, c->lineno,
+                   name, (long long)*out, (long long)min);
+  return 0;
+}
+
+static int32_t intern(struct profile *p, const char *name, struct sl_err *e) {
+  char **nn;
+  for (size_t i = 0; i < p->nnames; i++)
+    if (!strcmp(p->names[i], name)) return (int32_t)i;
+  nn = sl_grow(p->names, &p->names_cap, p->nnames + 1, sizeof *nn, e);
+  if (!nn) return -1;
+  p->names = nn;
+  if (!(nn[p->nnames] = sl_strdup(name, e))) return -1;
+  return (int32_t)p->nnames++;
+}
+
+static int load_table(struct profile *p, const char *path, struct sl_err *e) {
+  static const char *const cols[] = {"network", "batch", "layer", "latency_ns", "state_bytes"};
+  int ci[5];
+  struct csv c;
+  int r;
+  if (csv_open(&c, path, e) < 0) return -1;
+  for (int i = 0; i < 5; i++)
+    if ((ci[i] = csv_col(&c, cols[i])) < 0) {
+      sl_errf(e, "%s:%ld: missing column '%s' (a profile table has network,batch,layer,"
+                 "latency_ns,state_bytes)", path, c.lineno, cols[i]);
+      goto fail;
+    }
+  if (c.nheader != 5) {
+    for (size_t i = 0; i < c.nheader; i++) {
+      int known = 0;
+      for (int k = 0; k < 5; k++) known |= !strcmp(c.header[i], cols[k]);
+      if (!known) {
+        sl_errf(e, "%s:%ld: column '%s': unknown column in a profile table", path, c.lineno,
+                c.header[i]);
+        goto fail;
+      }
+    }
+  }
+  while ((r = csv_next(&c, e)) == 1) {
+    struct prow row;
+    int64_t v;
+    struct prow *nr;
+    if (!*c.field[ci[0]]) {
+      sl_errf(e, "%s:%ld: column 'network': empty", path, c.lineno);
+      goto fail;
+    }
+    if (col_i64(&c, ci[1], "batch", 1, &v, e) < 0) goto fail;
+    if (v > INT32_MAX) { sl_errf(e, "%s:%ld: column 'batch': too large", path, c.lineno); goto fail; }
+    row.batch = (int32_t)v;
+    if (col_i64(&c, ci[3], "latency_ns", 0, &row.latency, e) < 0) goto fail;
+    if (col_i64(&c, ci[4], "state_bytes", 0, &row.state, e) < 0) goto fail;
+    if (!*c.field[ci[2]]) {
+      sl_errf(e, "%s:%ld: column 'layer': empty", path, c.lineno);
+      goto fail;
+    }
+    if ((row.net = intern(p, c.field[ci[0]], e)) < 0) goto fail;
+    if (!(row.layer = sl_strdup(c.field[ci[2]], e))) goto fail;
+    nr = sl_grow(p->rows, &p->rows_cap, p->nrows + 1, sizeof *nr, e);
+    if (!nr) { free(row.layer); goto fail; }
+    p->rows = nr;
+    p->rows[p->nrows++] = row;
+  }
+  if (r < 0) goto fail;
+  if (p->nrows == 0) {
+    sl_errf(e, "%s: no layer rows", path);
+    goto fail;
+  }
+  csv_close(&c);
+  return 0;
+fail:
+  csv_close(&c);
+  return -1;
+}
+
+static void profile_close(struct device *d) {
+  struct profile *p = d->impl;
+  for (size_t i = 0; i < p->nnames; i++) free(p->names[i]);
+  for (size_t i = 0; i < p->nrows; i++) free(p->rows[i].layer);
+  free(p->names);
+  free(p->rows);
+  free(p->path);
+  free(p);
+  d->impl = NULL;
+}
+
+static int profile_open(struct device *d, const char *arg, const struct kv *params,
+                        size_t nparams, struct sl_err *e) {
+  struct profile *p;
+  if (!*arg) return sl_errf(e, "device 'profile' needs a table: --device profile:PATH.csv");
+  p = sl_alloc(sizeof *p, e);
+  if (!p) return -1;
+  d->impl = p;
+  p->gbps = PROFILE_DEFAULT_GBPS;
+  for (size_t i = 0; i < nparams; i++) {
+    const char *k = params[i].key, *v = params[i].value;
+    if (!strcmp(k, "bandwidth_gbps")) {
+      if (sl_parse_double(v, &p->gbps) < 0 || !(p->gbps > 0))
+        return sl_errf(e, "device param 'bandwidth_gbps': '%s' is not a positive number", v);
+    } else if (!strcmp(k, "latency_ns")) {
+      if (sl_parse_duration(v, &p->latency_ns) < 0 || p->latency_ns < 0)
+        return sl_errf(e, "device param 'latency_ns': '%s' is not a duration >= 0", v);
+    } else {
+      return sl_errf(e, "unknown device param '%s' for profile (known: bandwidth_gbps, "
+                        "latency_ns)", k);
+    }
+  }
+  if (!(p->path = sl_strdup(arg, e))) return -1;
+  if (load_table(p, arg, e) < 0) return -1;
+  if (dev_param_set(d, "bandwidth_gbps", "%.17g", p->gbps) < 0 ||
+      dev_param_set(d, "latency_ns", "%lld", (long long)p->latency_ns) < 0)
+    return sl_errf(e, "out of memory");
+  return 0;
+}
+
+static int profile_compile(struct device *d, const char *network, int batch, struct work *w,
+                           struct sl_err *e) {
+  struct profile *p = d->impl;
+  int32_t net = -1, n = 0, k = 0;
+  for (size_t i = 0; i < p->nnames; i++)
+    if (!strcmp(p->names[i], network)) net = (int32_t)i;
+  if (net < 0) {
+    sl_errf(e, "unknown network '%s' (profile table %s has:", network, p->path);
+    for (size_t i = 0; i < p->nnames && i < 20; i++) sl_err_append(e, "%s%s", i ? ", " : " ", p->names[i]);
+    sl_err_append(e, ")");
+    return 1;
+  }
+  for (size_t i = 0; i < p->nrows; i++) n += p->rows[i].net == net && p->rows[i].batch == batch;
+  if (n == 0) {
+    sl_errf(e, "network '%s' has no batch %d in profile table %s (batches:", network, batch,
+            p->path);
+    for (size_t i = 0; i < p->nrows; i++)
+      if (p->rows[i].net == net && (i == 0 || p->rows[i - 1].net != net ||
+                                    p->rows[i - 1].batch != p->rows[i].batch))
+        sl_err_append(e, " %d", p->rows[i].batch);
+    sl_err_append(e, ")");
+    return 2;
+  }
+  w->nseg = n;
+  w->prefix = sl_alloc((size_t)(n + 1) * sizeof *w->prefix, e);
+  w->state_bytes = sl_alloc((size_t)(n + 1) * sizeof *w->state_bytes, e);
+  w->seg_name = sl_alloc((size_t)n * sizeof *w->seg_name, e);
+  if (!w->prefix || !w->state_bytes || !w->seg_name) return -1;
+  for (size_t i = 0; i < p->nrows; i++) {
+    const struct prow *r = &p->rows[i];
+    if (r->net != net || r->batch != batch) continue;
+    if (!(w->seg_name[k] = sl_strdup(r->layer, e))) return -1;
+    w->prefix[k + 1] = w->prefix[k] + r->latency;
+    w->state_bytes[k + 1] = r->state;
+    k++;
+  }
+  return 0;
+}
+
+/* Layer boundaries are the preemption points. CHECKPOINT runs on to the
+** next boundary; KILL stops at once (nothing to save, progress is dropped). */
+static sl_ns profile_stop_point(const struct device *d, const struct work *w, sl_ns progress,
+                                enum mech m) {
+  int32_t s;
+  (void)d;
+  if (m == MECH_KILL) return progress;
+  if (m == MECH_DRAIN) return work_total(w);
+  s = work_segment_at(w, progress);
+  return w->prefix[s] == progress ? progress : w->prefix[s + 1];
+}
+
+static int64_t boundary_state(const struct work *w, sl_ns at) {
+  int32_t s = work_segment_at(w, at);
+  if (w->prefix[s] == at) return w->state_bytes[s];
+  return w->state_bytes[s + 1];   /* not a boundary: the device never stops here */
+}
+
+static sl_ns profile_transfer(const struct device *d, const struct work *w, sl_ns at) {
+  const struct profile *p = d->impl;
+  int64_t bytes = boundary_state(w, at);
+  return bytes ? p->latency_ns + dev_transfer_ns(bytes, p->gbps) : 0;
+}
+
+static int profile_list(const struct device *d, void (*cb)(void *, const char *, int), void *ud) {
+  const struct profile *p = d->impl;
+  for (size_t i = 0; i < p->nrows; i++)
+    if (i == 0 || p->rows[i - 1].net != p->rows[i].net || p->rows[i - 1].batch != p->rows[i].batch)
+      cb(ud, p->names[p->rows[i].net], p->rows[i].batch);
+  return 0;
+}
+
+const struct dev_ops dev_profile_ops = {
+  .kind = "profile",
+  .usage = "profile:PATH.csv",
+  .open = profile_open,
+  .compile = profile_compile,
+  .stop_point = profile_stop_point,
+  .save_ns = profile_transfer,
+  .restore_ns = profile_transfer,
+  .list_networks = profile_list,
+  .free_ext = NULL,
+  .close = profile_close,
+};

@@ -1,0 +1,176 @@
+/*
+** device.c — opening devices from a spec, the per-device cache of compiled
+** work, and helpers every device kind shares.
+*/
+#include "device.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct dev_ops dev_profile_ops;
+
+const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, NULL};
+
+const char *const mech_names[3] = {"drain", "checkpoint", "kill"};
+
+int mech_parse(const char *s, enum mech *m) {
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(s, mech_names[i])) { *m = (enum mech)i; return 0; }
+  return -1;
+}
+
+int32_t work_segment_at(const struct work *w, sl_ns progress) {
+  int32_t lo = 0, hi = w->nseg - 1;
+  while (lo < hi) {                     /* largest i with prefix[i] <= progress */
+    int32_t mid = lo + (hi - lo + 1) / 2;
+    if (w->prefix[mid] <= progress) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+sl_ns dev_transfer_ns(int64_t bytes, double gbps) {
+  if (bytes <= 0) return 0;
+  return (sl_ns)ceil((double)bytes / gbps);
+}
+
+int dev_param_set(struct device *d, const char *name, const char *fmt, ...) {
+  char val[256];
+  va_list ap;
+  struct dev_param *np;
+  va_start(ap, fmt);
+  vsnprintf(val, sizeof val, fmt, ap);
+  va_end(ap);
+  np = sl_grow(d->params, &d->params_cap, d->nparams + 1, sizeof *np, NULL);
+  if (!np) return -1;
+  d->params = np;
+  np[d->nparams].name = sl_strdup(name, NULL);
+  np[d->nparams].value = sl_strdup(val, NULL);
+  if (!np[d->nparams].name || !np[d->nparams].value) {
+    free(np[d->nparams].name);
+    free(np[d->nparams].value);
+    return -1;
+  }
+  d->nparams++;
+  return 0;
+}
+
+int dev_open(struct device **out, const char *spec, const struct kv *params, size_t nparams,
+             struct sl_err *e) {
+  const char *colon = strchr(spec, ':');
+  size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
+  const struct dev_ops *ops = NULL;
+  struct device *d;
+  *out = NULL;
+  for (int i = 0; dev_kinds[i]; i++)
+    if (strlen(dev_kinds[i]->kind) == klen && !strncmp(dev_kinds[i]->kind, spec, klen))
+      ops = dev_kinds[i];
+  if (!ops) {
+    struct sl_buf b = {0};
+    for (int i = 0; dev_kinds[i]; i++) sl_buf_addf(&b, "%s%s", i ? ", " : "", dev_kinds[i]->usage);
+    sl_errf(e, "unknown device '%s' (known: %s)", spec, b.s ? b.s : "");
+    sl_buf_free(&b);
+    return -1;
+  }
+  d = sl_alloc(sizeof *d, e);
+  if (!d) return -1;
+  d->ops = ops;
+  d->spec = sl_strdup(spec, e);
+  if (!d->spec || ops->open(d, colon ? colon + 1 : "", params, nparams, e) < 0) {
+    dev_close(d);
+    return -1;
+  }
+  *out = d;
+  return 0;
+}
+
+void work_free(struct work *w) {
+  if (!w) return;
+  free(w->network);
+  free(w->prefix);
+  free(w->state_bytes);
+  if (w->seg_name)
+    for (int32_t i = 0; i < w->nseg; i++) free(w->seg_name[i]);
+  free(w->seg_name);
+  free(w);
+}
+
+void dev_close(struct device *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->cache_cap; i++) {
+    struct work *w = d->cache[i].w;
+    if (!w) continue;
+    if (d->ops->free_ext) d->ops->free_ext(w);
+    work_free(w);
+  }
+  free(d->cache);
+  if (d->impl && d->ops->close) d->ops->close(d);
+  for (size_t i = 0; i < d->nparams; i++) {
+    free(d->params[i].name);
+    free(d->params[i].value);
+  }
+  free(d->params);
+  free(d->spec);
+  free(d);
+}
+
+static uint64_t work_key(const char *network, int batch) {
+  uint64_t h = sl_hash(SL_HASH_INIT, network, strlen(network));
+  return sl_hash(h, &batch, sizeof batch) | 1;      /* never 0: 0 marks empty */
+}
+
+static int cache_insert(struct device *d, uint64_t h, struct work *w, struct sl_err *e) {
+  if (2 * (d->cache_n + 1) > d->cache_cap) {
+    size_t nc = d->cache_cap ? 2 * d->cache_cap : 64;
+    struct work_slot *ns = sl_alloc(nc * sizeof *ns, e);
+    if (!ns) return -1;
+    for (size_t i = 0; i < d->cache_cap; i++) {
+      size_t j;
+      if (!d->cache[i].w) continue;
+      for (j = d->cache[i].hash & (nc - 1); ns[j].w; j = (j + 1) & (nc - 1)) {}
+      ns[j] = d->cache[i];
+    }
+    free(d->cache);
+    d->cache = ns;
+    d->cache_cap = nc;
+  }
+  {
+    size_t j;
+    for (j = h & (d->cache_cap - 1); d->cache[j].w; j = (j + 1) & (d->cache_cap - 1)) {}
+    d->cache[j].hash = h;
+    d->cache[j].w = w;
+    d->cache_n++;
+  }
+  return 0;
+}
+
+const struct work *dev_work(struct device *d, const char *network, int batch, int *unknown,
+                            struct sl_err *e) {
+  uint64_t h = work_key(network, batch);
+  struct work *w;
+  int r;
+  *unknown = 0;
+  if (d->cache_cap)
+    for (size_t j = h & (d->cache_cap - 1); d->cache[j].w; j = (j + 1) & (d->cache_cap - 1))
+      if (d->cache[j].hash == h && d->cache[j].w->batch == batch &&
+          !strcmp(d->cache[j].w->network, network))
+        return d->cache[j].w;
+  w = sl_alloc(sizeof *w, e);
+  if (!w) return NULL;
+  w->batch = batch;
+  w->network = sl_strdup(network, e);
+  if (!w->network) { free(w); return NULL; }
+  r = d->ops->compile(d, network, batch, w, e);
+  if (r == 0 && (w->nseg < 1 || work_total(w) <= 0)) {
+    sl_errf(e, "network '%s' batch %d compiles to no work on device '%s'", network, batch, d->spec);
+    r = -1;
+  }
+  if (r != 0 || cache_insert(d, h, w, e) < 0) {
+    if (r > 0) *unknown = r;
+    if (d->ops->free_ext) d->ops->free_ext(w);
+    work_free(w);
+    return NULL;
+  }
+  return w;
+}

@@ -1,0 +1,110 @@
+/*
+** device.h — the device interface. A device compiles a (network, batch)
+** into a `struct work` once (cached), and answers the questions the engine
+** asks while a request runs: where can it be stopped, what does stopping
+** there cost. The engine never makes an event per segment: it reads the
+** prefix sums and asks the device for preemption points.
+*/
+#ifndef DEVICE_H
+#define DEVICE_H
+
+#include "sl.h"
+
+/* How a running request gives up the device (DESIGN.md, papers/prema.md). */
+enum mech {
+  MECH_DRAIN = 0,        /* no interruption: it keeps the device until it completes */
+  MECH_CHECKPOINT = 1,   /* stop at the next preemption point, save live state, restore later */
+  MECH_KILL = 2          /* stop, drop the progress, restart later from the first segment */
+};
+extern const char *const mech_names[3];   /* "drain", "checkpoint", "kill" */
+int mech_parse(const char *s, enum mech *m);
+
+/* A (network, batch) compiled for one device: what one request executes. */
+struct work {
+  char *network;           /* owned */
+  int32_t batch;
+  int32_t nseg;            /* segments (layers), in execution order */
+  sl_ns *prefix;           /* prefix[i]: isolated ns before segment i; prefix[nseg] = total */
+  int64_t *state_bytes;    /* live state at the boundary before segment i, [0..nseg] (bytes) */
+  char **seg_name;         /* segment names, for per-layer reports */
+  void *ext;               /* device-specific data (tiles, shapes, ...) */
+};
+static inline sl_ns work_total(const struct work *w) { return w->prefix[w->nseg]; }
+/* Segment that is executing at `progress` (binary search): the largest i
+** with prefix[i] <= progress, clamped to the last segment. */
+int32_t work_segment_at(const struct work *w, sl_ns progress);
+
+/* A resolved device parameter, recorded in the run's params table. */
+struct dev_param {
+  char *name;              /* without the "device." prefix */
+  char *value;             /* as text */
+};
+
+/* A user-supplied key=value (from --device-param or an experiment file). */
+struct kv {
+  const char *key, *value;
+};
+
+struct device;
+
+struct dev_ops {
+  const char *kind;        /* the spec prefix: "profile", "npu", ... */
+  const char *usage;       /* one line for `schedlab list devices` */
+  /* Parse the spec argument and the parameters; unknown names are errors. */
+  int (*open)(struct device *d, const char *arg, const struct kv *params, size_t nparams,
+              struct sl_err *e);
+  /* Fill w for (network, batch). Returns 1 (with a message) if the device
+  ** has no such network, 2 if it lacks that batch, -1 on other errors. */
+  int (*compile)(struct device *d, const char *network, int batch, struct work *w,
+                 struct sl_err *e);
+  /* Progress (isolated ns) at which a request at `progress` stops under mechanism m:
+  ** the next preemption point, or `progress` itself where the device stops at once. */
+  sl_ns (*stop_point)(const struct device *d, const struct work *w, sl_ns progress,
+                      enum mech m);
+  /* Time to save the live state at stop point `at`, and to restore it later. */
+  sl_ns (*save_ns)(const struct device *d, const struct work *w, sl_ns at);
+  sl_ns (*restore_ns)(const struct device *d, const struct work *w, sl_ns at);
+  /* Names of the networks this device knows without a zoo (profile tables);
+  ** NULL when it compiles from traces/networks. */
+  int (*list_networks)(const struct device *d, void (*cb)(void *, const char *, int), void *ud);
+  void (*free_ext)(struct work *w);
+  void (*close)(struct device *d);
+};
+
+struct work_slot {
+  uint64_t hash;
+  struct work *w;
+};
+
+struct device {
+  const struct dev_ops *ops;
+  char *spec;              /* as the user gave it */
+  void *impl;              /* the kind's own state */
+  struct dev_param *params;
+  size_t nparams, params_cap;
+  struct work_slot *cache; /* open addressing, keyed by (network, batch) */
+  size_t cache_cap, cache_n;
+};
+
+/* Open a device from a spec ("profile:PATH.csv", ...). */
+int dev_open(struct device **out, const char *spec, const struct kv *params, size_t nparams,
+             struct sl_err *e);
+void dev_close(struct device *d);
+/* The compiled work of (network, batch), compiled on first use and cached
+** for the device's lifetime. Returns NULL with a message naming the network
+** (and `*unknown` = 1 for the network, 2 for the batch) when the device
+** has no such network or batch. */
+const struct work *dev_work(struct device *d, const char *network, int batch, int *unknown,
+                            struct sl_err *e);
+/* Record a resolved parameter (for the params table). */
+int dev_param_set(struct device *d, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The registered kinds, NULL-terminated. */
+extern const struct dev_ops *const dev_kinds[];
+
+/* Helpers shared by device kinds. */
+void work_free(struct work *w);
+/* ceil(bytes / (gbps GB/s)) in ns, GB = 1e9 bytes. */
+sl_ns dev_transfer_ns(int64_t bytes, double gbps);
+
+#endif

@@ -1,0 +1,623 @@
+/*
+** engine.c — the event engine. A running request's completion time comes
+** in closed form from its work's prefix sums; preemption asks the device
+** for the stop point (a binary search over the same sums). Events are
+** arrivals, completions, switch completions and policy timers only, so the
+** cost grows with requests and decisions, not with layers.
+*/
+#include "engine.h"
+
+#include "policy.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIVELOCK_ROUNDS 1000000   /* decision rounds at one instant before we call it a livelock */
+#define IDLE_TIMER_ROUNDS 1000000 /* timer-only instants with work ready and the device idle */
+
+/* {===================================================================
+** Lifecycle
+** =================================================================== */
+
+int sim_init(struct sim *s, const struct sim_config *cfg) {
+  memset(s, 0, sizeof *s);
+  s->cfg = *cfg;
+  if (!s->cfg.spool_mem) s->cfg.spool_mem = 1u << 16;
+  if (!s->cfg.hook_budget) s->cfg.hook_budget = 10000000;
+  if (!s->cfg.lua_mem_limit) s->cfg.lua_mem_limit = (size_t)256 << 20;
+  evq_init(&s->evq);
+  rng_seed(&s->rng, cfg->seed);
+  spool_init(&s->spool, s->cfg.spool_mem);
+  s->free_slot = s->ready_head = s->ready_tail = -1;
+  s->cur = s->incoming = -1;
+  s->switch_ev = EVQ_NONE;
+  return 0;
+}
+
+int sim_load_device(struct sim *s, struct device *shared) {
+  if (shared) {
+    s->dev = shared;
+    return 0;
+  }
+  s->own_dev = 1;
+  if (dev_open(&s->dev, s->cfg.device_spec, s->cfg.dev_params, s->cfg.ndev_params, &s->err) < 0) {
+    s->status = SIM_EINPUT;
+    return -1;
+  }
+  return 0;
+}
+
+static double predict_factor(const struct sim *s, const char *network, int32_t batch) {
+  struct rng r;
+  uint64_t h;
+  double eps;
+  if (!(s->cfg.predict_sigma > 0)) return 1.0;
+  /* The error is a pure function of (seed, network, batch): the same for
+  ** every request of the pair, whatever order they arrive in. */
+  h = sl_hash(SL_HASH_INIT ^ s->cfg.seed, network, strlen(network));
+  h = sl_hash(h, &batch, sizeof batch);
+  rng_seed(&r, h);
+  eps = s->cfg.predict_sigma * rng_normal(&r);
+  return 1.0 + (eps < -0.9 ? -0.9 : eps);
+}
+
+/* Read the next trace row into s->next_arrival and schedule its arrival. */
+static int read_ahead(struct sim *s) {
+  struct trace_row row;
+  struct pending *p = &s->next_arrival;
+  int unknown, r = trace_next(&s->trace, &row, &s->err);
+  if (r <= 0) {
+    if (r == 0) s->trace_done = 1;
+    else s->status = SIM_EINPUT;
+    return r;
+  }
+  p->task_id = row.id;
+  p->arrival = row.arrival;
+  p->deadline = row.deadline;
+  p->batch = row.batch;
+  p->priority = row.priority;
+  p->lineno = row.lineno;
+  if ((p->network = strtab_intern(&s->networks, row.network, &s->err)) < 0 ||
+      (p->tenant = strtab_intern(&s->tenants, row.tenant, &s->err)) < 0 ||
+      (p->workload = strtab_intern(&s->workloads, row.workload, &s->err)) < 0)
+    goto fail;
+  p->work = dev_work(s->dev, row.network, row.batch, &unknown, &s->err);
+  if (!p->work) {
+    if (unknown)
+      sl_err_prefix(&s->err, "%s:%ld: column '%s'", s->trace.csv.path, row.lineno,
+                    unknown == 2 ? "batch" : "network");
+    goto fail;
+  }
+  if (evq_push(&s->evq, p->arrival, EV_ARRIVAL, 0, &s->err) == EVQ_NONE) goto fail;
+  return 1;
+fail:
+  s->status = SIM_EINPUT;
+  return -1;
+}
+
+int sim_load_trace(struct sim *s) {
+  if (trace_open(&s->trace, s->cfg.trace_path, &s->err) < 0) {
+    s->status = SIM_EINPUT;
+    return -1;
+  }
+  s->trace_open = 1;
+  return read_ahead(s) < 0 ? -1 : 0;
+}
+
+int sim_load_policy(struct sim *s) {
+  const char *p = s->cfg.policy;
+  size_t n = strlen(p);
+  char chunk[1100], home[1024];
+  const char *base;
+  if (strchr(p, '/') || (n > 4 && !strcmp(p + n - 4, ".lua"))) {
+    snprintf(s->policy_path, sizeof s->policy_path, "%s", p);
+    snprintf(chunk, sizeof chunk, "@%s", p);
+  } else {
+    snprintf(s->policy_path, sizeof s->policy_path, "%s/policies_lua/%s.lua",
+             sl_home(home, sizeof home), p);
+    snprintf(chunk, sizeof chunk, "@policies_lua/%s.lua", p);
+  }
+  base = strrchr(s->policy_path, '/');
+  base = base ? base + 1 : s->policy_path;
+  snprintf(s->policy_name, sizeof s->policy_name, "%.*s", (int)sizeof s->policy_name - 1, base);
+  n = strlen(s->policy_name);
+  if (n > 4 && !strcmp(s->policy_name + n - 4, ".lua")) s->policy_name[n - 4] = 0;
+  if (pol_open(s, s->policy_path, chunk, &s->pol, &s->err) < 0) {
+    s->status = SIM_EINPUT;
+    return -1;
+  }
+  return 0;
+}
+
+void sim_free(struct sim *s) {
+  if (s->pol) pol_close(s->pol);
+  if (s->trace_open) trace_close(&s->trace);
+  if (s->own_dev) dev_close(s->dev);
+  evq_free(&s->evq);
+  free(s->reqs);
+  free(s->timers);
+  strtab_free(&s->networks);
+  strtab_free(&s->tenants);
+  strtab_free(&s->workloads);
+  spool_free(&s->spool);
+  metrics_free(&s->metrics);
+  s->pol = NULL;
+  s->dev = NULL;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Requests, the ready queue and what the policy may ask
+** =================================================================== */
+
+static int32_t slot_alloc(struct sim *s) {
+  int32_t slot;
+  if (s->free_slot >= 0) {
+    slot = s->free_slot;
+    s->free_slot = s->reqs[slot].next;
+  } else {
+    struct req *nr;
+    if (s->nreqs >= INT32_MAX) { sl_errf(&s->err, "too many requests in flight"); return -1; }
+    nr = sl_grow(s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof *nr, &s->err);
+    if (!nr) return -1;
+    s->reqs = nr;
+    memset(&nr[s->nreqs], 0, sizeof *nr);
+    slot = (int32_t)s->nreqs++;
+  }
+  return slot;
+}
+
+static void slot_free(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  uint32_t gen = r->gen + 1;
+  if (r->has_lua) pol_forget(s->pol, slot);
+  memset(r, 0, sizeof *r);
+  r->gen = gen;
+  r->state = RS_FREE;
+  r->next = s->free_slot;
+  s->free_slot = slot;
+}
+
+static int ready_before(const struct req *a, const struct req *b) {
+  return a->arrival != b->arrival ? a->arrival < b->arrival : a->seq < b->seq;
+}
+
+/* Insert into the ready queue, kept in (arrival, trace order). New arrivals
+** go to the tail at once; a preempted request walks from the head. */
+static void ready_insert(struct sim *s, int32_t slot, sl_ns since) {
+  struct req *r = &s->reqs[slot];
+  int32_t after = s->ready_tail;
+  r->state = RS_READY;
+  r->ready_since = since;
+  if (after >= 0 && ready_before(r, &s->reqs[after])) {
+    int32_t before = s->ready_head;
+    while (!ready_before(r, &s->reqs[before])) before = s->reqs[before].next;
+    after = s->reqs[before].prev;
+  }
+  r->prev = after;
+  r->next = after >= 0 ? s->reqs[after].next : s->ready_head;
+  if (r->prev >= 0) s->reqs[r->prev].next = slot; else s->ready_head = slot;
+  if (r->next >= 0) s->reqs[r->next].prev = slot; else s->ready_tail = slot;
+  s->nready++;
+}
+
+static void ready_remove(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  SL_ASSERT(r->state == RS_READY);
+  if (r->prev >= 0) s->reqs[r->prev].next = r->next; else s->ready_head = r->next;
+  if (r->next >= 0) s->reqs[r->next].prev = r->prev; else s->ready_tail = r->prev;
+  r->prev = r->next = -1;
+  r->waited += s->now - r->ready_since;
+  s->nready--;
+}
+
+sl_ns sim_executed(const struct sim *s, const struct req *r) {
+  return r->state == RS_RUNNING ? r->progress + (s->now - r->run_since) : r->progress;
+}
+
+sl_ns sim_waited(const struct sim *s, const struct req *r) {
+  return r->state == RS_READY ? r->waited + (s->now - r->ready_since) : r->waited;
+}
+
+static sl_ns scaled(double factor, sl_ns v) {
+  return factor == 1.0 ? v : (sl_ns)llround(factor * (double)v);
+}
+
+sl_ns sim_predicted_total(const struct req *r) {
+  return scaled(r->predict_factor, work_total(r->work));
+}
+
+sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r) {
+  return scaled(r->predict_factor, work_total(r->work) - sim_executed(s, r));
+}
+
+int32_t sim_running(const struct sim *s) {
+  if (s->dstate == DS_SWITCHING) return s->incoming;
+  return s->dstate == DS_RUNNING ? s->cur : -1;
+}
+
+enum order { ORD_FIFO, ORD_PRIORITY, ORD_DEADLINE, ORD_REMAINING, ORD_TOTAL };
+
+static int better(const struct sim *s, enum order o, const struct req *a, const struct req *b) {
+  switch (o) {
+  case ORD_FIFO: break;
+  case ORD_PRIORITY:
+    if (a->priority != b->priority) return a->priority > b->priority;
+    break;
+  case ORD_DEADLINE: {
+    sl_ns da = a->deadline == SL_NS_NONE ? SL_NS_MAX : a->deadline;
+    sl_ns db = b->deadline == SL_NS_NONE ? SL_NS_MAX : b->deadline;
+    if (da != db) return da < db;
+    break;
+  }
+  case ORD_REMAINING: {
+    sl_ns ra = sim_predicted_remaining(s, a), rb = sim_predicted_remaining(s, b);
+    if (ra != rb) return ra < rb;
+    break;
+  }
+  case ORD_TOTAL: {
+    sl_ns ta = sim_predicted_total(a), tb = sim_predicted_total(b);
+    if (ta != tb) return ta < tb;
+    break;
+  }
+  }
+  return ready_before(a, b);
+}
+
+int32_t sim_best(const struct sim *s, const char *order) {
+  static const char *const names[] = {"fifo", "priority", "deadline", "remaining", "total"};
+  enum order o;
+  int32_t best = s->ready_head;
+  int k;
+  for (k = 0; k < 5 && strcmp(order, names[k]); k++) {}
+  if (k == 5) return -2;
+  o = (enum order)k;
+  if (o == ORD_FIFO || best < 0) return best;
+  for (int32_t i = s->reqs[best].next; i >= 0; i = s->reqs[i].next)
+    if (better(s, o, &s->reqs[i], &s->reqs[best])) best = i;
+  return best;
+}
+
+int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e) {
+  const struct req *r = &s->reqs[slot];
+  if (!s->in_schedule) return sl_errf(e, "sim.dispatch may only be called from the schedule hook");
+  if (s->dispatched)
+    return sl_errf(e, "sim.dispatch called twice in one decision (the device runs one request "
+                      "at a time)");
+  if (r->state != RS_READY && !(r->state == RS_RUNNING && slot == s->cur))
+    return sl_errf(e, "request %lld is not ready (it is %s)", (long long)r->task_id,
+                   r->state == RS_RUNNING ? "running" : "switching");
+  s->dispatched = 1;
+  s->dispatch_slot = slot;
+  s->dispatch_mech = m;
+  return 0;
+}
+
+int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_cost *c) {
+  const struct req *r = &s->reqs[slot];
+  sl_ns now_p = sim_executed(s, r);
+  memset(c, 0, sizeof *c);
+  if (r->state != RS_RUNNING || m == MECH_DRAIN) {
+    c->at = now_p;
+    c->latency = r->state == RS_RUNNING ? work_total(r->work) - now_p : 0;
+    return 0;
+  }
+  c->at = s->dev->ops->stop_point(s->dev, r->work, now_p, m);
+  c->latency = c->at - now_p;
+  if (m == MECH_CHECKPOINT && c->at < work_total(r->work)) {
+    c->save = s->dev->ops->save_ns(s->dev, r->work, c->at);
+    c->restore = s->dev->ops->restore_ns(s->dev, r->work, c->at);
+    c->latency += c->save;
+  } else if (m == MECH_KILL) {
+    c->wasted = c->at;
+  }
+  return 0;
+}
+
+static int timer_push(struct sim *s, int64_t id, sl_ns at, struct sl_err *e) {
+  struct timer *nt = sl_grow(s->timers, &s->timers_cap, s->ntimers + 1, sizeof *nt, e);
+  int32_t h;
+  if (!nt) return -1;
+  s->timers = nt;
+  if ((h = evq_push(&s->evq, at, EV_TIMER, id, e)) == EVQ_NONE) return -1;
+  nt[s->ntimers].id = id;
+  nt[s->ntimers].handle = h;
+  s->ntimers++;
+  return 0;
+}
+
+int64_t sim_timer_add(struct sim *s, sl_ns delay, struct sl_err *e) {
+  int64_t id = ++s->next_timer_id;
+  if (delay < 0) return sl_errf(e, "timer delay %lld ns is negative", (long long)delay);
+  if (timer_push(s, id, s->now + delay, e) < 0) return -1;
+  return id;
+}
+
+static int timer_take(struct sim *s, int64_t id) {
+  for (size_t i = 0; i < s->ntimers; i++)
+    if (s->timers[i].id == id) {
+      int32_t h = s->timers[i].handle;
+      s->timers[i] = s->timers[--s->ntimers];
+      return h;
+    }
+  return EVQ_NONE;
+}
+
+int sim_timer_cancel(struct sim *s, int64_t id) {
+  int32_t h = timer_take(s, id);
+  if (h == EVQ_NONE) return 0;
+  evq_cancel(&s->evq, h);
+  return 1;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Device state transitions
+** =================================================================== */
+
+static int run_on_device(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  r->state = RS_RUNNING;
+  r->run_since = s->now;
+  if (r->first_start == SL_NS_NONE) r->first_start = s->now;
+  s->cur = slot;
+  s->incoming = -1;
+  s->dstate = DS_RUNNING;
+  r->complete_ev = evq_push(&s->evq, s->now + work_total(r->work) - r->progress, EV_COMPLETE,
+                            slot, &s->err);
+  return r->complete_ev == EVQ_NONE ? -1 : 0;
+}
+
+static int begin_switch(struct sim *s, int32_t out, int32_t in, sl_ns end, enum mech m) {
+  s->dstate = DS_SWITCHING;
+  s->cur = out;
+  s->incoming = in;
+  s->switch_mech = m;
+  s->switch_ev = evq_push(&s->evq, end, EV_SWITCH, 0, &s->err);
+  return s->switch_ev == EVQ_NONE ? -1 : 0;
+}
+
+/* Take `slot` out of the ready queue; returns the restore it must pay first. */
+static sl_ns take_for_start(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  sl_ns restore = r->has_ckpt ? r->restore_cost : 0;
+  ready_remove(s, slot);
+  r->overhead += restore;
+  r->has_ckpt = 0;
+  r->state = RS_SWITCH_IN;
+  return restore;
+}
+
+static int start_idle(struct sim *s, int32_t slot) {
+  sl_ns restore = take_for_start(s, slot);
+  if (restore > 0) return begin_switch(s, -1, slot, s->now + restore, MECH_CHECKPOINT);
+  return run_on_device(s, slot);
+}
+
+static int preempt(struct sim *s, int32_t in, enum mech m) {
+  int32_t out = s->cur;
+  struct req *o = &s->reqs[out];
+  sl_ns now_p = sim_executed(s, o), stop, t_stop, save = 0, restore;
+  stop = s->dev->ops->stop_point(s->dev, o->work, now_p, m);
+  SL_ASSERT(stop >= now_p);
+  if (stop >= work_total(o->work)) {   /* its next preemption point is its end */
+    s->drains++;
+    return 0;
+  }
+  evq_cancel(&s->evq, o->complete_ev);
+  o->complete_ev = EVQ_NONE;
+  t_stop = s->now + (stop - now_p);
+  s->busy += t_stop - o->run_since;
+  if (m == MECH_CHECKPOINT) {
+    save = s->dev->ops->save_ns(s->dev, o->work, stop);
+    o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
+    o->has_ckpt = o->restore_cost > 0;
+    o->progress = stop;
+    o->overhead += save;
+    o->checkpoints++;
+  } else {
+    o->wasted += stop;
+    o->progress = 0;
+    o->has_ckpt = 0;
+    o->restore_cost = 0;
+    o->kills++;
+  }
+  o->preemptions++;
+  o->state = RS_SWITCH_OUT;
+  restore = take_for_start(s, in);
+  s->switch_out_ready = t_stop + save;
+  return begin_switch(s, out, in, t_stop + save + restore, m);
+}
+
+static int on_switch_done(struct sim *s) {
+  int32_t out = s->cur, in = s->incoming;
+  s->switch_ev = EVQ_NONE;
+  if (run_on_device(s, in) < 0) return -1;
+  if (out >= 0) {
+    ready_insert(s, out, s->switch_out_ready);
+    if (pol_preempted(s->pol, out, s->switch_mech) < 0) return -1;
+  }
+  return 0;
+}
+
+static int on_complete(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  struct task_rec rec;
+  SL_ASSERT(r->state == RS_RUNNING && slot == s->cur);
+  s->busy += s->now - r->run_since;
+  r->progress = work_total(r->work);
+  r->complete_ev = EVQ_NONE;
+  s->dstate = DS_IDLE;
+  s->cur = -1;
+  s->in_flight--;
+  memset(&rec, 0, sizeof rec);
+  rec.task_id = r->task_id;
+  rec.seq = r->seq;
+  rec.arrival = r->arrival;
+  rec.start = r->first_start;
+  rec.finish = s->now;
+  rec.isolated = work_total(r->work);
+  rec.deadline = r->deadline;
+  rec.overhead = r->overhead;
+  rec.wasted = r->wasted;
+  rec.waited = r->waited;
+  rec.network = r->network;
+  rec.tenant = r->tenant;
+  rec.workload = r->workload;
+  rec.batch = r->batch;
+  rec.priority = r->priority;
+  rec.preemptions = r->preemptions;
+  rec.checkpoints = r->checkpoints;
+  rec.kills = r->kills;
+  if (spool_add(&s->spool, &rec, &s->err) < 0) {
+    s->status = SIM_EINPUT;
+    return -1;
+  }
+  r->state = RS_DONE;
+  if (pol_has_complete(s->pol) && pol_complete(s->pol, slot) < 0) return -1;
+  slot_free(s, slot);
+  return 0;
+}
+
+static int on_arrival(struct sim *s) {
+  const struct pending *p = &s->next_arrival;
+  int32_t slot = slot_alloc(s);
+  struct req *r;
+  if (slot < 0) return -1;
+  r = &s->reqs[slot];
+  r->state = RS_READY;
+  r->task_id = p->task_id;
+  r->seq = s->seq++;
+  r->arrival = p->arrival;
+  r->deadline = p->deadline;
+  r->first_start = SL_NS_NONE;
+  r->network = p->network;
+  r->tenant = p->tenant;
+  r->workload = p->workload;
+  r->batch = p->batch;
+  r->priority = p->priority;
+  r->work = p->work;
+  r->complete_ev = EVQ_NONE;
+  r->predict_factor = predict_factor(s, strtab_get(&s->networks, p->network), p->batch);
+  ready_insert(s, slot, s->now);
+  s->in_flight++;
+  if (read_ahead(s) < 0) return -1;
+  if (pol_has_arrival(s->pol) && pol_arrival(s->pol, slot) < 0) return -1;
+  return 0;
+}
+
+static int on_timer(struct sim *s, int64_t id) {
+  sl_ns rearm = -1;
+  timer_take(s, id);
+  if (pol_timer(s->pol, id, &rearm) < 0) return -1;
+  if (rearm >= 0) return timer_push(s, id, s->now + rearm, &s->err);
+  return 0;
+}
+
+/* }=================================================================== */
+
+/* One scheduling decision for the current instant. */
+static int decide(struct sim *s, int only_timers) {
+  if (s->dstate == DS_SWITCHING || s->nready == 0) {
+    s->idle_timer_rounds = 0;
+    return 0;
+  }
+  if (s->dstate == DS_RUNNING && !pol_schedule_when_busy(s->pol)) return 0;
+  s->dispatched = 0;
+  s->in_schedule = 1;
+  if (pol_schedule(s->pol) < 0) {
+    s->in_schedule = 0;
+    return -1;
+  }
+  s->in_schedule = 0;
+  if (s->dispatched) {
+    int32_t slot = s->dispatch_slot;
+    if (s->dstate == DS_IDLE) {
+      if (start_idle(s, slot) < 0) return -1;
+    } else if (slot != s->cur) {
+      if (s->dispatch_mech == MECH_DRAIN) s->drains++;
+      else if (preempt(s, slot, s->dispatch_mech) < 0) return -1;
+    }
+  }
+  if (s->dstate != DS_IDLE || s->nready == 0) {
+    s->idle_timer_rounds = 0;
+    return 0;
+  }
+  if (evq_size(&s->evq) == 0)
+    return sl_errf(&s->err, "policy '%s' left the device idle at t=%lld ns with %lld ready "
+                            "request(s) and no future event: nothing would ever run them",
+                   s->policy_name, (long long)s->now, (long long)s->nready);
+  if (only_timers && s->trace_done && ++s->idle_timer_rounds > IDLE_TIMER_ROUNDS)
+    return sl_errf(&s->err, "policy '%s' kept the device idle through %d timer events with "
+                            "%lld ready request(s) (t=%lld ns)", s->policy_name,
+                   IDLE_TIMER_ROUNDS, (long long)s->nready, (long long)s->now);
+  return 0;
+}
+
+enum sim_status sim_run(struct sim *s) {
+  const struct event *ev;
+  sl_ns last_instant = -1;
+  int64_t rounds = 0;
+  if (pol_init(s->pol) < 0) {             /* a policy rejecting its params: bad input */
+    s->status = SIM_EINPUT;
+    return s->status;
+  }
+  while ((ev = evq_peek(&s->evq))) {
+    sl_ns t = ev->time;
+    int only_timers = 1;
+    if (s->trace_done && s->in_flight == 0) break;
+    SL_ASSERT(t >= s->now);
+    s->now = t;
+    if (t == last_instant) {
+      if (++rounds > LIVELOCK_ROUNDS) {
+        sl_errf(&s->err, "policy '%s' made %d decisions at t=%lld ns without time advancing "
+                         "(preempting back and forth at no cost?)", s->policy_name,
+                LIVELOCK_ROUNDS, (long long)t);
+        goto policy_fail;
+      }
+    } else {
+      last_instant = t;
+      rounds = 0;
+    }
+    while ((ev = evq_peek(&s->evq)) && ev->time == t) {
+      struct event e = evq_pop(&s->evq);
+      int rc = 0;
+      s->events++;
+      switch (e.cls) {
+      case EV_COMPLETE: rc = on_complete(s, (int32_t)e.arg); only_timers = 0; break;
+      case EV_SWITCH: rc = on_switch_done(s); only_timers = 0; break;
+      case EV_ARRIVAL: rc = on_arrival(s); only_timers = 0; break;
+      case EV_TIMER: rc = on_timer(s, e.arg); break;
+      }
+      if (rc < 0) goto fail;
+    }
+    if (decide(s, only_timers) < 0) goto policy_fail;
+  }
+  if (s->in_flight > 0 || !s->trace_done) {
+    sl_errf(&s->err, "policy '%s' left %lld request(s) unfinished with nothing left to run",
+            s->policy_name, (long long)s->in_flight);
+    goto policy_fail;
+  }
+  {
+    struct run_totals tot;
+    tot.busy = s->busy;
+    tot.drains = s->drains;
+    tot.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
+    if (metrics_compute(&s->spool, &tot, &s->metrics, &s->err) < 0) {
+      s->status = SIM_EINPUT;
+      return s->status;
+    }
+  }
+  s->status = SIM_OK;
+  return s->status;
+fail:
+  /* Trace errors are input errors; anything a hook raised is the policy's. */
+  if (s->status != SIM_EINPUT) s->status = SIM_EPOLICY;
+  return s->status;
+policy_fail:
+  s->status = SIM_EPOLICY;
+  return s->status;
+}

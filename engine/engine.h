@@ -1,0 +1,176 @@
+/*
+** engine.h — the event engine: one run of a trace through a device under a
+** policy. Lifecycle, in order:
+**   sim_init -> sim_load_device -> sim_load_trace -> sim_load_policy -> sim_run -> sim_free
+** Everything a run owns hangs off `struct sim`; nothing is global, so
+** several runs can live in one process.
+*/
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include "device.h"
+#include "evq.h"
+#include "metrics.h"
+#include "rng.h"
+#include "spool.h"
+#include "strtab.h"
+#include "trace.h"
+
+#include <stdio.h>
+
+struct pol;
+
+/* Where a request is. */
+enum req_state {
+  RS_FREE = 0,             /* slot unused */
+  RS_READY,                /* waiting in the ready queue */
+  RS_RUNNING,              /* executing on the device */
+  RS_SWITCH_OUT,           /* stopping or saving its state: leaving the device */
+  RS_SWITCH_IN,            /* restoring its state: about to run */
+  RS_DONE                  /* finished; its on_complete hook is running */
+};
+
+struct req {
+  uint32_t gen;            /* bumped when the slot is reused: stale handles are detected */
+  uint8_t state;           /* enum req_state */
+  uint8_t has_ckpt;        /* saved state waits to be restored */
+  uint8_t has_lua;         /* the policy has a handle (userdata) for it */
+  int32_t prev, next;      /* ready queue links (slots), -1 at the ends */
+  int64_t task_id;
+  uint64_t seq;            /* trace order, the last tie-break */
+  sl_ns arrival, deadline; /* ns; deadline absolute or SL_NS_NONE */
+  sl_ns first_start;       /* first instant it executed, or SL_NS_NONE */
+  sl_ns ready_since;       /* when it last entered the ready queue */
+  sl_ns waited;            /* ready-queue time accumulated before ready_since, ns */
+  sl_ns progress;          /* isolated ns executed, as of run_since */
+  sl_ns run_since;         /* when its current execution interval began (or began restoring) */
+  sl_ns restore_cost;      /* what resuming from its checkpoint costs, ns */
+  sl_ns overhead, wasted;  /* save+restore charged; work discarded by KILL, ns */
+  int32_t network, tenant, workload;   /* string table indices */
+  int32_t batch, priority;
+  int32_t preemptions, checkpoints, kills;
+  int32_t complete_ev;     /* handle of its completion event, or EVQ_NONE */
+  double predict_factor;   /* 1 + prediction error, fixed per (network, batch) */
+  const struct work *work;
+};
+
+/* The device's state: idle, running one request, or switching between two. */
+enum dev_state { DS_IDLE = 0, DS_RUNNING, DS_SWITCHING };
+
+struct sim_config {
+  const char *trace_path;
+  const char *device_spec;
+  const struct kv *dev_params;
+  size_t ndev_params;
+  const char *policy;              /* a name in policies_lua/ or a path to a .lua file */
+  const struct kv *params;         /* policy parameter overrides */
+  size_t nparams;
+  uint64_t seed;
+  double predict_sigma;            /* std. dev. of the multiplicative prediction error */
+  FILE *log;                       /* policy print()/sim.log() output; NULL discards */
+  size_t spool_mem;                /* task records kept in memory before spilling */
+  int64_t hook_budget;             /* Lua instructions per hook call */
+  size_t lua_mem_limit;            /* bytes */
+};
+
+/* How a run ended. Input errors write nothing; a policy failure is recorded. */
+enum sim_status { SIM_OK = 0, SIM_EINPUT = 1, SIM_EPOLICY = 2 };
+
+struct timer {
+  int64_t id;
+  int32_t handle;          /* its event */
+};
+
+struct pending {           /* the next arrival, read ahead from the trace */
+  int64_t task_id;
+  sl_ns arrival, deadline;
+  int32_t network, tenant, workload, batch, priority;
+  const struct work *work;
+  long lineno;
+};
+
+struct sim {
+  struct sim_config cfg;
+  struct device *dev;
+  int own_dev;             /* close the device with the run */
+  struct trace trace;
+  int trace_open, trace_done;
+  struct pending next_arrival;
+  struct evq evq;
+  struct rng rng;          /* the policy's random stream (sim.random, math.random) */
+  struct pol *pol;
+  char policy_name[128];
+  char policy_path[1024];
+
+  struct req *reqs;        /* request slots */
+  size_t nreqs, reqs_cap;
+  int32_t free_slot;       /* head of the free list (linked through next), -1 none */
+  int32_t ready_head, ready_tail;
+  int64_t nready, in_flight;
+  uint64_t seq;
+
+  enum dev_state dstate;
+  int32_t cur;             /* running, or switching out; -1 none */
+  int32_t incoming;        /* while switching: the request that runs next, -1 none */
+  enum mech switch_mech;
+  sl_ns switch_out_ready;  /* while switching: when the outgoing one is back in the queue */
+  int32_t switch_ev;
+
+  int dispatched;          /* the policy's decision in this schedule call */
+  int32_t dispatch_slot;
+  enum mech dispatch_mech;
+  int in_schedule;
+
+  struct timer *timers;
+  size_t ntimers, timers_cap;
+  int64_t next_timer_id;
+  int64_t idle_timer_rounds;  /* consecutive timer-only instants with work ready and none run */
+
+  sl_ns now;
+  uint64_t events;         /* processed, for messages */
+  uint64_t hook_calls;
+  sl_ns busy;
+  int64_t drains;
+  struct strtab networks, tenants, workloads;
+  struct spool spool;
+  struct metric_set metrics;
+  struct sl_err err;       /* the message of a failed run */
+  enum sim_status status;
+};
+
+int sim_init(struct sim *s, const struct sim_config *cfg);
+/* Open the device of cfg->device_spec, or share an already open one. */
+int sim_load_device(struct sim *s, struct device *shared);
+int sim_load_trace(struct sim *s);
+int sim_load_policy(struct sim *s);
+/* Run to the end of the trace and compute the metrics. Returns the status;
+** s->err holds the message of a failure. */
+enum sim_status sim_run(struct sim *s);
+void sim_free(struct sim *s);
+
+/* ---- what the policy bridge (lsim.c) may ask and do ---------------------- */
+static inline struct req *sim_req(struct sim *s, int32_t slot) { return &s->reqs[slot]; }
+sl_ns sim_executed(const struct sim *s, const struct req *r);   /* isolated ns done by now */
+sl_ns sim_waited(const struct sim *s, const struct req *r);
+sl_ns sim_predicted_total(const struct req *r);
+sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r);
+/* The request that holds the device (running, or switching in), or -1. */
+int32_t sim_running(const struct sim *s);
+/* Best ready request by a named order ("fifo", "priority", "deadline",
+** "remaining", "total"), ties by earlier arrival then trace order; -1 if none;
+** -2 for an unknown order. */
+int32_t sim_best(const struct sim *s, const char *order);
+/* Record the decision of the current schedule call. */
+int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e);
+/* Cost of stopping the running request now with mechanism m. */
+struct stop_cost {
+  sl_ns latency;           /* from now until the incoming request could start, ns */
+  sl_ns save, restore;     /* state save now, restore when it resumes, ns */
+  sl_ns wasted;            /* progress discarded, ns */
+  sl_ns at;                /* progress at which it stops, ns */
+};
+int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_cost *c);
+int64_t sim_timer_add(struct sim *s, sl_ns delay, struct sl_err *e);
+int sim_timer_cancel(struct sim *s, int64_t id);
+
+#endif

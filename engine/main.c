@@ -1,0 +1,109 @@
+/*
+** main.c — the schedlab command line: subcommand dispatch and help.
+*/
+#include "cli.h"
+#include "version.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct command commands[] = {
+    {"run", cmd_run, "replay a trace through a device under a policy, store the run",
+     "usage: schedlab run --trace FILE --policy NAME|FILE.lua --device SPEC [options]\n"
+     "\n"
+     "Replays the arrival trace through the device under the policy, prints a\n"
+     "summary and the run id, and stores the run (tasks, metrics, params) in the\n"
+     "database in one transaction.\n"
+     "\n"
+     "  --trace FILE            arrival trace (CSV; see README.md, 'Traces')\n"
+     "  --policy NAME|FILE.lua  a policy of policies_lua/ by name, or a script\n"
+     "  --device SPEC           profile:TABLE.csv (see 'schedlab list devices')\n"
+     "  --param NAME=VALUE      override a policy param (repeatable); integers also\n"
+     "                          take durations: 250us, 0.25ms, 1s\n"
+     "  --device-param NAME=VALUE  override a device param (repeatable)\n"
+     "  --seed N                seed of the run's random streams (default 1)\n"
+     "  --predict-sigma S       std. dev. of the multiplicative prediction error (default 0)\n"
+     "  --db FILE               results database (default results/schedlab.db)\n"
+     "  --label TEXT            free-form label stored with the run\n"
+     "  --experiment NAME       experiment name stored with the run\n"
+     "  --log FILE              where the policy's print()/sim.log() go (default: discarded;\n"
+     "                          '-' for stderr)\n"
+     "  --quiet                 print only the run id\n"
+     "\n"
+     "Exit status: 0 the run succeeded; 1 the run failed (bad input: nothing is\n"
+     "written; a policy error: the run is stored with status 'failed'); 2 usage.\n"},
+    {"query", cmd_query, "run SQL against a results database",
+     "usage: schedlab query DB \"SQL\" [--csv]\n"
+     "\n"
+     "Runs the SQL (several statements allowed) and prints each result as aligned\n"
+     "columns, or as CSV with --csv. The database is opened read-only.\n"
+     "Example: schedlab query results/schedlab.db \\\n"
+     "  \"SELECT policy, name, value FROM metrics JOIN runs USING (run_id)\n"
+     "   WHERE class='all' AND name IN ('antt','stp')\"\n"},
+    {"list", cmd_list, "list policies, devices or networks",
+     "usage: schedlab list policies|devices|networks [--device SPEC]\n"
+     "\n"
+     "policies  the policies in policies_lua/, with their one-line descriptions\n"
+     "devices   device kinds and how to name them\n"
+     "networks  networks and batch sizes the shipped profile tables hold, or the\n"
+     "          device given with --device\n"},
+    {"help", cmd_help, "show help for a command", "usage: schedlab help [COMMAND]\n"},
+    {NULL, NULL, NULL, NULL}};
+
+static void overview(FILE *out) {
+  fprintf(out, "schedlab %s — scheduling multi-tenant DNN inference on shared accelerators\n\n"
+               "usage: schedlab COMMAND [options]    (schedlab help COMMAND for details)\n\n",
+          SL_VERSION);
+  for (const struct command *c = commands; c->name; c++)
+    fprintf(out, "  %-8s %s\n", c->name, c->summary);
+}
+
+void cli_help(const char *cmd, FILE *out) {
+  for (const struct command *c = commands; c->name; c++)
+    if (!strcmp(c->name, cmd)) {
+      fputs(c->usage, out);
+      return;
+    }
+  overview(out);
+}
+
+int cmd_help(int argc, char **argv) {
+  if (argc < 2) {
+    overview(stdout);
+    return 0;
+  }
+  for (const struct command *c = commands; c->name; c++)
+    if (!strcmp(c->name, argv[1])) {
+      fputs(c->usage, stdout);
+      return 0;
+    }
+  return cli_usage_error("help", "no command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    overview(stderr);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    overview(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("schedlab %s\n", SL_VERSION);
+    return 0;
+  }
+  for (const struct command *c = commands; c->name; c++)
+    if (!strcmp(c->name, argv[1])) {
+      for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+          fputs(c->usage, stdout);
+          return 0;
+        }
+      return c->main(argc - 1, argv + 1);
+    }
+  fprintf(stderr, "schedlab: no command '%s'\n\n", argv[1]);
+  overview(stderr);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,311 @@
+/*
+** metrics.c — per-run metrics from the spooled task records: one pass of
+** sums and counts per class, then radix selection for exact nearest-rank
+** percentiles. Definitions: ../shared/papers/metrics.md (sections 1-6).
+*/
+#include "metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NQ 4
+static const struct {
+  const char *tag;         /* p50, p95, ... */
+  uint64_t num, den;       /* q = num / den */
+} quant[NQ] = {{"p50", 50, 100}, {"p95", 95, 100}, {"p99", 99, 100}, {"p999", 999, 1000}};
+
+#define MAX_SLA 10
+#define DIGIT_BITS 11
+#define NBUCKET (1u << DIGIT_BITS)
+
+struct cls_acc {
+  int32_t prio;
+  int64_t n;                        /* requests of the class */
+  int64_t finished;
+  double sum_ntt, sum_np;
+  __int128 sum_lat;
+  int64_t sla[MAX_SLA + 1];         /* sla[N]: finished with T <= N * T_iso */
+  sl_ns max_lat;
+  double max_ntt;
+  int64_t preemptions, checkpoints, kills;
+  sl_ns overhead, wasted;
+  int64_t with_deadline, missed;
+};
+
+/* One percentile being selected: the k-th smallest key of a series. */
+struct target {
+  int series;                       /* 0 latency, 1 NTT */
+  int cls;                          /* 0 = all, 1.. = class index + 1 */
+  uint64_t rank;                    /* 1-based rank still to find within the prefix */
+  uint64_t prefix, mask;            /* bits fixed so far */
+  uint32_t *hist;
+  char name[32];
+};
+
+struct mctx {
+  struct cls_acc all;
+  struct cls_acc *cls;              /* sorted by priority */
+  size_t ncls, cls_cap;
+  struct { double min_pp, max_pp; int seen; } *wl;   /* per workload: NP/p extremes */
+  size_t nwl, wl_cap;
+  int nonpos_priority;
+  sl_ns min_arrival, max_finish;
+  int64_t n_finished;
+  struct target *tg;
+  size_t ntg;
+  int shift;                        /* current radix pass */
+  uint64_t digit_mask;
+  struct sl_err *e;
+};
+
+static int find_class(struct mctx *m, int32_t prio) {
+  size_t lo = 0, hi = m->ncls;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (m->cls[mid].prio < prio) lo = mid + 1; else hi = mid;
+  }
+  if (lo < m->ncls && m->cls[lo].prio == prio) return (int)lo;
+  {
+    struct cls_acc *nc = sl_grow(m->cls, &m->cls_cap, m->ncls + 1, sizeof *nc, m->e);
+    if (!nc) return -1;
+    m->cls = nc;
+    memmove(&nc[lo + 1], &nc[lo], (m->ncls - lo) * sizeof *nc);
+    memset(&nc[lo], 0, sizeof *nc);
+    nc[lo].prio = prio;
+    m->ncls++;
+  }
+  return (int)lo;
+}
+
+static int finished(const struct task_rec *r) { return r->finish != SL_NS_NONE; }
+
+static double ntt_of(const struct task_rec *r) {
+  return (double)(r->finish - r->arrival) / (double)r->isolated;
+}
+
+static void accumulate(struct cls_acc *a, const struct task_rec *r) {
+  a->n++;
+  a->preemptions += r->preemptions;
+  a->checkpoints += r->checkpoints;
+  a->kills += r->kills;
+  a->overhead += r->overhead;
+  a->wasted += r->wasted;
+  if (r->deadline != SL_NS_NONE) {
+    a->with_deadline++;
+    a->missed += !finished(r) || r->finish > r->deadline;
+  }
+  if (!finished(r)) return;
+  {
+    sl_ns lat = r->finish - r->arrival;
+    double ntt = ntt_of(r);
+    a->finished++;
+    a->sum_ntt += ntt;
+    a->sum_np += 1.0 / ntt;
+    a->sum_lat += lat;
+    if (lat > a->max_lat) a->max_lat = lat;
+    if (ntt > a->max_ntt) a->max_ntt = ntt;
+    for (int n = 1; n <= MAX_SLA; n++)
+      a->sla[n] += (__int128)lat <= (__int128)n * r->isolated;
+  }
+}
+
+static int pass_sums(void *ud, const struct task_rec *r) {
+  struct mctx *m = ud;
+  int c = find_class(m, r->priority);
+  if (c < 0) return -1;
+  accumulate(&m->all, r);
+  accumulate(&m->cls[c], r);
+  if (r->priority <= 0) m->nonpos_priority = 1;
+  if (r->arrival < m->min_arrival) m->min_arrival = r->arrival;
+  if (finished(r)) {
+    double pp = (1.0 / ntt_of(r)) / (double)r->priority;
+    m->n_finished++;
+    if (r->finish > m->max_finish) m->max_finish = r->finish;
+    if ((size_t)r->workload >= m->nwl) {
+      size_t need = (size_t)r->workload + 1;
+      void *nw = sl_grow(m->wl, &m->wl_cap, need, sizeof *m->wl, m->e);
+      if (!nw) return -1;
+      m->wl = nw;
+      memset(&m->wl[m->nwl], 0, (need - m->nwl) * sizeof *m->wl);
+      m->nwl = need;
+    }
+    if (!m->wl[r->workload].seen || pp < m->wl[r->workload].min_pp) m->wl[r->workload].min_pp = pp;
+    if (!m->wl[r->workload].seen || pp > m->wl[r->workload].max_pp) m->wl[r->workload].max_pp = pp;
+    m->wl[r->workload].seen = 1;
+  }
+  return 0;
+}
+
+static uint64_t key_of(const struct task_rec *r, int series) {
+  if (series == 0) return (uint64_t)(r->finish - r->arrival);
+  {
+    double ntt = ntt_of(r);     /* positive: IEEE bits order like the values */
+    uint64_t k;
+    memcpy(&k, &ntt, sizeof k);
+    return k;
+  }
+}
+
+static int pass_radix(void *ud, const struct task_rec *r) {
+  struct mctx *m = ud;
+  uint64_t keys[2];
+  int own;
+  if (!finished(r)) return 0;
+  keys[0] = key_of(r, 0);
+  keys[1] = key_of(r, 1);
+  own = find_class(m, r->priority) + 1;
+  for (size_t i = 0; i < m->ntg; i++) {
+    struct target *t = &m->tg[i];
+    uint64_t k;
+    if (t->cls != 0 && t->cls != own) continue;
+    k = keys[t->series];
+    if ((k & t->mask) == t->prefix) t->hist[(k >> m->shift) & m->digit_mask]++;
+  }
+  return 0;
+}
+
+static int add(struct metric_set *ms, const char *name, const char *cls, double v,
+               struct sl_err *e) {
+  struct metric *nm;
+  if (isnan(v)) return 0;                /* an empty set is a missing row */
+  nm = sl_grow(ms->m, &ms->cap, ms->n + 1, sizeof *nm, e);
+  if (!nm) return -1;
+  ms->m = nm;
+  snprintf(nm[ms->n].name, sizeof nm->name, "%s", name);
+  snprintf(nm[ms->n].cls, sizeof nm->cls, "%s", cls);
+  nm[ms->n].value = v;
+  ms->n++;
+  return 0;
+}
+
+static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e) {
+  size_t ngroups = m->ncls + 1;
+  m->tg = sl_alloc(ngroups * 2 * NQ * sizeof *m->tg, e);
+  if (!m->tg) return -1;
+  for (size_t g = 0; g < ngroups; g++) {
+    const struct cls_acc *a = g ? &m->cls[g - 1] : &m->all;
+    if (!a->finished) continue;
+    for (int series = 0; series < 2; series++)
+      for (int q = 0; q < NQ; q++) {
+        struct target *t = &m->tg[m->ntg++];
+        uint64_t fm = (uint64_t)a->finished;
+        t->series = series;
+        t->cls = (int)g;
+        t->rank = (quant[q].num * fm + quant[q].den - 1) / quant[q].den;   /* ceil(q*m) */
+        if (t->rank < 1) t->rank = 1;
+        snprintf(t->name, sizeof t->name, "%s_%s", quant[q].tag, series ? "ntt" : "latency_ns");
+        if (!(t->hist = sl_alloc(NBUCKET * sizeof *t->hist, e))) return -1;
+      }
+  }
+  for (int hi = 64; hi > 0; hi -= DIGIT_BITS) {
+    int bits = hi < DIGIT_BITS ? hi : DIGIT_BITS;
+    m->shift = hi - bits;
+    m->digit_mask = (1ull << bits) - 1;
+    for (size_t i = 0; i < m->ntg; i++) memset(m->tg[i].hist, 0, NBUCKET * sizeof *m->tg[i].hist);
+    if (spool_each(s, pass_radix, m, e) != 0) return -1;
+    for (size_t i = 0; i < m->ntg; i++) {
+      struct target *t = &m->tg[i];
+      uint64_t cum = 0, b;
+      for (b = 0; b <= m->digit_mask; b++) {
+        if (cum + t->hist[b] >= t->rank) break;
+        cum += t->hist[b];
+      }
+      SL_ASSERT(b <= m->digit_mask);
+      t->rank -= cum;
+      t->prefix |= b << m->shift;
+      t->mask |= m->digit_mask << m->shift;
+    }
+  }
+  return 0;
+}
+
+static int emit_class(struct mctx *m, struct metric_set *out, const struct cls_acc *a,
+                      const char *cls, const struct run_totals *t, struct sl_err *e) {
+  double fin = (double)a->finished, n = (double)a->n;
+  char name[32];
+  int ok = 0;
+  ok |= add(out, "count", cls, n, e);
+  ok |= add(out, "unfinished", cls, (double)(a->n - a->finished), e);
+  ok |= add(out, "antt", cls, a->finished ? a->sum_ntt / fin : NAN, e);
+  ok |= add(out, "stp", cls, a->finished ? a->sum_np / (double)t->n_workloads : NAN, e);
+  ok |= add(out, "mean_np", cls, a->finished ? a->sum_np / fin : NAN, e);
+  for (int k = 1; k <= MAX_SLA; k++) {
+    snprintf(name, sizeof name, "sla_%d", k);
+    ok |= add(out, name, cls, a->n ? (double)a->sla[k] / n : NAN, e);
+  }
+  ok |= add(out, "mean_latency_ns", cls, a->finished ? (double)a->sum_lat / fin : NAN, e);
+  ok |= add(out, "max_latency_ns", cls, a->finished ? (double)a->max_lat : NAN, e);
+  ok |= add(out, "max_ntt", cls, a->finished ? a->max_ntt : NAN, e);
+  for (size_t i = 0; i < m->ntg; i++) {
+    const struct target *tg = &m->tg[i];
+    const struct cls_acc *ta = tg->cls ? &m->cls[tg->cls - 1] : &m->all;
+    double v;
+    if (ta != a) continue;
+    if (tg->series == 0) v = (double)tg->prefix;
+    else memcpy(&v, &tg->prefix, sizeof v);
+    ok |= add(out, tg->name, cls, v, e);
+  }
+  ok |= add(out, "preemptions", cls, (double)a->preemptions, e);
+  ok |= add(out, "checkpoints", cls, (double)a->checkpoints, e);
+  ok |= add(out, "kills", cls, (double)a->kills, e);
+  ok |= add(out, "overhead_ns", cls, (double)a->overhead, e);
+  ok |= add(out, "wasted_ns", cls, (double)a->wasted, e);
+  ok |= add(out, "deadline_miss_rate", cls,
+            a->with_deadline ? (double)a->missed / (double)a->with_deadline : NAN, e);
+  return ok ? -1 : 0;
+}
+
+int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,
+                    struct sl_err *e) {
+  struct mctx m;
+  int rc = -1;
+  memset(&m, 0, sizeof m);
+  m.e = e;
+  m.min_arrival = SL_NS_MAX;
+  m.max_finish = SL_NS_NONE;
+  if (spool_each(s, pass_sums, &m, e) != 0) goto done;
+  if (select_percentiles(&m, s, e) < 0) goto done;
+  if (emit_class(&m, out, &m.all, "all", t, e) < 0) goto done;
+  {
+    double makespan = m.n_finished ? (double)(m.max_finish - m.min_arrival) : NAN;
+    double fair = NAN;
+    if (!m.nonpos_priority && m.nwl) {
+      double sum = 0;
+      int nw = 0;
+      for (size_t w = 0; w < m.nwl; w++)
+        if (m.wl[w].seen) { sum += m.wl[w].min_pp / m.wl[w].max_pp; nw++; }
+      if (nw) fair = sum / nw;
+    }
+    if (add(out, "fairness", "all", fair, e) < 0 ||
+        add(out, "makespan_ns", "all", makespan, e) < 0 ||
+        add(out, "throughput_rps", "all", makespan > 0 ? (double)m.n_finished * 1e9 / makespan : NAN, e) < 0 ||
+        add(out, "utilization", "all", makespan > 0 ? (double)t->busy / makespan : NAN, e) < 0 ||
+        add(out, "drains", "all", (double)t->drains, e) < 0)
+      goto done;
+  }
+  for (size_t c = 0; c < m.ncls; c++) {
+    char cls[32];
+    snprintf(cls, sizeof cls, "%d", m.cls[c].prio);
+    if (emit_class(&m, out, &m.cls[c], cls, t, e) < 0) goto done;
+  }
+  rc = 0;
+done:
+  for (size_t i = 0; i < m.ntg; i++) free(m.tg[i].hist);
+  free(m.tg);
+  free(m.cls);
+  free(m.wl);
+  return rc;
+}
+
+double metrics_get(const struct metric_set *ms, const char *name, const char *cls) {
+  for (size_t i = 0; i < ms->n; i++)
+    if (!strcmp(ms->m[i].name, name) && !strcmp(ms->m[i].cls, cls)) return ms->m[i].value;
+  return NAN;
+}
+
+void metrics_free(struct metric_set *ms) {
+  free(ms->m);
+  memset(ms, 0, sizeof *ms);
+}

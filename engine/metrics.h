@@ -1,0 +1,36 @@
+/*
+** metrics.h — the per-run metrics of ../shared/papers/metrics.md, computed
+** from a run's spooled task records in a few streaming passes (exact
+** nearest-rank percentiles by radix selection, so memory does not grow with
+** the number of requests).
+*/
+#ifndef METRICS_H
+#define METRICS_H
+
+#include "spool.h"
+
+struct metric {
+  char name[32];           /* "antt", "p99_latency_ns", ... */
+  char cls[32];            /* "all" or a priority value as text */
+  double value;
+};
+
+struct metric_set {
+  struct metric *m;
+  size_t n, cap;
+};
+
+/* Run-level figures the engine knows and the records do not. */
+struct run_totals {
+  sl_ns busy;              /* ns the device spent executing segments */
+  int64_t drains;          /* DRAIN decisions that left a request running */
+  int32_t n_workloads;     /* distinct workload labels (1 without the column) */
+};
+
+int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,
+                    struct sl_err *e);
+/* Value of a metric, or NAN if absent. */
+double metrics_get(const struct metric_set *ms, const char *name, const char *cls);
+void metrics_free(struct metric_set *ms);
+
+#endif

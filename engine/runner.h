@@ -1,0 +1,33 @@
+/*
+** runner.h — one run from configuration to stored rows: load the device,
+** trace and policy, simulate, and write the run in one transaction. Shared
+** by `schedlab run` and the sweep workers.
+*/
+#ifndef RUNNER_H
+#define RUNNER_H
+
+#include "engine.h"
+#include "store.h"
+
+struct run_labels {
+  const char *experiment;  /* may be NULL */
+  const char *label;       /* may be NULL */
+};
+
+enum runner_result {
+  RUN_STORED_OK = 0,       /* simulated and stored */
+  RUN_STORED_FAILED,       /* the policy failed; stored with status 'failed' */
+  RUN_INPUT_ERROR,         /* bad input: nothing written */
+  RUN_STORE_ERROR          /* the database refused the write: nothing written */
+};
+
+/* Run `cfg` and store it. `st` is opened on `db_path` if it is not open yet
+** (only once there is something to write, so bad input leaves no file).
+** `shared` is an already open device to reuse, or NULL. On return `s`
+** holds the finished run (metrics, message) for the caller to read; the
+** caller frees it with sim_free. */
+enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
+                              struct store *st, const char *db_path, const struct run_labels *lb,
+                              int64_t *run_id, struct sl_err *e);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+** store.c — the SQLite results database: schema, and one transaction per
+** run. See store.h for the tables.
+*/
+#include "store.h"
+
+#include "engine.h"
+#include "policy.h"
+
+#include "version.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SCHEMA_VERSION "1"
+
+static const char *const schema =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS runs(\n"
+    "  run_id INTEGER PRIMARY KEY,\n"
+    "  run_key TEXT NOT NULL,\n"
+    "  experiment TEXT,\n"
+    "  label TEXT,\n"
+    "  policy TEXT NOT NULL,\n"
+    "  policy_path TEXT,\n"
+    "  device TEXT NOT NULL,\n"
+    "  trace TEXT NOT NULL,\n"
+    "  seed INTEGER NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),\n"
+    "  error TEXT,\n"
+    "  engine_version TEXT NOT NULL,\n"
+    "  started_at TEXT NOT NULL,\n"
+    "  wall_ms REAL,\n"
+    "  n_tasks INTEGER,\n"
+    "  sim_end_ns INTEGER,\n"
+    "  events INTEGER,\n"
+    "  hook_calls INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);\n"
+    "CREATE TABLE IF NOT EXISTS params(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  value,\n"
+    "  PRIMARY KEY (run_id, name)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS tasks(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  task_id INTEGER NOT NULL,\n"
+    "  tenant TEXT,\n"
+    "  network TEXT NOT NULL,\n"
+    "  batch INTEGER NOT NULL,\n"
+    "  priority INTEGER NOT NULL,\n"
+    "  arrival_ns INTEGER NOT NULL,\n"
+    "  start_ns INTEGER,\n"
+    "  finish_ns INTEGER,\n"
+    "  isolated_ns INTEGER NOT NULL,\n"
+    "  deadline_ns INTEGER,\n"
+    "  preemptions INTEGER NOT NULL,\n"
+    "  overhead_ns INTEGER NOT NULL,\n"
+    "  wasted_ns INTEGER NOT NULL,\n"
+    "  waited_ns INTEGER NOT NULL,\n"
+    "  checkpoints INTEGER NOT NULL,\n"
+    "  kills INTEGER NOT NULL,\n"
+    "  workload TEXT,\n"
+    "  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS metrics(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  class TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  PRIMARY KEY (run_id, name, class)) WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
+
+static int db_err(struct store *st, struct sl_err *e, const char *what) {
+  return sl_errf(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int store_exec(struct store *st, const char *sql, struct sl_err *e) {
+  char *msg = NULL;
+  if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    sl_errf(e, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+int store_open(struct store *st, const char *path, struct sl_err *e) {
+  memset(st, 0, sizeof *st);
+  if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    sl_errf(e, "database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+    store_close(st);
+    return -1;
+  }
+  sqlite3_busy_timeout(st->db, 120000);
+  if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                     "PRAGMA foreign_keys=ON;", e) < 0 ||
+      store_exec(st, "BEGIN IMMEDIATE;", e) < 0) {
+    sl_err_prefix(e, "%s", path);
+    store_close(st);
+    return -1;
+  }
+  if (store_exec(st, schema, e) < 0 || store_exec(st, "COMMIT;", e) < 0) {
+    sl_err_prefix(e, "%s", path);
+    store_close(st);
+    return -1;
+  }
+  return 0;
+}
+
+void store_close(struct store *st) {
+  if (st->db) sqlite3_close(st->db);
+  st->db = NULL;
+}
+
+/* {===================================================================
+** Writing one run
+** =================================================================== */
+
+struct writer {
+  struct store *st;
+  struct sim *sim;
+  sqlite3_stmt *task;
+  int64_t run_id;
+  struct sl_err *e;
+};
+
+static void bind_opt(sqlite3_stmt *q, int i, sl_ns v) {
+  if (v == SL_NS_NONE) sqlite3_bind_null(q, i); else sqlite3_bind_int64(q, i, v);
+}
+
+static int write_task(void *ud, const struct task_rec *r) {
+  struct writer *w = ud;
+  sqlite3_stmt *q = w->task;
+  const struct sim *s = w->sim;
+  int i = 1;
+  sqlite3_bind_int64(q, i++, w->run_id);
+  sqlite3_bind_int64(q, i++, (sqlite3_int64)r->seq);
+  sqlite3_bind_int64(q, i++, r->task_id);
+  sqlite3_bind_text(q, i++, strtab_get(&s->tenants, r->tenant), -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, strtab_get(&s->networks, r->network), -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, i++, r->batch);
+  sqlite3_bind_int(q, i++, r->priority);
+  sqlite3_bind_int64(q, i++, r->arrival);
+  bind_opt(q, i++, r->start);
+  bind_opt(q, i++, r->finish);
+  sqlite3_bind_int64(q, i++, r->isolated);
+  bind_opt(q, i++, r->deadline);
+  sqlite3_bind_int(q, i++, r->preemptions);
+  sqlite3_bind_int64(q, i++, r->overhead);
+  sqlite3_bind_int64(q, i++, r->wasted);
+  sqlite3_bind_int64(q, i++, r->waited);
+  sqlite3_bind_int(q, i++, r->checkpoints);
+  sqlite3_bind_int(q, i++, r->kills);
+  {
+    const char *wl = strtab_get(&s->workloads, r->workload);
+    if (*wl) sqlite3_bind_text(q, i++, wl, -1, SQLITE_STATIC); else sqlite3_bind_null(q, i++);
+  }
+  if (sqlite3_step(q) != SQLITE_DONE) return db_err(w->st, w->e, "insert task");
+  sqlite3_reset(q);
+  return 0;
+}
+
+/* Bind a textual value with its natural type, so SQL compares numbers as numbers. */
+static void bind_natural(sqlite3_stmt *q, int i, const char *v) {
+  int64_t iv;
+  double dv;
+  if (sl_parse_i64(v, &iv) == 0) sqlite3_bind_int64(q, i, iv);
+  else if (sl_parse_double(v, &dv) == 0) sqlite3_bind_double(q, i, dv);
+  else sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static int write_params(struct writer *w) {
+  struct sim *s = w->sim;
+  sqlite3_stmt *q = NULL;
+  size_t n = 0;
+  const struct pol_param *pp = s->pol ? pol_params(s->pol, &n) : NULL;
+  char num[64];
+  if (sqlite3_prepare_v2(w->st->db, "INSERT INTO params(run_id, name, value) VALUES (?, ?, ?)",
+                         -1, &q, NULL) != SQLITE_OK)
+    return db_err(w->st, w->e, "prepare params");
+#define PARAM_ROW(NAME, BIND)                                              \
+  do {                                                                     \
+    sqlite3_bind_int64(q, 1, w->run_id);                                   \
+    sqlite3_bind_text(q, 2, (NAME), -1, SQLITE_TRANSIENT);                 \
+    BIND;                                                                  \
+    if (sqlite3_step(q) != SQLITE_DONE) goto fail;                         \
+    sqlite3_reset(q);                                                      \
+  } while (0)
+  for (size_t i = 0; i < n; i++) {
+    switch (pp[i].type) {
+    case PT_INT: PARAM_ROW(pp[i].name, sqlite3_bind_int64(q, 3, pp[i].i)); break;
+    case PT_FLOAT: PARAM_ROW(pp[i].name, sqlite3_bind_double(q, 3, pp[i].d)); break;
+    case PT_BOOL:
+      PARAM_ROW(pp[i].name, sqlite3_bind_text(q, 3, pp[i].i ? "true" : "false", -1, SQLITE_STATIC));
+      break;
+    case PT_STRING: PARAM_ROW(pp[i].name, sqlite3_bind_text(q, 3, pp[i].s, -1, SQLITE_STATIC)); break;
+    }
+  }
+  if (s->dev)
+    for (size_t i = 0; i < s->dev->nparams; i++) {
+      char name[160];
+      snprintf(name, sizeof name, "device.%s", s->dev->params[i].name);
+      PARAM_ROW(name, bind_natural(q, 3, s->dev->params[i].value));
+    }
+  snprintf(num, sizeof num, "%.17g", s->cfg.predict_sigma);
+  PARAM_ROW("predict_sigma", bind_natural(q, 3, num));
+#undef PARAM_ROW
+  sqlite3_finalize(q);
+  return 0;
+fail:
+  db_err(w->st, w->e, "insert param");
+  sqlite3_finalize(q);
+  return -1;
+}
+
+static int write_metrics(struct writer *w) {
+  const struct metric_set *ms = &w->sim->metrics;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(w->st->db, "INSERT INTO metrics(run_id, name, class, value) "
+                                    "VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
+    return db_err(w->st, w->e, "prepare metrics");
+  for (size_t i = 0; i < ms->n; i++) {
+    sqlite3_bind_int64(q, 1, w->run_id);
+    sqlite3_bind_text(q, 2, ms->m[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, ms->m[i].cls, -1, SQLITE_STATIC);
+    sqlite3_bind_double(q, 4, ms->m[i].value);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      db_err(w->st, w->e, "insert metric");
+      sqlite3_finalize(q);
+      return -1;
+    }
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return 0;
+}
+
+static int write_run_row(struct writer *w, const struct run_info *ri) {
+  struct sim *s = w->sim;
+  sqlite3_stmt *q = NULL;
+  int i = 1, ok = s->status == SIM_OK;
+  if (sqlite3_prepare_v2(w->st->db,
+                         "INSERT INTO runs(run_key, experiment, label, policy, policy_path, device,"
+                         " trace, seed, status, error, engine_version, started_at, wall_ms,"
+                         " n_tasks, sim_end_ns, events, hook_calls)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+    return db_err(w->st, w->e, "prepare run");
+  sqlite3_bind_text(q, i++, ri->run_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, ri->experiment, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, ri->label, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, s->policy_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, s->policy_path, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, s->cfg.device_spec, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, s->cfg.trace_path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, i++, (sqlite3_int64)s->cfg.seed);
+  sqlite3_bind_text(q, i++, ok ? "ok" : "failed", -1, SQLITE_STATIC);
+  if (ok) sqlite3_bind_null(q, i++); else sqlite3_bind_text(q, i++, s->err.msg, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, SL_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, i++, ri->started_at, -1, SQLITE_STATIC);
+  sqlite3_bind_double(q, i++, ri->wall_ms);
+  if (ok) sqlite3_bind_int64(q, i++, (sqlite3_int64)s->spool.n); else sqlite3_bind_null(q, i++);
+  sqlite3_bind_int64(q, i++, s->now);
+  sqlite3_bind_int64(q, i++, (sqlite3_int64)s->events);
+  sqlite3_bind_int64(q, i++, (sqlite3_int64)s->hook_calls);
+  if (sqlite3_step(q) != SQLITE_DONE) {
+    db_err(w->st, w->e, "insert run");
+    sqlite3_finalize(q);
+    return -1;
+  }
+  sqlite3_finalize(q);
+  w->run_id = sqlite3_last_insert_rowid(w->st->db);
+  return 0;
+}
+
+int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
+                    struct sl_err *e) {
+  struct writer w;
+  memset(&w, 0, sizeof w);
+  w.st = st;
+  w.sim = s;
+  w.e = e;
+  if (store_exec(st, "BEGIN IMMEDIATE;", e) < 0) return -1;
+  if (write_run_row(&w, ri) < 0 || write_params(&w) < 0) goto fail;
+  if (s->status == SIM_OK) {
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO tasks(run_id, seq, task_id, tenant, network, batch,"
+                           " priority, arrival_ns, start_ns, finish_ns, isolated_ns, deadline_ns,"
+                           " preemptions, overhead_ns, wasted_ns, waited_ns, checkpoints, kills,"
+                           " workload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &w.task, NULL) != SQLITE_OK) {
+      db_err(st, e, "prepare tasks");
+      goto fail;
+    }
+    if (spool_each(&s->spool, write_task, &w, e) != 0) goto fail;
+    sqlite3_finalize(w.task);
+    w.task = NULL;
+    if (write_metrics(&w) < 0) goto fail;
+  }
+  if (store_exec(st, "COMMIT;", e) < 0) goto fail;
+  *run_id = w.run_id;
+  return 0;
+fail:
+  sqlite3_finalize(w.task);
+  store_exec(st, "ROLLBACK;", NULL);
+  return -1;
+}
+
+/* }=================================================================== */

@@ -1,0 +1,44 @@
+/*
+** store.h — the results database (SQLite). Tables, as in DESIGN.md:
+**   runs(run_id, run_key, experiment, label, policy, policy_path, device, trace, seed,
+**        status, error, engine_version, started_at, wall_ms, n_tasks, sim_end_ns, events,
+**        hook_calls)
+**   params(run_id, name, value)          every knob of the run
+**   tasks(run_id, seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns,
+**         finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns,
+**         waited_ns, checkpoints, kills, workload)
+**   metrics(run_id, name, class, value)
+** A run is written in one transaction: all of it or nothing. WAL mode, so
+** several processes can write one file.
+*/
+#ifndef STORE_H
+#define STORE_H
+
+#include "sl.h"
+
+struct sqlite3;
+struct sim;
+
+struct store {
+  struct sqlite3 *db;
+};
+
+/* What the runs row says beyond what the sim holds. */
+struct run_info {
+  const char *experiment, *label;
+  const char *run_key;
+  const char *started_at;          /* ISO 8601 UTC */
+  double wall_ms;
+};
+
+int store_open(struct store *st, const char *path, struct sl_err *e);
+void store_close(struct store *st);
+/* Write one run: the runs row, its params, and, when it succeeded, its tasks
+** and metrics. A failed run (s->status == SIM_EPOLICY) gets its row with
+** status 'failed' and the error, and its params, nothing else. */
+int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
+                    struct sl_err *e);
+/* Execute SQL (several statements allowed) with no result rows. */
+int store_exec(struct store *st, const char *sql, struct sl_err *e);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+** trace.h — the native arrival trace: CSV with a header. Columns:
+**   arrival_ns | arrival_us | arrival_ms | arrival_s   (required; the name gives the unit,
+**                                                      decimals allowed, rounded to ns)
+**   network                                            (required)
+**   batch (default 1), priority (default 1; larger is more important),
+**   tenant (default: the network), deadline_ns|us|ms|s (absolute, optional),
+**   id (integer, default: the row's ordinal from 0), workload (optional group
+**   label: STP and fairness are computed per workload).
+** Rows must be in non-decreasing arrival order. The reader streams: it holds
+** one row at a time.
+*/
+#ifndef TRACE_H
+#define TRACE_H
+
+#include "csv.h"
+
+struct trace_row {
+  int64_t id;
+  sl_ns arrival;           /* ns */
+  sl_ns deadline;          /* absolute ns, or SL_NS_NONE */
+  const char *network;     /* valid until the next trace_next */
+  const char *tenant;      /* idem; the network when the column is absent */
+  const char *workload;    /* idem; "" when the column is absent */
+  int32_t batch, priority;
+  long lineno;             /* for messages */
+};
+
+struct trace {
+  struct csv csv;
+  int col_arrival, col_deadline, col_network, col_batch, col_priority, col_tenant, col_id,
+      col_workload;
+  int arrival_scale, deadline_scale;        /* decimal exponent to ns: 0, 3, 6, 9 */
+  const char *arrival_name, *deadline_name;  /* column names, for messages */
+  sl_ns last_arrival;
+  int64_t rows;
+};
+
+int trace_open(struct trace *t, const char *path, struct sl_err *e);
+/* 1: a row in *r; 0: end of trace; -1: malformed row ("FILE:LINE: column 'x': why"). */
+int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e);
+void trace_close(struct trace *t);
+
+#endif

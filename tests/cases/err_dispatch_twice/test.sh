@@ -1,0 +1,1 @@
+run_fail --trace trace.csv --policy policy.lua

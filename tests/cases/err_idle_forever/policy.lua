@@ -1,0 +1,3 @@
+local P = {}
+function P.schedule(sim) end      -- never runs anything
+return P

@@ -1,0 +1,2 @@
+# The Lua memory ceiling stops a policy that hoards memory.
+run_fail --trace trace.csv --policy policy.lua

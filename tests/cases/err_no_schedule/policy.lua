@@ -1,0 +1,3 @@
+local P = {}
+function P.on_arival(sim, req) end
+return P

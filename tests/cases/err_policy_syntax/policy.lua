@@ -1,0 +1,5 @@
+local P = {}
+function P.schedule(sim)
+  return sim.best("fifo"
+end
+return P

@@ -1,0 +1,11 @@
+# Usage errors exit 2 and point at the help.
+"$SCHEDLAB" run --trace x.csv 2>&1; echo "exit $?"
+"$SCHEDLAB" run --trace x.csv --policy p --device d --bogus 2>&1; echo "exit $?"
+"$SCHEDLAB" run --trace x.csv --policy p --device d --param novalue 2>&1; echo "exit $?"
+"$SCHEDLAB" run --trace x.csv --policy p --device d --seed -3 2>&1; echo "exit $?"
+"$SCHEDLAB" frobnicate >/dev/null 2>"$DB.err"; echo "exit $?"; head -n 1 "$DB.err"
+"$SCHEDLAB" query 2>&1; echo "exit $?"
+"$SCHEDLAB" list colours 2>&1; echo "exit $?"
+"$SCHEDLAB" help run | head -n 1; echo "exit $?"
+"$SCHEDLAB" run --help | head -n 1; echo "exit $?"
+"$SCHEDLAB" query "$DB.missing" "SELECT 1" 2>&1 | sed "s|$DB.missing|DB|"
