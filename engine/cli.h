@@ -41,5 +41,6 @@ int cmd_run(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

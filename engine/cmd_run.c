@@ -77,12 +77,14 @@ int cmd_run(int argc, char **argv) {
       {"db", required_argument, 0, 'b'},       {"label", required_argument, 0, 'l'},
       {"experiment", required_argument, 0, 'x'}, {"log", required_argument, 0, 'L'},
       {"predict-sigma", required_argument, 0, 'e'}, {"quiet", no_argument, 0, 'q'},
+      {"stats", no_argument, 0, 'S'},
       {0, 0, 0, 0}};
   struct sim_config cfg;
   struct kv_list params = {0}, dparams = {0};
   const char *db = DEFAULT_DB, *log_path = NULL;
   struct run_labels lb = {NULL, NULL};
-  int quiet = 0, db_given = 0, c, rc = EXIT_USAGE;
+  int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE;
+  struct runner_stats stats;
   struct sim s;
   struct store st = {0};
   struct sl_err e;
@@ -119,6 +121,7 @@ int cmd_run(int argc, char **argv) {
     case 'x': lb.experiment = optarg; break;
     case 'L': log_path = optarg; break;
     case 'q': quiet = 1; break;
+    case 'S': show_stats = 1; break;
     default:
       cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
       goto out;
@@ -139,10 +142,16 @@ int cmd_run(int argc, char **argv) {
     cfg.log = !strcmp(log_path, "-") ? stderr : fopen(log_path, "w");
     if (!cfg.log) { cli_fail("--log %s: %s", log_path, strerror(errno)); goto out; }
   }
-  res = runner_run(&s, &cfg, NULL, &st, db, &lb, &run_id, &e);
+  res = runner_run(&s, &cfg, NULL, &st, db, &lb, &run_id, &stats, &e);
   switch (res) {
   case RUN_STORED_OK:
     if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);
+    if (show_stats)
+      fprintf(stderr, "stats: load %.1f ms, simulate %.1f ms (%.0f requests/s, %llu events, "
+                      "%llu hook calls), metrics %.1f ms, write %.1f ms, peak RSS %.1f MiB\n",
+              stats.load_ms, stats.sim_ms, (double)s.spool.n / (stats.sim_ms / 1e3),
+              (unsigned long long)s.events, (unsigned long long)s.hook_calls, stats.metrics_ms,
+              stats.write_ms, (double)stats.peak_rss_kib / 1024.0);
     rc = 0;
     break;
   case RUN_STORED_FAILED:

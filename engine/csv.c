@@ -57,21 +57,57 @@ static int split(struct csv *c, struct sl_err *e) {
   return 0;
 }
 
+#define CSV_BUF (1u << 20)
+
+/* The next raw line into c->line (its newline replaced by NUL), reading the
+** file in large blocks: 1 found, 0 end of file, -1 error. */
+static int next_raw(struct csv *c, struct sl_err *e) {
+  for (;;) {
+    char *start = c->buf + c->buf_pos;
+    char *nl = memchr(start, '\n', c->buf_len - c->buf_pos);
+    size_t got;
+    if (nl) {
+      *nl = 0;
+      c->line = start;
+      c->buf_pos = (size_t)(nl - c->buf) + 1;
+      return 1;
+    }
+    if (c->eof) {
+      if (c->buf_pos == c->buf_len) return 0;
+      c->buf[c->buf_len] = 0;                 /* a last line without newline */
+      c->line = start;
+      c->buf_pos = c->buf_len;
+      return 1;
+    }
+    /* Keep the partial line, make room (growing for a long line), read more. */
+    memmove(c->buf, start, c->buf_len - c->buf_pos);
+    c->buf_len -= c->buf_pos;
+    c->buf_pos = 0;
+    if (c->buf_len + 1 >= c->buf_cap) {
+      char *nb = realloc(c->buf, 2 * c->buf_cap);
+      if (!nb) return sl_errf(e, "%s: out of memory for a %zu-byte line", c->path, c->buf_len);
+      c->buf = nb;
+      c->buf_cap *= 2;
+    }
+    got = fread(c->buf + c->buf_len, 1, c->buf_cap - c->buf_len - 1, c->f);
+    if (got == 0) {
+      if (ferror(c->f)) return sl_errf(e, "%s: read error: %s", c->path, strerror(errno));
+      c->eof = 1;
+    }
+    c->buf_len += got;
+  }
+}
+
 /* Read the next non-blank, non-comment line; 1 found, 0 EOF, -1 error. */
 static int read_line(struct csv *c, struct sl_err *e) {
   for (;;) {
-    ssize_t n;
-    char *s;
-    errno = 0;
-    n = getline(&c->line, &c->line_cap, c->f);
-    if (n < 0) {
-      if (ferror(c->f)) return sl_errf(e, "%s: read error: %s", c->path, strerror(errno));
-      return 0;
-    }
+    int r = next_raw(c, e);
+    const char *s;
+    if (r <= 0) return r;
     c->lineno++;
     s = c->line;
     while (*s == ' ' || *s == '\t') s++;
-    if (*s == '#' || *s == '\n' || *s == '\r' || *s == 0) continue;
+    if (*s == '#' || *s == '\r' || *s == 0) continue;
     return 1;
   }
 }
@@ -82,6 +118,11 @@ int csv_open(struct csv *c, const char *path, struct sl_err *e) {
   c->path = path;
   c->f = fopen(path, "r");
   if (!c->f) return sl_errf(e, "%s: %s", path, strerror(errno));
+  c->buf_cap = CSV_BUF;
+  if (!(c->buf = malloc(c->buf_cap))) {
+    csv_close(c);
+    return sl_errf(e, "%s: out of memory", path);
+  }
   r = read_line(c, e);
   if (r <= 0) {
     if (r == 0) sl_errf(e, "%s: no header line (empty table)", path);
@@ -128,7 +169,7 @@ int csv_col(const struct csv *c, const char *name) {
 
 void csv_close(struct csv *c) {
   if (c->f) fclose(c->f);
-  free(c->line);
+  free(c->buf);
   free(c->field);
   if (c->header)
     for (size_t i = 0; i < c->nheader; i++) free(c->header[i]);

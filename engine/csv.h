@@ -14,8 +14,10 @@
 struct csv {
   FILE *f;
   const char *path;        /* for messages; not owned */
-  char *line;              /* current line buffer (getline) */
-  size_t line_cap;
+  char *buf;               /* read buffer: the current line lives in it */
+  size_t buf_cap, buf_len, buf_pos;
+  int eof;
+  char *line;              /* the current line, NUL-terminated, inside buf */
   long lineno;             /* 1-based line number of the current row */
   char **field;            /* fields of the current row (point into line) */
   size_t nfield, field_cap;

@@ -23,13 +23,14 @@
 int sim_init(struct sim *s, const struct sim_config *cfg) {
   memset(s, 0, sizeof *s);
   s->cfg = *cfg;
-  if (!s->cfg.spool_mem) s->cfg.spool_mem = 1u << 16;
+  if (!s->cfg.spool_mem) s->cfg.spool_mem = 1u << 18;   /* 256 Ki records, ~27 MiB */
   if (!s->cfg.hook_budget) s->cfg.hook_budget = 10000000;
   if (!s->cfg.lua_mem_limit) s->cfg.lua_mem_limit = (size_t)256 << 20;
   evq_init(&s->evq);
   rng_seed(&s->rng, cfg->seed);
   spool_init(&s->spool, s->cfg.spool_mem);
-  s->free_slot = s->ready_head = s->ready_tail = -1;
+  s->free_slot = -1;
+  rq_init(&s->rq);
   s->cur = s->incoming = -1;
   s->switch_ev = EVQ_NONE;
   return 0;
@@ -66,6 +67,7 @@ static double predict_factor(const struct sim *s, const char *network, int32_t b
 static int read_ahead(struct sim *s) {
   struct trace_row row;
   struct pending *p = &s->next_arrival;
+  struct net_cache *nc;
   int unknown, r = trace_next(&s->trace, &row, &s->err);
   if (r <= 0) {
     if (r == 0) s->trace_done = 1;
@@ -78,16 +80,43 @@ static int read_ahead(struct sim *s) {
   p->batch = row.batch;
   p->priority = row.priority;
   p->lineno = row.lineno;
-  if ((p->network = strtab_intern(&s->networks, row.network, &s->err)) < 0 ||
-      (p->tenant = strtab_intern(&s->tenants, row.tenant, &s->err)) < 0 ||
-      (p->workload = strtab_intern(&s->workloads, row.workload, &s->err)) < 0)
+  if ((p->network = strtab_intern(&s->networks, row.network, &s->err)) < 0) goto fail;
+  if (s->networks.n > s->nets_cap) {
+    size_t old = s->nets_cap;
+    struct net_cache *grown = sl_grow(s->nets, &s->nets_cap, s->networks.n, sizeof *grown, &s->err);
+    if (!grown) goto fail;
+    s->nets = grown;
+    memset(&grown[old], 0, (s->nets_cap - old) * sizeof *grown);
+    for (size_t i = old; i < s->nets_cap; i++) grown[i].default_tenant = -1;
+  }
+  nc = &s->nets[p->network];
+  if (row.tenant == row.network) {
+    if (nc->default_tenant < 0 &&
+        (nc->default_tenant = strtab_intern(&s->tenants, row.tenant, &s->err)) < 0)
+      goto fail;
+    p->tenant = nc->default_tenant;
+  } else if ((p->tenant = strtab_intern(&s->tenants, row.tenant, &s->err)) < 0) {
     goto fail;
-  p->work = dev_work(s->dev, row.network, row.batch, &unknown, &s->err);
+  }
+  if ((p->workload = strtab_intern(&s->workloads, row.workload, &s->err)) < 0) goto fail;
+  p->work = NULL;
+  for (size_t i = 0; i < nc->n; i++)
+    if (nc->by_batch[i].batch == row.batch) p->work = nc->by_batch[i].w;
   if (!p->work) {
-    if (unknown)
-      sl_err_prefix(&s->err, "%s:%ld: column '%s'", s->trace.csv.path, row.lineno,
-                    unknown == 2 ? "batch" : "network");
-    goto fail;
+    void *nb;
+    p->work = dev_work(s->dev, row.network, row.batch, &unknown, &s->err);
+    if (!p->work) {
+      if (unknown)
+        sl_err_prefix(&s->err, "%s:%ld: column '%s'", s->trace.csv.path, row.lineno,
+                      unknown == 2 ? "batch" : "network");
+      goto fail;
+    }
+    if (!(nb = sl_grow(nc->by_batch, &nc->cap, nc->n + 1, sizeof *nc->by_batch, &s->err)))
+      goto fail;
+    nc->by_batch = nb;
+    nc->by_batch[nc->n].batch = row.batch;
+    nc->by_batch[nc->n].w = p->work;
+    nc->n++;
   }
   if (evq_push(&s->evq, p->arrival, EV_ARRIVAL, 0, &s->err) == EVQ_NONE) goto fail;
   return 1;
@@ -137,6 +166,9 @@ void sim_free(struct sim *s) {
   evq_free(&s->evq);
   free(s->reqs);
   free(s->timers);
+  rq_free(&s->rq);
+  for (size_t i = 0; i < s->nets_cap; i++) free(s->nets[i].by_batch);
+  free(s->nets);
   strtab_free(&s->networks);
   strtab_free(&s->tenants);
   strtab_free(&s->workloads);
@@ -156,7 +188,7 @@ static int32_t slot_alloc(struct sim *s) {
   int32_t slot;
   if (s->free_slot >= 0) {
     slot = s->free_slot;
-    s->free_slot = s->reqs[slot].next;
+    s->free_slot = s->reqs[slot].link.next;
   } else {
     struct req *nr;
     if (s->nreqs >= INT32_MAX) { sl_errf(&s->err, "too many requests in flight"); return -1; }
@@ -176,41 +208,35 @@ static void slot_free(struct sim *s, int32_t slot) {
   memset(r, 0, sizeof *r);
   r->gen = gen;
   r->state = RS_FREE;
-  r->next = s->free_slot;
+  r->link.next = s->free_slot;
   s->free_slot = slot;
 }
 
-static int ready_before(const struct req *a, const struct req *b) {
-  return a->arrival != b->arrival ? a->arrival < b->arrival : a->seq < b->seq;
+static struct rq_view rq_view(struct sim *s) {
+  struct rq_view v;
+  v.base = (char *)&s->reqs[0].link;
+  v.stride = sizeof s->reqs[0];
+  return v;
 }
 
-/* Insert into the ready queue, kept in (arrival, trace order). New arrivals
-** go to the tail at once; a preempted request walks from the head. */
-static void ready_insert(struct sim *s, int32_t slot, sl_ns since) {
+static int ready_insert(struct sim *s, int32_t slot, sl_ns since) {
   struct req *r = &s->reqs[slot];
-  int32_t after = s->ready_tail;
   r->state = RS_READY;
   r->ready_since = since;
-  if (after >= 0 && ready_before(r, &s->reqs[after])) {
-    int32_t before = s->ready_head;
-    while (!ready_before(r, &s->reqs[before])) before = s->reqs[before].next;
-    after = s->reqs[before].prev;
-  }
-  r->prev = after;
-  r->next = after >= 0 ? s->reqs[after].next : s->ready_head;
-  if (r->prev >= 0) s->reqs[r->prev].next = slot; else s->ready_head = slot;
-  if (r->next >= 0) s->reqs[r->next].prev = slot; else s->ready_tail = slot;
-  s->nready++;
+  r->link.arrival = r->arrival;
+  r->link.seq = r->seq;
+  r->link.key[ORD_PRIORITY] = -(sl_ns)r->priority;
+  r->link.key[ORD_DEADLINE] = r->deadline == SL_NS_NONE ? SL_NS_MAX : r->deadline;
+  r->link.key[ORD_REMAINING] = sim_predicted_remaining(s, r);
+  r->link.key[ORD_TOTAL] = sim_predicted_total(r);
+  return rq_insert(&s->rq, rq_view(s), slot, &s->err);
 }
 
 static void ready_remove(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   SL_ASSERT(r->state == RS_READY);
-  if (r->prev >= 0) s->reqs[r->prev].next = r->next; else s->ready_head = r->next;
-  if (r->next >= 0) s->reqs[r->next].prev = r->prev; else s->ready_tail = r->prev;
-  r->prev = r->next = -1;
+  rq_remove(&s->rq, rq_view(s), slot);
   r->waited += s->now - r->ready_since;
-  s->nready--;
 }
 
 sl_ns sim_executed(const struct sim *s, const struct req *r) {
@@ -238,46 +264,8 @@ int32_t sim_running(const struct sim *s) {
   return s->dstate == DS_RUNNING ? s->cur : -1;
 }
 
-enum order { ORD_FIFO, ORD_PRIORITY, ORD_DEADLINE, ORD_REMAINING, ORD_TOTAL };
-
-static int better(const struct sim *s, enum order o, const struct req *a, const struct req *b) {
-  switch (o) {
-  case ORD_FIFO: break;
-  case ORD_PRIORITY:
-    if (a->priority != b->priority) return a->priority > b->priority;
-    break;
-  case ORD_DEADLINE: {
-    sl_ns da = a->deadline == SL_NS_NONE ? SL_NS_MAX : a->deadline;
-    sl_ns db = b->deadline == SL_NS_NONE ? SL_NS_MAX : b->deadline;
-    if (da != db) return da < db;
-    break;
-  }
-  case ORD_REMAINING: {
-    sl_ns ra = sim_predicted_remaining(s, a), rb = sim_predicted_remaining(s, b);
-    if (ra != rb) return ra < rb;
-    break;
-  }
-  case ORD_TOTAL: {
-    sl_ns ta = sim_predicted_total(a), tb = sim_predicted_total(b);
-    if (ta != tb) return ta < tb;
-    break;
-  }
-  }
-  return ready_before(a, b);
-}
-
-int32_t sim_best(const struct sim *s, const char *order) {
-  static const char *const names[] = {"fifo", "priority", "deadline", "remaining", "total"};
-  enum order o;
-  int32_t best = s->ready_head;
-  int k;
-  for (k = 0; k < 5 && strcmp(order, names[k]); k++) {}
-  if (k == 5) return -2;
-  o = (enum order)k;
-  if (o == ORD_FIFO || best < 0) return best;
-  for (int32_t i = s->reqs[best].next; i >= 0; i = s->reqs[i].next)
-    if (better(s, o, &s->reqs[i], &s->reqs[best])) best = i;
-  return best;
+int32_t sim_best(struct sim *s, enum order o) {
+  return rq_best(&s->rq, rq_view(s), o, &s->err);
 }
 
 int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e) {
@@ -437,7 +425,7 @@ static int on_switch_done(struct sim *s) {
   s->switch_ev = EVQ_NONE;
   if (run_on_device(s, in) < 0) return -1;
   if (out >= 0) {
-    ready_insert(s, out, s->switch_out_ready);
+    if (ready_insert(s, out, s->switch_out_ready) < 0) return -1;
     if (pol_preempted(s->pol, out, s->switch_mech) < 0) return -1;
   }
   return 0;
@@ -502,8 +490,8 @@ static int on_arrival(struct sim *s) {
   r->work = p->work;
   r->complete_ev = EVQ_NONE;
   r->predict_factor = predict_factor(s, strtab_get(&s->networks, p->network), p->batch);
-  ready_insert(s, slot, s->now);
   s->in_flight++;
+  if (ready_insert(s, slot, s->now) < 0) return -1;
   if (read_ahead(s) < 0) return -1;
   if (pol_has_arrival(s->pol) && pol_arrival(s->pol, slot) < 0) return -1;
   return 0;
@@ -521,7 +509,7 @@ static int on_timer(struct sim *s, int64_t id) {
 
 /* One scheduling decision for the current instant. */
 static int decide(struct sim *s, int only_timers) {
-  if (s->dstate == DS_SWITCHING || s->nready == 0) {
+  if (s->dstate == DS_SWITCHING || s->rq.n == 0) {
     s->idle_timer_rounds = 0;
     return 0;
   }
@@ -542,18 +530,30 @@ static int decide(struct sim *s, int only_timers) {
       else if (preempt(s, slot, s->dispatch_mech) < 0) return -1;
     }
   }
-  if (s->dstate != DS_IDLE || s->nready == 0) {
+  if (s->dstate != DS_IDLE || s->rq.n == 0) {
     s->idle_timer_rounds = 0;
     return 0;
   }
   if (evq_size(&s->evq) == 0)
     return sl_errf(&s->err, "policy '%s' left the device idle at t=%lld ns with %lld ready "
                             "request(s) and no future event: nothing would ever run them",
-                   s->policy_name, (long long)s->now, (long long)s->nready);
+                   s->policy_name, (long long)s->now, (long long)s->rq.n);
   if (only_timers && s->trace_done && ++s->idle_timer_rounds > IDLE_TIMER_ROUNDS)
     return sl_errf(&s->err, "policy '%s' kept the device idle through %d timer events with "
                             "%lld ready request(s) (t=%lld ns)", s->policy_name,
-                   IDLE_TIMER_ROUNDS, (long long)s->nready, (long long)s->now);
+                   IDLE_TIMER_ROUNDS, (long long)s->rq.n, (long long)s->now);
+  return 0;
+}
+
+int sim_finish(struct sim *s) {
+  struct run_totals tot;
+  tot.busy = s->busy;
+  tot.drains = s->drains;
+  tot.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
+  if (metrics_compute(&s->spool, &tot, &s->metrics, &s->err) < 0) {
+    s->status = SIM_EINPUT;
+    return -1;
+  }
   return 0;
 }
 
@@ -600,16 +600,6 @@ enum sim_status sim_run(struct sim *s) {
     sl_errf(&s->err, "policy '%s' left %lld request(s) unfinished with nothing left to run",
             s->policy_name, (long long)s->in_flight);
     goto policy_fail;
-  }
-  {
-    struct run_totals tot;
-    tot.busy = s->busy;
-    tot.drains = s->drains;
-    tot.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
-    if (metrics_compute(&s->spool, &tot, &s->metrics, &s->err) < 0) {
-      s->status = SIM_EINPUT;
-      return s->status;
-    }
   }
   s->status = SIM_OK;
   return s->status;

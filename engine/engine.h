@@ -1,7 +1,8 @@
 /*
 ** engine.h — the event engine: one run of a trace through a device under a
 ** policy. Lifecycle, in order:
-**   sim_init -> sim_load_device -> sim_load_trace -> sim_load_policy -> sim_run -> sim_free
+**   sim_init -> sim_load_device -> sim_load_trace -> sim_load_policy -> sim_run
+**   -> sim_finish (metrics) -> sim_free
 ** Everything a run owns hangs off `struct sim`; nothing is global, so
 ** several runs can live in one process.
 */
@@ -11,6 +12,7 @@
 #include "device.h"
 #include "evq.h"
 #include "metrics.h"
+#include "readyq.h"
 #include "rng.h"
 #include "spool.h"
 #include "strtab.h"
@@ -35,7 +37,7 @@ struct req {
   uint8_t state;           /* enum req_state */
   uint8_t has_ckpt;        /* saved state waits to be restored */
   uint8_t has_lua;         /* the policy has a handle (userdata) for it */
-  int32_t prev, next;      /* ready queue links (slots), -1 at the ends */
+  struct rq_link link;     /* ready queue membership; link.next also chains free slots */
   int64_t task_id;
   uint64_t seq;            /* trace order, the last tie-break */
   sl_ns arrival, deadline; /* ns; deadline absolute or SL_NS_NONE */
@@ -89,6 +91,15 @@ struct pending {           /* the next arrival, read ahead from the trace */
   long lineno;
 };
 
+/* Per interned network: its compiled works by batch, and its tenant index
+** when the trace names no tenant, so an arrival costs no hashing beyond
+** interning the network name. */
+struct net_cache {
+  struct { int32_t batch; const struct work *w; } *by_batch;
+  size_t n, cap;
+  int32_t default_tenant;  /* -1 until first needed */
+};
+
 struct sim {
   struct sim_config cfg;
   struct device *dev;
@@ -105,8 +116,8 @@ struct sim {
   struct req *reqs;        /* request slots */
   size_t nreqs, reqs_cap;
   int32_t free_slot;       /* head of the free list (linked through next), -1 none */
-  int32_t ready_head, ready_tail;
-  int64_t nready, in_flight;
+  struct readyq rq;
+  int64_t in_flight;
   uint64_t seq;
 
   enum dev_state dstate;
@@ -132,6 +143,8 @@ struct sim {
   sl_ns busy;
   int64_t drains;
   struct strtab networks, tenants, workloads;
+  struct net_cache *nets;  /* indexed like `networks` */
+  size_t nets_cap;
   struct spool spool;
   struct metric_set metrics;
   struct sl_err err;       /* the message of a failed run */
@@ -143,9 +156,11 @@ int sim_init(struct sim *s, const struct sim_config *cfg);
 int sim_load_device(struct sim *s, struct device *shared);
 int sim_load_trace(struct sim *s);
 int sim_load_policy(struct sim *s);
-/* Run to the end of the trace and compute the metrics. Returns the status;
-** s->err holds the message of a failure. */
+/* Run to the end of the trace. Returns the status; s->err holds the
+** message of a failure. */
 enum sim_status sim_run(struct sim *s);
+/* Compute the metrics of a successful run (s->metrics). */
+int sim_finish(struct sim *s);
 void sim_free(struct sim *s);
 
 /* ---- what the policy bridge (lsim.c) may ask and do ---------------------- */
@@ -156,10 +171,9 @@ sl_ns sim_predicted_total(const struct req *r);
 sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r);
 /* The request that holds the device (running, or switching in), or -1. */
 int32_t sim_running(const struct sim *s);
-/* Best ready request by a named order ("fifo", "priority", "deadline",
-** "remaining", "total"), ties by earlier arrival then trace order; -1 if none;
-** -2 for an unknown order. */
-int32_t sim_best(const struct sim *s, const char *order);
+/* Best ready request by an order (readyq.h), ties by earlier arrival then
+** trace order; -1 if none, -2 if out of memory. */
+int32_t sim_best(struct sim *s, enum order o);
 /* Record the decision of the current schedule call. */
 int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e);
 /* Cost of stopping the running request now with mechanism m. */

@@ -31,17 +31,30 @@ void lsim_push_req(lua_State *L, struct pol *p, int32_t slot) {
     lr->gen = r->gen;
     lr->task_id = r->task_id;
   }
-  luaL_setmetatable(L, LREQ_META);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_meta);
+  lua_setmetatable(L, -2);
   lua_pushvalue(L, -1);
   lua_rawseti(L, -3, (lua_Integer)slot + 1);  /* handles[slot + 1] = ud */
   lua_remove(L, -2);                          /* remove the handle table */
   r->has_lua = 1;
 }
 
+struct lreq *lsim_to_req(lua_State *L, struct pol *p, int i) {
+  struct lreq *lr = lua_touserdata(L, i);
+  int same;
+  if (!lr || !lua_getmetatable(L, i)) return NULL;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_meta);
+  same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);                              /* pop both metatables */
+  return same ? lr : NULL;
+}
+
 /* The live request behind argument `i`, or a Lua error. */
 static struct req *check_req(lua_State *L, struct pol *p, int i) {
-  struct lreq *lr = luaL_checkudata(L, i, LREQ_META);
-  struct req *r = sim_req(p->sim, lr->slot);
+  struct lreq *lr = lsim_to_req(L, p, i);
+  struct req *r;
+  if (!lr) luaL_typeerror(L, i, LREQ_META);
+  r = sim_req(p->sim, lr->slot);
   if (r->gen != lr->gen || r->state == RS_FREE)
     luaL_error(L, "request %I has completed; its handle is no longer valid",
                (lua_Integer)lr->task_id);
@@ -150,9 +163,11 @@ static int req_newindex(lua_State *L) {
 }
 
 static int req_tostring(lua_State *L) {
-  struct lreq *lr = luaL_checkudata(L, 1, LREQ_META);
   struct pol *p = ctx(L);
-  struct req *r = sim_req(p->sim, lr->slot);
+  struct lreq *lr = lsim_to_req(L, p, 1);
+  struct req *r;
+  if (!lr) luaL_typeerror(L, 1, LREQ_META);
+  r = sim_req(p->sim, lr->slot);
   if (r->gen != lr->gen || r->state == RS_FREE)
     lua_pushfstring(L, "sim.req(%I, completed)", (lua_Integer)lr->task_id);
   else
@@ -173,7 +188,7 @@ static int l_now(lua_State *L) {
 }
 
 static int l_nready(lua_State *L) {
-  lua_pushinteger(L, ctx(L)->sim->nready);
+  lua_pushinteger(L, ctx(L)->sim->rq.n);
   return 1;
 }
 
@@ -182,11 +197,11 @@ static int ready_step(lua_State *L) {
   struct pol *p = ctx(L);
   int32_t next;
   if (lua_isnil(L, 2)) {
-    next = p->sim->ready_head;
+    next = p->sim->rq.head;
   } else {
     struct req *prev = check_req(L, p, 2);
     if (prev->state != RS_READY) return luaL_error(L, "sim.ready: the iteration lost its place");
-    next = prev->next;
+    next = prev->link.next;
   }
   if (next < 0) return 0;
   lsim_push_req(L, p, next);
@@ -208,11 +223,13 @@ static int l_running(lua_State *L) {
 
 static int l_best(lua_State *L) {
   struct pol *p = ctx(L);
-  const char *order = luaL_optstring(L, 1, "fifo");
-  int32_t slot = sim_best(p->sim, order);
-  if (slot == -2)
+  const char *name = luaL_optstring(L, 1, "fifo");
+  enum order o;
+  int32_t slot;
+  if (order_parse(name, &o) < 0)
     return luaL_argerror(L, 1, lua_pushfstring(L, "unknown order '%s' (fifo, priority, deadline, "
-                                                  "remaining, total)", order));
+                                                  "remaining, total)", name));
+  if ((slot = sim_best(p->sim, o)) == -2) return luaL_error(L, "sim.best: out of memory");
   if (slot < 0) lua_pushnil(L); else lsim_push_req(L, p, slot);
   return 1;
 }
@@ -354,9 +371,9 @@ void lsim_open(lua_State *L, struct pol *p) {
   luaL_newmetatable(L, LREQ_META);
   lua_pushlightuserdata(L, p);
   luaL_setfuncs(L, req_meta, 1);
-  lua_pushliteral(L, "sim.req");
-  lua_setfield(L, -2, "__name");
-  lua_pop(L, 1);                              /* pop the metatable */
+  lua_pushliteral(L, LREQ_META);
+  lua_setfield(L, -2, "__metatable");         /* getmetatable(req) hides the table */
+  p->ref_meta = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the metatable */
 
   luaL_newlibtable(L, simlib);
   lua_pushlightuserdata(L, p);

@@ -24,6 +24,7 @@ struct pol {
   int ref_sim;                 /* the `sim` table passed to every hook */
   int ref_reqs;                /* slot + 1 -> request userdata */
   int ref_tags;                /* timer id -> tag */
+  int ref_meta;                /* the sim.req metatable, for fast type checks */
   char path[1024];             /* the script, for messages */
   size_t mem_used, mem_limit;  /* bytes */
   int mem_exceeded;
@@ -44,6 +45,10 @@ struct lreq {
 };
 
 #define LREQ_META "sim.req"
+
+/* The request handle at stack index i, or NULL if it is not one. Faster
+** than luaL_testudata: the metatable is found by integer ref, not by name. */
+struct lreq *lsim_to_req(lua_State *L, struct pol *p, int i);
 
 /* Push the `sim` table (functions share the pol as upvalue). */
 void lsim_open(lua_State *L, struct pol *p);

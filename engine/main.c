@@ -30,6 +30,7 @@ const struct command commands[] = {
      "  --log FILE              where the policy's print()/sim.log() go (default: discarded;\n"
      "                          '-' for stderr)\n"
      "  --quiet                 print only the run id\n"
+     "  --stats                 print where the time and memory went (stderr)\n"
      "\n"
      "Exit status: 0 the run succeeded; 1 the run failed (bad input: nothing is\n"
      "written; a policy error: the run is stored with status 'failed'); 2 usage.\n"},
@@ -48,6 +49,24 @@ const struct command commands[] = {
      "devices   device kinds and how to name them\n"
      "networks  networks and batch sizes the shipped profile tables hold, or the\n"
      "          device given with --device\n"},
+    {"trace", cmd_trace, "generate arrival traces",
+     "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
+     "\n"
+     "Writes a trace in the native format (stdout without --out), deterministic from\n"
+     "its seed. The device gives the isolated times that turn a load into a rate.\n"
+     "\n"
+     "KIND       poisson | uniform | gamma | mmpp | periodic\n"
+     "common     n=REQUESTS (1000)  seed=N (1)  slack=S (deadline = arrival + S x isolated)\n"
+     "mix        networks=A,B,...  batches=1,4  priorities=1,3,9   (uniform cross product)\n"
+     "           or tenant=NAME:NETWORK:BATCH:PRIORITY[:WEIGHT], repeated\n"
+     "poisson    rate=REQ_PER_S | load=FRACTION\n"
+     "uniform    window=DURATION | load=FRACTION; first_at_zero=true|false\n"
+     "gamma      rate | load; cv=C (coefficient of variation of the gaps)\n"
+     "mmpp       rate | load; burst=HIGH/LOW (10); high_fraction=F (0.1); dwell=DURATION\n"
+     "periodic   tasks=M (4); utilization=U (0.5, UUniFast); horizon=DURATION;\n"
+     "           jitter=F (0, fraction of the period); deadline=F (1, of the period)\n"
+     "Example: schedlab trace gen poisson n=10000 load=0.7 networks=resnet50,vgg16 \\\n"
+     "           batches=1,4 priorities=1,9 --device profile:traces/profiles/h100_torchvision.csv\n"},
     {"help", cmd_help, "show help for a command", "usage: schedlab help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL}};
 

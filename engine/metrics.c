@@ -17,8 +17,11 @@ static const struct {
 } quant[NQ] = {{"p50", 50, 100}, {"p95", 95, 100}, {"p99", 99, 100}, {"p999", 999, 1000}};
 
 #define MAX_SLA 10
-#define DIGIT_BITS 11
-#define NBUCKET (1u << DIGIT_BITS)
+/* Radix digits: 16 bits (4 passes at most, 256 KiB of histogram per
+** percentile) unless there are many classes, then 11 bits (8 KiB). */
+#define WIDE_DIGIT 16
+#define NARROW_DIGIT 11
+#define WIDE_TARGETS_MAX 64
 
 struct cls_acc {
   int32_t prio;
@@ -57,6 +60,7 @@ struct mctx {
   size_t ntg;
   int shift;                        /* current radix pass */
   uint64_t digit_mask;
+  uint64_t key_min[2], key_max[2];  /* per series, over finished requests */
   struct sl_err *e;
 };
 
@@ -111,6 +115,16 @@ static void accumulate(struct cls_acc *a, const struct task_rec *r) {
   }
 }
 
+static uint64_t key_of(const struct task_rec *r, int series) {
+  if (series == 0) return (uint64_t)(r->finish - r->arrival);
+  {
+    double ntt = ntt_of(r);     /* positive: IEEE bits order like the values */
+    uint64_t k;
+    memcpy(&k, &ntt, sizeof k);
+    return k;
+  }
+}
+
 static int pass_sums(void *ud, const struct task_rec *r) {
   struct mctx *m = ud;
   int c = find_class(m, r->priority);
@@ -121,6 +135,11 @@ static int pass_sums(void *ud, const struct task_rec *r) {
   if (r->arrival < m->min_arrival) m->min_arrival = r->arrival;
   if (finished(r)) {
     double pp = (1.0 / ntt_of(r)) / (double)r->priority;
+    for (int series = 0; series < 2; series++) {
+      uint64_t k = key_of(r, series);
+      if (!m->n_finished || k < m->key_min[series]) m->key_min[series] = k;
+      if (!m->n_finished || k > m->key_max[series]) m->key_max[series] = k;
+    }
     m->n_finished++;
     if (r->finish > m->max_finish) m->max_finish = r->finish;
     if ((size_t)r->workload >= m->nwl) {
@@ -136,16 +155,6 @@ static int pass_sums(void *ud, const struct task_rec *r) {
     m->wl[r->workload].seen = 1;
   }
   return 0;
-}
-
-static uint64_t key_of(const struct task_rec *r, int series) {
-  if (series == 0) return (uint64_t)(r->finish - r->arrival);
-  {
-    double ntt = ntt_of(r);     /* positive: IEEE bits order like the values */
-    uint64_t k;
-    memcpy(&k, &ntt, sizeof k);
-    return k;
-  }
 }
 
 static int pass_radix(void *ud, const struct task_rec *r) {
@@ -180,10 +189,20 @@ static int add(struct metric_set *ms, const char *name, const char *cls, double 
   return 0;
 }
 
+/* Leading bits every key of the series shares: fixed before the first pass. */
+static int common_bits(const struct mctx *m, int series) {
+  uint64_t x = m->key_min[series] ^ m->key_max[series];
+  return x ? __builtin_clzll(x) : 64;
+}
+
 static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e) {
   size_t ngroups = m->ncls + 1;
+  int digit, hi = 0;
+  size_t nbucket;
   m->tg = sl_alloc(ngroups * 2 * NQ * sizeof *m->tg, e);
   if (!m->tg) return -1;
+  digit = ngroups * 2 * NQ <= WIDE_TARGETS_MAX ? WIDE_DIGIT : NARROW_DIGIT;
+  nbucket = (size_t)1 << digit;
   for (size_t g = 0; g < ngroups; g++) {
     const struct cls_acc *a = g ? &m->cls[g - 1] : &m->all;
     if (!a->finished) continue;
@@ -191,19 +210,23 @@ static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e)
       for (int q = 0; q < NQ; q++) {
         struct target *t = &m->tg[m->ntg++];
         uint64_t fm = (uint64_t)a->finished;
+        int fixed = common_bits(m, series);
         t->series = series;
         t->cls = (int)g;
         t->rank = (quant[q].num * fm + quant[q].den - 1) / quant[q].den;   /* ceil(q*m) */
         if (t->rank < 1) t->rank = 1;
+        t->mask = fixed == 64 ? ~0ull : fixed == 0 ? 0 : ~0ull << (64 - fixed);
+        t->prefix = m->key_min[series] & t->mask;
+        if (64 - fixed > hi) hi = 64 - fixed;
         snprintf(t->name, sizeof t->name, "%s_%s", quant[q].tag, series ? "ntt" : "latency_ns");
-        if (!(t->hist = sl_alloc(NBUCKET * sizeof *t->hist, e))) return -1;
+        if (!(t->hist = sl_alloc(nbucket * sizeof *t->hist, e))) return -1;
       }
   }
-  for (int hi = 64; hi > 0; hi -= DIGIT_BITS) {
-    int bits = hi < DIGIT_BITS ? hi : DIGIT_BITS;
+  for (; hi > 0; hi -= digit) {
+    int bits = hi < digit ? hi : digit;
     m->shift = hi - bits;
     m->digit_mask = (1ull << bits) - 1;
-    for (size_t i = 0; i < m->ntg; i++) memset(m->tg[i].hist, 0, NBUCKET * sizeof *m->tg[i].hist);
+    for (size_t i = 0; i < m->ntg; i++) memset(m->tg[i].hist, 0, nbucket * sizeof *m->tg[i].hist);
     if (spool_each(s, pass_radix, m, e) != 0) return -1;
     for (size_t i = 0; i < m->ntg; i++) {
       struct target *t = &m->tg[i];

@@ -15,6 +15,7 @@
 static const char *const hook_names[H_COUNT] = {"init",         "on_arrival", "on_complete",
                                                 "on_preempted", "on_timer",   "schedule"};
 #define COUNT_STEP 1000   /* instructions between two budget checks */
+#define MSGH_INDEX 1      /* the traceback handler lives at the bottom of the stack */
 
 /* {===================================================================
 ** Allocation ceiling and instruction budget
@@ -80,25 +81,21 @@ static int traceback(lua_State *L) {
 }
 
 /* Call the function below `nargs` arguments on the stack. On failure,
-** formats the message into `e` (prefixed with `what`) and returns -1. */
-static int protected_call(struct pol *p, int nargs, int nres, const char *what,
-                          struct sl_err *e) {
+** puts the message into `e` (for the caller to prefix) and returns -1. */
+static int protected_call(struct pol *p, int nargs, int nres, struct sl_err *e) {
   lua_State *L = p->L;
-  int base = lua_gettop(L) - nargs, status;  /* the function's index */
-  lua_pushcfunction(L, traceback);
-  lua_insert(L, base);                        /* put the handler under the function */
+  int status;
   p->icount = 0;
-  status = lua_pcall(L, nargs, nres, base);
-  lua_remove(L, base);                        /* remove the handler */
+  status = lua_pcall(L, nargs, nres, MSGH_INDEX);
   if (p->tripped) {
     p->tripped = 0;
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
   }
   if (status == LUA_OK) return 0;
   if (p->mem_exceeded || status == LUA_ERRMEM)
-    sl_errf(e, "%s: memory ceiling of %zu MiB exceeded", what, p->mem_limit >> 20);
+    sl_errf(e, "memory ceiling of %zu MiB exceeded", p->mem_limit >> 20);
   else
-    sl_errf(e, "%s: %s", what, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    sl_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
   p->mem_exceeded = 0;
   lua_pop(L, 1);                              /* pop the message */
   return -1;
@@ -106,11 +103,11 @@ static int protected_call(struct pol *p, int nargs, int nres, const char *what,
 
 static int call_hook(struct pol *p, enum pol_hook h, int nargs, int nres) {
   struct sim *s = p->sim;
-  char what[512];
   s->hook_calls++;
-  snprintf(what, sizeof what, "policy '%s' hook %s failed at t=%lld ns (event #%llu)",
-           s->policy_name, hook_names[h], (long long)s->now, (unsigned long long)s->events);
-  return protected_call(p, nargs, nres, what, &s->err);
+  if (protected_call(p, nargs, nres, &s->err) == 0) return 0;
+  sl_err_prefix(&s->err, "policy '%s' hook %s failed at t=%lld ns (event #%llu)", s->policy_name,
+                hook_names[h], (long long)s->now, (unsigned long long)s->events);
+  return -1;
 }
 
 /* Push the hook and the `sim` table; the caller pushes the rest. */
@@ -325,6 +322,7 @@ int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **ou
   if (!(p->L = lua_newstate(bounded_alloc, p))) return sl_errf(e, "%s: cannot create a Lua state", who);
   *(struct pol **)lua_getextraspace(p->L) = p;
   lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
+  lua_pushcfunction(p->L, traceback);         /* stays at MSGH_INDEX for the state's life */
   open_sandbox(p);
   lua_newtable(p->L);
   p->ref_reqs = luaL_ref(p->L, LUA_REGISTRYINDEX);
@@ -340,10 +338,9 @@ int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **ou
     lua_pop(p->L, 1);
     goto done;
   }
-  {
-    char what[1500];
-    snprintf(what, sizeof what, "%s: loading failed", who);
-    if (protected_call(p, 0, 1, what, e) < 0) goto done;
+  if (protected_call(p, 0, 1, e) < 0) {
+    sl_err_prefix(e, "%s: loading failed", who);
+    goto done;
   }
   if (!lua_istable(p->L, -1)) {
     sl_errf(e, "%s: the script must return a table of hooks (got %s)", who,
@@ -385,7 +382,7 @@ int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **ou
   rc = 0;
 done:
   free(src);
-  if (rc < 0) lua_settop(p->L, 0);
+  if (rc < 0) lua_settop(p->L, MSGH_INDEX);
   return rc;
 }
 
@@ -476,29 +473,26 @@ int pol_schedule(struct pol *p) {
   if (call_hook(p, H_SCHEDULE, 1, 2) < 0) return -1;
   /* `return req, mech` is the same as sim.dispatch(req, mech). */
   if (!lua_isnil(L, -2)) {
-    struct lreq *lr = luaL_testudata(L, -2, LREQ_META);
+    struct lreq *lr = lsim_to_req(L, p, -2);
     struct sl_err *e = &p->sim->err;
     enum mech m = MECH_DRAIN;
     int accepted = 0;
-    char what[256];
-    snprintf(what, sizeof what, "policy '%s' hook schedule at t=%lld ns", p->sim->policy_name,
-             (long long)p->sim->now);
     if (!lr) {
-      sl_errf(e, "%s returned a %s: return a request (and a mechanism) or nothing", what,
+      sl_errf(e, "returned a %s: return a request (and a mechanism) or nothing",
               luaL_typename(L, -2));
     } else if (!lua_isnil(L, -1) &&
                (!lua_isstring(L, -1) || mech_parse(lua_tostring(L, -1), &m) < 0)) {
-      sl_errf(e, "%s returned mechanism '%s' (expected drain, checkpoint or kill)", what,
+      sl_errf(e, "returned mechanism '%s' (expected drain, checkpoint or kill)",
               luaL_tolstring(L, -1, NULL));
       lua_pop(L, 1);                          /* pop the tolstring copy */
     } else if (sim_req(p->sim, lr->slot)->gen != lr->gen) {
-      sl_errf(e, "%s returned request %lld, which has already completed", what,
-              (long long)lr->task_id);
+      sl_errf(e, "returned request %lld, which has already completed", (long long)lr->task_id);
     } else if (sim_dispatch(p->sim, lr->slot, m, e) == 0) {
       accepted = 1;
-    } else {
-      sl_err_prefix(e, "%s", what);
     }
+    if (!accepted)
+      sl_err_prefix(e, "policy '%s' hook schedule at t=%lld ns", p->sim->policy_name,
+                    (long long)p->sim->now);
     if (!accepted) {
       lua_pop(L, 2);                          /* pop the two results */
       return -1;

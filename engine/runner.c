@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double ms_since(const struct timespec *t0) {
@@ -17,14 +18,18 @@ static double ms_since(const struct timespec *t0) {
 
 enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
                               struct store *st, const char *db_path, const struct run_labels *lb,
-                              int64_t *run_id, struct sl_err *e) {
+                              int64_t *run_id, struct runner_stats *stats, struct sl_err *e) {
   struct timespec t0;
+  struct runner_stats st_local;
+  struct rusage ru;
   char started[32], key[RUN_KEY_LEN + 1];
   time_t now = time(NULL);
   struct tm tm;
   struct run_info ri;
   enum sim_status status;
   *run_id = -1;
+  if (!stats) stats = &st_local;
+  memset(stats, 0, sizeof *stats);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   gmtime_r(&now, &tm);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -34,7 +39,11 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
     sl_errf(e, "%s", s->err.msg);
     return RUN_INPUT_ERROR;
   }
+  stats->load_ms = ms_since(&t0);
   status = sim_run(s);
+  stats->sim_ms = ms_since(&t0) - stats->load_ms;
+  if (status == SIM_OK && sim_finish(s) < 0) status = SIM_EINPUT;
+  stats->metrics_ms = ms_since(&t0) - stats->load_ms - stats->sim_ms;
   if (status == SIM_EINPUT) {
     sl_errf(e, "%s", s->err.msg);
     return RUN_INPUT_ERROR;
@@ -47,6 +56,8 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   ri.wall_ms = ms_since(&t0);
   if (!st->db && store_open(st, db_path, e) < 0) return RUN_STORE_ERROR;
   if (store_write_run(st, s, &ri, run_id, e) < 0) return RUN_STORE_ERROR;
+  stats->write_ms = ms_since(&t0) - ri.wall_ms;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) stats->peak_rss_kib = ru.ru_maxrss;
   if (status == SIM_EPOLICY) {
     sl_errf(e, "%s", s->err.msg);
     return RUN_STORED_FAILED;

@@ -21,6 +21,15 @@ enum runner_result {
   RUN_STORE_ERROR          /* the database refused the write: nothing written */
 };
 
+/* Where a run's wall time went, for `schedlab run --stats` and the benchmark. */
+struct runner_stats {
+  double load_ms;          /* device, trace header, policy */
+  double sim_ms;           /* the event loop */
+  double metrics_ms;       /* metrics from the task records */
+  double write_ms;         /* the database transaction */
+  long peak_rss_kib;       /* of the whole process so far */
+};
+
 /* Run `cfg` and store it. `st` is opened on `db_path` if it is not open yet
 ** (only once there is something to write, so bad input leaves no file).
 ** `shared` is an already open device to reuse, or NULL. On return `s`
@@ -28,6 +37,6 @@ enum runner_result {
 ** caller frees it with sim_free. */
 enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
                               struct store *st, const char *db_path, const struct run_labels *lb,
-                              int64_t *run_id, struct sl_err *e);
+                              int64_t *run_id, struct runner_stats *stats, struct sl_err *e);
 
 #endif

@@ -38,12 +38,12 @@ static const char *const schema =
     "  hook_calls INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);\n"
     "CREATE TABLE IF NOT EXISTS params(\n"
-    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  run_id INTEGER NOT NULL,\n"
     "  name TEXT NOT NULL,\n"
     "  value,\n"
     "  PRIMARY KEY (run_id, name)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS tasks(\n"
-    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  run_id INTEGER NOT NULL,\n"
     "  seq INTEGER NOT NULL,\n"
     "  task_id INTEGER NOT NULL,\n"
     "  tenant TEXT,\n"
@@ -64,7 +64,7 @@ static const char *const schema =
     "  workload TEXT,\n"
     "  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS metrics(\n"
-    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  run_id INTEGER NOT NULL,\n"
     "  name TEXT NOT NULL,\n"
     "  class TEXT NOT NULL,\n"
     "  value REAL,\n"
@@ -87,14 +87,14 @@ int store_exec(struct store *st, const char *sql, struct sl_err *e) {
 
 int store_open(struct store *st, const char *path, struct sl_err *e) {
   memset(st, 0, sizeof *st);
-  if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
     sl_errf(e, "database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
     store_close(st);
     return -1;
   }
   sqlite3_busy_timeout(st->db, 120000);
-  if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                     "PRAGMA foreign_keys=ON;", e) < 0 ||
+  if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) < 0 ||
       store_exec(st, "BEGIN IMMEDIATE;", e) < 0) {
     sl_err_prefix(e, "%s", path);
     store_close(st);
