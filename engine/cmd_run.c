@@ -82,7 +82,7 @@ int cmd_run(int argc, char **argv) {
   struct sim_config cfg;
   struct kv_list params = {0}, dparams = {0};
   const char *db = DEFAULT_DB, *log_path = NULL;
-  struct run_labels lb = {NULL, NULL};
+  struct run_meta meta;
   int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE;
   struct runner_stats stats;
   struct sim s;
@@ -91,6 +91,7 @@ int cmd_run(int argc, char **argv) {
   int64_t run_id;
   enum runner_result res;
   memset(&cfg, 0, sizeof cfg);
+  memset(&meta, 0, sizeof meta);
   cfg.seed = 1;
   optind = 1;
   opterr = 0;
@@ -117,8 +118,8 @@ int cmd_run(int argc, char **argv) {
       }
       break;
     case 'b': db = optarg; db_given = 1; break;
-    case 'l': lb.label = optarg; break;
-    case 'x': lb.experiment = optarg; break;
+    case 'l': meta.label = optarg; break;
+    case 'x': meta.experiment = optarg; break;
     case 'L': log_path = optarg; break;
     case 'q': quiet = 1; break;
     case 'S': show_stats = 1; break;
@@ -142,7 +143,7 @@ int cmd_run(int argc, char **argv) {
     cfg.log = !strcmp(log_path, "-") ? stderr : fopen(log_path, "w");
     if (!cfg.log) { cli_fail("--log %s: %s", log_path, strerror(errno)); goto out; }
   }
-  res = runner_run(&s, &cfg, NULL, &st, db, &lb, &run_id, &stats, &e);
+  res = runner_run(&s, &cfg, NULL, &st, db, &meta, &run_id, &stats, &e);
   switch (res) {
   case RUN_STORED_OK:
     if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);

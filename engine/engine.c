@@ -134,19 +134,23 @@ int sim_load_trace(struct sim *s) {
   return read_ahead(s) < 0 ? -1 : 0;
 }
 
-int sim_load_policy(struct sim *s) {
-  const char *p = s->cfg.policy;
-  size_t n = strlen(p);
-  char chunk[1100], home[1024];
-  const char *base;
-  if (strchr(p, '/') || (n > 4 && !strcmp(p + n - 4, ".lua"))) {
-    snprintf(s->policy_path, sizeof s->policy_path, "%s", p);
-    snprintf(chunk, sizeof chunk, "@%s", p);
+void sim_policy_path(const char *policy, char *path, size_t npath, char *chunk, size_t nchunk) {
+  size_t n = strlen(policy);
+  char home[1024];
+  if (strchr(policy, '/') || (n > 4 && !strcmp(policy + n - 4, ".lua"))) {
+    snprintf(path, npath, "%s", policy);
+    snprintf(chunk, nchunk, "@%s", policy);
   } else {
-    snprintf(s->policy_path, sizeof s->policy_path, "%s/policies_lua/%s.lua",
-             sl_home(home, sizeof home), p);
-    snprintf(chunk, sizeof chunk, "@policies_lua/%s.lua", p);
+    snprintf(path, npath, "%s/policies_lua/%s.lua", sl_home(home, sizeof home), policy);
+    snprintf(chunk, nchunk, "@policies_lua/%s.lua", policy);
   }
+}
+
+int sim_load_policy(struct sim *s) {
+  char chunk[1100];
+  const char *base;
+  size_t n;
+  sim_policy_path(s->cfg.policy, s->policy_path, sizeof s->policy_path, chunk, sizeof chunk);
   base = strrchr(s->policy_path, '/');
   base = base ? base + 1 : s->policy_path;
   snprintf(s->policy_name, sizeof s->policy_name, "%.*s", (int)sizeof s->policy_name - 1, base);

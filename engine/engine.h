@@ -156,6 +156,9 @@ int sim_init(struct sim *s, const struct sim_config *cfg);
 int sim_load_device(struct sim *s, struct device *shared);
 int sim_load_trace(struct sim *s);
 int sim_load_policy(struct sim *s);
+/* Where a policy name or path leads: the script's path and its chunk name
+** ("@policies_lua/NAME.lua" for shipped ones, so messages stay short). */
+void sim_policy_path(const char *policy, char *path, size_t npath, char *chunk, size_t nchunk);
 /* Run to the end of the trace. Returns the status; s->err holds the
 ** message of a failure. */
 enum sim_status sim_run(struct sim *s);

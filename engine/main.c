@@ -49,6 +49,46 @@ const struct command commands[] = {
      "devices   device kinds and how to name them\n"
      "networks  networks and batch sizes the shipped profile tables hold, or the\n"
      "          device given with --device\n"},
+    {"sweep", cmd_sweep, "run an experiment's parameter grid in parallel, resumably",
+     "usage: schedlab sweep FILE [--jobs N] [--db F] [--quick] [--dry-run] [--shard I/N] [--quiet]\n"
+     "       schedlab sweep FILE --emit-slurm [--shards N] [--db F] [--quick]\n"
+     "\n"
+     "Expands the experiment's grid (experiments/README.md) and runs every run on N\n"
+     "worker processes (default: the number of cores), each run in its own Lua state\n"
+     "and written in its own transaction. A run whose key (a hash of its complete\n"
+     "configuration) is already complete in the database is skipped, so a sweep\n"
+     "stopped at any moment, even by kill -9, finishes the rest when started again.\n"
+     "Failed runs are recorded with their error and retried by the next sweep.\n"
+     "At the end the views are refreshed and the experiment's report rewritten.\n"
+     "\n"
+     "  --jobs N        worker processes\n"
+     "  --db F          database (default results/NAME.db; results/NAME-quick.db with --quick)\n"
+     "  --quick         the file's quick variant: fewer seeds and points\n"
+     "  --dry-run       list the runs and which are done; run nothing\n"
+     "  --shard I/N     run only the runs whose grid index is I modulo N (0 <= I < N)\n"
+     "  --emit-slurm    write a Slurm job array (one shard per task, --shards N, default 16)\n"
+     "                  and a merge job into DB.slurm/, with submit.sh to submit both\n"
+     "Exit status: 0 all runs ok; 1 some failed; 130 interrupted.\n"},
+    {"report", cmd_report, "rewrite an experiment's report from its database",
+     "usage: schedlab report FILE [--db F] [--quick] [--out F]\n"
+     "\n"
+     "Runs the experiment file's report function against the database and writes\n"
+     "the markdown beside the file (FILE.md), or beside the database with --quick.\n"},
+    {"plot", cmd_plot, "draw an experiment's figures, or one from SQL, with gnuplot",
+     "usage: schedlab plot FILE [--figure NAME] [--out DIR] [--db F] [--quick]\n"
+     "       schedlab plot --sql \"SELECT ...\" --kind bar|line|cdf|heatmap --db F [options]\n"
+     "\n"
+     "Each figure is an SQL query plus a style. Writes DIR/NAME.png (pngcairo) and\n"
+     "DIR/NAME.svg, and beside them NAME.gp and NAME.dat, so `gnuplot NAME.gp`\n"
+     "redraws a hand-edited figure. DIR defaults to results/EXPERIMENT.\n"
+     "\n"
+     "Columns by position unless named: line/bar (x, y, series), cdf (values,\n"
+     "series), heatmap (x, y, z); a column named ci95 or err draws error bars.\n"
+     "  --x --y --z --series --err COLUMN   name the columns\n"
+     "  --title --xlabel --ylabel TEXT      labels (give units: 'latency (ms)')\n"
+     "  --logx --logy                       log scales (y is made log by itself when it\n"
+     "                                      spans three decades)\n"
+     "  --name NAME --out DIR --style GNUPLOT\n"},
     {"trace", cmd_trace, "generate arrival traces",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
      "\n"

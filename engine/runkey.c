@@ -1,76 +1,120 @@
 /*
-** runkey.c — the run key: a hash of a run's complete configuration (engine
-** version, trace, policy script and resolved params, device spec, table
-** and resolved params, seed, prediction error). Equal keys mean the same
-** rows, which is what lets a sweep skip a run already in the database.
+** runkey.c — the run key (see runkey.h). Files are hashed by content, so
+** editing a policy or a profile table changes the key; parameters are
+** hashed in name order, the last of repeated names winning, as they apply.
 */
 #include "runkey.h"
 
-#include "engine.h"
-#include "policy.h"
 #include "version.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct keyhash {
-  uint64_t a, b;           /* two FNV-1a lanes with different offsets: 128 bits */
+  uint64_t a, b;           /* two lanes with different seeds: 128 bits */
 };
 
-static void kh_add(struct keyhash *k, const void *data, size_t n) {
-  k->a = sl_hash(k->a, data, n);
-  k->b = sl_hash(k->b, data, n);
-  k->a = sl_hash(k->a, "\x1f", 1);        /* field separator */
-  k->b = sl_hash(k->b, "\x1e", 1);
+static uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
 }
 
-static void kh_str(struct keyhash *k, const char *s) { kh_add(k, s, strlen(s)); }
-
-static int kh_file(struct keyhash *k, const char *path, struct sl_err *e) {
-  FILE *f = fopen(path, "rb");
-  char buf[1 << 16];
-  size_t n;
-  if (!f) return sl_errf(e, "%s: cannot read for the run key", path);
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    k->a = sl_hash(k->a, buf, n);
-    k->b = sl_hash(k->b, buf, n);
+/* Word at a time: hashing a large trace file must not dominate a run. */
+static void kh_bytes(struct keyhash *k, const void *data, size_t n) {
+  const unsigned char *p = data;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    k->a = mix(k->a, w);
+    k->b = mix(k->b ^ 0x5bd1e995, w);
   }
+  if (i < n) {
+    uint64_t w = 0;
+    memcpy(&w, p + i, n - i);
+    k->a = mix(k->a, w ^ (n - i));
+    k->b = mix(k->b ^ 0x5bd1e995, w ^ (n - i));
+  }
+  k->a = mix(k->a, n);                       /* length and field separator */
+  k->b = mix(k->b, ~(uint64_t)n);
+}
+
+static void kh_str(struct keyhash *k, const char *s) { kh_bytes(k, s, strlen(s)); }
+
+static void kh_file(struct keyhash *k, const char *path) {
+  FILE *f = fopen(path, "rb");
+  static const size_t chunk = 1 << 16;
+  char *buf;
+  size_t n;
+  if (!f || !(buf = malloc(chunk))) {
+    if (f) fclose(f);
+    kh_str(k, "(unreadable)");
+    return;
+  }
+  while ((n = fread(buf, 1, chunk, f)) > 0) kh_bytes(k, buf, n);
+  free(buf);
   fclose(f);
-  kh_str(k, "");
+  kh_str(k, "(eof)");
+}
+
+static int by_key_nulls_last(const void *a, const void *b) {
+  const struct kv *x = a, *y = b;
+  if (!x->key || !y->key) return !x->key - !y->key;
+  return strcmp(x->key, y->key);
+}
+
+/* Hash name=value pairs in name order; for a repeated name only the last counts. */
+static int kh_params(struct keyhash *k, const char *what, const struct kv *kv, size_t n,
+                     struct sl_err *e) {
+  struct kv *sorted;
+  kh_str(k, what);
+  if (!n) return 0;
+  if (!(sorted = sl_alloc(n * sizeof *sorted, e))) return -1;
+  for (size_t i = 0; i < n; i++) {          /* drop all but the last of each name */
+    size_t j;
+    for (j = i + 1; j < n && strcmp(kv[i].key, kv[j].key); j++) {}
+    sorted[i] = j < n ? (struct kv){NULL, NULL} : kv[i];
+  }
+  qsort(sorted, n, sizeof *sorted, by_key_nulls_last);
+  for (size_t i = 0; i < n && sorted[i].key; i++) {
+    kh_str(k, sorted[i].key);
+    kh_str(k, sorted[i].value);
+  }
+  free(sorted);
   return 0;
 }
 
-int run_key(const struct sim *s, char out[RUN_KEY_LEN + 1], struct sl_err *e) {
-  struct keyhash k = {SL_HASH_INIT, SL_HASH_INIT ^ 0x5bd1e9955bd1e995ULL};
-  const char *colon = strchr(s->cfg.device_spec, ':');
-  size_t np = 0;
-  const struct pol_param *pp = s->pol ? pol_params(s->pol, &np) : NULL;
-  char num[64];
+static int file_exists(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int run_key(const struct sim_config *cfg, const char *trace_origin, char out[RUN_KEY_LEN + 1],
+            struct sl_err *e) {
+  struct keyhash k = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL};
+  char path[1100], chunk[1100], home[1024], num[64];
+  const char *colon = strchr(cfg->device_spec, ':');
   kh_str(&k, SL_VERSION);
-  if (kh_file(&k, s->cfg.trace_path, e) < 0 || kh_file(&k, s->policy_path, e) < 0) return -1;
-  kh_str(&k, s->cfg.device_spec);
-  if (colon && colon[1]) {
-    FILE *f = fopen(colon + 1, "rb");      /* a device described by a file: hash its contents */
-    if (f) {
-      fclose(f);
-      if (kh_file(&k, colon + 1, e) < 0) return -1;
-    }
+  sim_policy_path(cfg->policy, path, sizeof path, chunk, sizeof chunk);
+  kh_str(&k, chunk);
+  kh_file(&k, path);
+  if (kh_params(&k, "params", cfg->params, cfg->nparams, e) < 0) return -1;
+  /* The device: its spec, the file it names (a table, a device file or a
+  ** preset in traces/devices/), and its params. */
+  kh_str(&k, cfg->device_spec);
+  if (colon && file_exists(colon + 1)) {
+    kh_file(&k, colon + 1);
+  } else if (!colon) {
+    snprintf(path, sizeof path, "%s/traces/devices/%s.dev", sl_home(home, sizeof home),
+             cfg->device_spec);
+    if (file_exists(path)) kh_file(&k, path);
   }
-  for (size_t i = 0; s->dev && i < s->dev->nparams; i++) {
-    kh_str(&k, s->dev->params[i].name);
-    kh_str(&k, s->dev->params[i].value);
-  }
-  for (size_t i = 0; i < np; i++) {
-    kh_str(&k, pp[i].name);
-    switch (pp[i].type) {
-    case PT_INT:
-    case PT_BOOL: snprintf(num, sizeof num, "%lld", (long long)pp[i].i); break;
-    case PT_FLOAT: snprintf(num, sizeof num, "%.17g", pp[i].d); break;
-    case PT_STRING: snprintf(num, sizeof num, "s"); kh_str(&k, pp[i].s); break;
-    }
-    kh_str(&k, num);
-  }
-  snprintf(num, sizeof num, "%llu/%.17g", (unsigned long long)s->cfg.seed, s->cfg.predict_sigma);
+  if (kh_params(&k, "device params", cfg->dev_params, cfg->ndev_params, e) < 0) return -1;
+  if (trace_origin) kh_str(&k, trace_origin); else kh_file(&k, cfg->trace_path);
+  snprintf(num, sizeof num, "%llu/%.17g", (unsigned long long)cfg->seed, cfg->predict_sigma);
   kh_str(&k, num);
   snprintf(out, RUN_KEY_LEN + 1, "%016llx%016llx", (unsigned long long)k.a,
            (unsigned long long)k.b);

@@ -17,7 +17,7 @@ static double ms_since(const struct timespec *t0) {
 }
 
 enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
-                              struct store *st, const char *db_path, const struct run_labels *lb,
+                              struct store *st, const char *db_path, const struct run_meta *meta,
                               int64_t *run_id, struct runner_stats *stats, struct sl_err *e) {
   struct timespec t0;
   struct runner_stats st_local;
@@ -34,33 +34,50 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   gmtime_r(&now, &tm);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
   sim_init(s, cfg);
-  if (sim_load_device(s, shared) < 0 || sim_load_trace(s) < 0 || sim_load_policy(s) < 0 ||
-      run_key(s, key, &s->err) < 0) {
-    sl_errf(e, "%s", s->err.msg);
-    return RUN_INPUT_ERROR;
-  }
-  stats->load_ms = ms_since(&t0);
-  status = sim_run(s);
-  stats->sim_ms = ms_since(&t0) - stats->load_ms;
-  if (status == SIM_OK && sim_finish(s) < 0) status = SIM_EINPUT;
-  stats->metrics_ms = ms_since(&t0) - stats->load_ms - stats->sim_ms;
-  if (status == SIM_EINPUT) {
-    sl_errf(e, "%s", s->err.msg);
-    return RUN_INPUT_ERROR;
-  }
   memset(&ri, 0, sizeof ri);
-  ri.experiment = lb ? lb->experiment : NULL;
-  ri.label = lb ? lb->label : NULL;
+  ri.meta = meta;
   ri.run_key = key;
   ri.started_at = started;
+  if (run_key(cfg, meta ? meta->trace_origin : NULL, key, e) < 0) return RUN_INPUT_ERROR;
+  if (sim_load_device(s, shared) < 0 || sim_load_trace(s) < 0 || sim_load_policy(s) < 0)
+    status = SIM_EINPUT;
+  else {
+    stats->load_ms = ms_since(&t0);
+    status = sim_run(s);
+    stats->sim_ms = ms_since(&t0) - stats->load_ms;
+    if (status == SIM_OK && sim_finish(s) < 0) status = SIM_EINPUT;
+    stats->metrics_ms = ms_since(&t0) - stats->load_ms - stats->sim_ms;
+  }
+  if (status != SIM_OK) sl_errf(e, "%s", s->err.msg);
+  if (status == SIM_EINPUT && !(meta && meta->sweep)) return RUN_INPUT_ERROR;
   ri.wall_ms = ms_since(&t0);
   if (!st->db && store_open(st, db_path, e) < 0) return RUN_STORE_ERROR;
   if (store_write_run(st, s, &ri, run_id, e) < 0) return RUN_STORE_ERROR;
   stats->write_ms = ms_since(&t0) - ri.wall_ms;
   if (getrusage(RUSAGE_SELF, &ru) == 0) stats->peak_rss_kib = ru.ru_maxrss;
-  if (status == SIM_EPOLICY) {
+  if (status != SIM_OK) {
     sl_errf(e, "%s", s->err.msg);
-    return RUN_STORED_FAILED;
+    return status == SIM_EINPUT ? RUN_INPUT_ERROR : RUN_STORED_FAILED;
   }
   return RUN_STORED_OK;
+}
+
+enum runner_result runner_record_failure(const struct sim_config *cfg, const struct run_meta *meta,
+                                         const char *key, const char *msg, struct store *st,
+                                         const char *db_path, struct sl_err *e) {
+  struct sim s;
+  struct run_info ri;
+  int64_t run_id;
+  enum runner_result res = RUN_INPUT_ERROR;
+  sim_init(&s, cfg);
+  s.status = SIM_EINPUT;
+  snprintf(s.err.msg, sizeof s.err.msg, "%s", msg);
+  memset(&ri, 0, sizeof ri);
+  ri.meta = meta;
+  ri.run_key = key;
+  ri.started_at = "";
+  if ((!st->db && store_open(st, db_path, e) < 0) || store_write_run(st, &s, &ri, &run_id, e) < 0)
+    res = RUN_STORE_ERROR;
+  sim_free(&s);
+  return res;
 }

@@ -9,9 +9,15 @@
 #include "engine.h"
 #include "store.h"
 
-struct run_labels {
+/* What a run is stored with beyond its engine configuration. */
+struct run_meta {
   const char *experiment;  /* may be NULL */
   const char *label;       /* may be NULL */
+  const char *point;       /* the grid point without its seed, for aggregating; may be NULL */
+  const char *trace_origin;/* a generated trace's description (stands for its content) */
+  const struct kv *extra;  /* more params to record: trace.*, var.* */
+  size_t nextra;
+  int sweep;               /* record bad input as a failed run; replace earlier failures */
 };
 
 enum runner_result {
@@ -31,12 +37,19 @@ struct runner_stats {
 };
 
 /* Run `cfg` and store it. `st` is opened on `db_path` if it is not open yet
-** (only once there is something to write, so bad input leaves no file).
+** (only once there is something to write, so bad input leaves no file,
+** unless meta->sweep asks for bad input to be recorded too).
 ** `shared` is an already open device to reuse, or NULL. On return `s`
 ** holds the finished run (metrics, message) for the caller to read; the
 ** caller frees it with sim_free. */
 enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
-                              struct store *st, const char *db_path, const struct run_labels *lb,
+                              struct store *st, const char *db_path, const struct run_meta *meta,
                               int64_t *run_id, struct runner_stats *stats, struct sl_err *e);
+
+/* Store a run that could not even start (its device or trace failed) as
+** failed with `msg`. Returns RUN_INPUT_ERROR, or RUN_STORE_ERROR. */
+enum runner_result runner_record_failure(const struct sim_config *cfg, const struct run_meta *meta,
+                                         const char *key, const char *msg, struct store *st,
+                                         const char *db_path, struct sl_err *e);
 
 #endif

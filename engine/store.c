@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "policy.h"
+#include "runner.h"
 
 #include "version.h"
 
@@ -35,7 +36,9 @@ static const char *const schema =
     "  n_tasks INTEGER,\n"
     "  sim_end_ns INTEGER,\n"
     "  events INTEGER,\n"
-    "  hook_calls INTEGER);\n"
+    "  hook_calls INTEGER,\n"
+    "  point TEXT,\n"
+    "  trace_origin TEXT);\n"
     "CREATE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);\n"
     "CREATE TABLE IF NOT EXISTS params(\n"
     "  run_id INTEGER NOT NULL,\n"
@@ -69,7 +72,47 @@ static const char *const schema =
     "  class TEXT NOT NULL,\n"
     "  value REAL,\n"
     "  PRIMARY KEY (run_id, name, class)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS baselines(\n"
+    "  experiment TEXT PRIMARY KEY,\n"
+    "  policy TEXT NOT NULL);\n"
+    /* Student t quantiles t(0.975, df) for 95% confidence intervals over seeds. */
+    "CREATE TABLE IF NOT EXISTS t975(df INTEGER PRIMARY KEY, t REAL NOT NULL);\n"
+    "INSERT OR IGNORE INTO t975 VALUES (1,12.706),(2,4.303),(3,3.182),(4,2.776),(5,2.571),\n"
+    "  (6,2.447),(7,2.365),(8,2.306),(9,2.262),(10,2.228),(11,2.201),(12,2.179),(13,2.160),\n"
+    "  (14,2.145),(15,2.131),(16,2.120),(17,2.110),(18,2.101),(19,2.093),(20,2.086),\n"
+    "  (21,2.080),(22,2.074),(23,2.069),(24,2.064),(25,2.060),(26,2.056),(27,2.052),\n"
+    "  (28,2.048),(29,2.045),(30,2.042),(40,2.021),(60,2.000),(120,1.980);\n"
+    /* Metrics of successful runs with what identifies their configuration. */
+    "CREATE VIEW IF NOT EXISTS run_metrics AS\n"
+    "  SELECT r.run_id, r.experiment, r.policy, r.device, r.trace, r.seed, r.point,\n"
+    "         m.name AS metric, m.class, m.value\n"
+    "  FROM runs r JOIN metrics m ON m.run_id = r.run_id WHERE r.status = 'ok';\n"
+    /* Mean and 95% confidence interval of each metric across seeds. */
+    "CREATE VIEW IF NOT EXISTS policy_summary AS\n"
+    "  SELECT s.experiment, s.policy, s.device, s.point, s.metric, s.class, s.n, s.mean, s.sd,\n"
+    "         s.sd * coalesce((SELECT t FROM t975 WHERE df <= s.n - 1 ORDER BY df DESC LIMIT 1), 1.96)\n"
+    "           / sqrt(s.n) AS ci95\n"
+    "  FROM (SELECT experiment, policy, device, point, metric, class, count(*) AS n,\n"
+    "               avg(value) AS mean,\n"
+    "               CASE WHEN count(*) > 1 THEN sqrt(max(0, (sum(value * value)\n"
+    "                 - count(*) * avg(value) * avg(value)) / (count(*) - 1))) END AS sd\n"
+    "        FROM run_metrics GROUP BY experiment, policy, device, point, metric, class) s;\n"
+    /* Each run against the baseline policy of its experiment on the same
+    ** workload: same trace (file or generator output), device and seed. */
+    "CREATE VIEW IF NOT EXISTS vs_baseline AS\n"
+    "  SELECT a.run_id, a.experiment, a.policy, a.point, a.seed, a.metric, a.class,\n"
+    "         a.value, b.value AS baseline_value, bl.policy AS baseline,\n"
+    "         CASE WHEN b.value != 0 THEN a.value / b.value END AS ratio\n"
+    "  FROM run_metrics a JOIN baselines bl ON bl.experiment = a.experiment\n"
+    "  JOIN run_metrics b ON b.experiment = a.experiment AND b.policy = bl.policy\n"
+    "    AND b.trace = a.trace AND b.device = a.device AND b.seed = a.seed\n"
+    "    AND b.metric = a.metric AND b.class = a.class;\n"
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
+
+/* Main metrics shown as columns of run_summary (class 'all'). */
+static const char *const summary_metrics[] = {
+    "count", "antt", "stp", "fairness", "p50_latency_ns", "p99_latency_ns", "sla_5",
+    "throughput_rps", "utilization", "preemptions", "overhead_ns", "deadline_miss_rate", NULL};
 
 static int db_err(struct store *st, struct sl_err *e, const char *what) {
   return sl_errf(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
@@ -108,6 +151,43 @@ int store_open(struct store *st, const char *path, struct sl_err *e) {
   return 0;
 }
 
+/* run_summary: one row per run, its params as columns (whichever names the
+** database holds, hence rebuilt) and its main metrics. */
+int store_refresh_views(struct store *st, struct sl_err *e) {
+  struct sl_buf b = {0};
+  sqlite3_stmt *q = NULL;
+  int rc = -1;
+  sl_buf_addf(&b, "DROP VIEW IF EXISTS run_summary;\nCREATE VIEW run_summary AS\n"
+                  "  SELECT r.run_id, r.experiment, r.label, r.policy, r.device, r.trace, r.seed,\n"
+                  "         r.status, r.point");
+  if (sqlite3_prepare_v2(st->db, "SELECT DISTINCT name FROM params ORDER BY name", -1, &q, NULL) !=
+      SQLITE_OK)
+    goto done;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(q, 0);
+    char *quoted = sqlite3_mprintf("%Q", name), *ident = sqlite3_mprintf("%w", name);
+    if (!quoted || !ident) { sqlite3_free(quoted); sqlite3_free(ident); goto done; }
+    sl_buf_addf(&b, ",\n         (SELECT value FROM params p WHERE p.run_id = r.run_id AND "
+                    "p.name = %s) AS \"%s\"", quoted, ident);
+    sqlite3_free(quoted);
+    sqlite3_free(ident);
+  }
+  for (int i = 0; summary_metrics[i]; i++)
+    sl_buf_addf(&b, ",\n         (SELECT value FROM metrics m WHERE m.run_id = r.run_id AND "
+                    "m.class = 'all' AND m.name = '%s') AS %s", summary_metrics[i], summary_metrics[i]);
+  sl_buf_addf(&b, "\n  FROM runs r;\n");
+  if (b.oom) { sl_errf(e, "out of memory"); goto done; }
+  sqlite3_finalize(q);
+  q = NULL;
+  rc = store_exec(st, "BEGIN IMMEDIATE;", e);
+  if (rc == 0 && (rc = store_exec(st, b.s, e)) == 0) rc = store_exec(st, "COMMIT;", e);
+  if (rc < 0) store_exec(st, "ROLLBACK;", NULL);
+done:
+  if (q) { sl_errf(e, "database: %s", sqlite3_errmsg(st->db)); sqlite3_finalize(q); }
+  sl_buf_free(&b);
+  return rc;
+}
+
 void store_close(struct store *st) {
   if (st->db) sqlite3_close(st->db);
   st->db = NULL;
@@ -120,6 +200,7 @@ void store_close(struct store *st) {
 struct writer {
   struct store *st;
   struct sim *sim;
+  const struct run_meta *meta;
   sqlite3_stmt *task;
   int64_t run_id;
   struct sl_err *e;
@@ -205,6 +286,9 @@ static int write_params(struct writer *w) {
     }
   snprintf(num, sizeof num, "%.17g", s->cfg.predict_sigma);
   PARAM_ROW("predict_sigma", bind_natural(q, 3, num));
+  if (w->meta)
+    for (size_t i = 0; i < w->meta->nextra; i++)
+      PARAM_ROW(w->meta->extra[i].key, bind_natural(q, 3, w->meta->extra[i].value));
 #undef PARAM_ROW
   sqlite3_finalize(q);
   return 0;
@@ -236,26 +320,32 @@ static int write_metrics(struct writer *w) {
   return 0;
 }
 
+static void bind_opt_text(sqlite3_stmt *q, int i, const char *v) {
+  if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC); else sqlite3_bind_null(q, i);
+}
+
 static int write_run_row(struct writer *w, const struct run_info *ri) {
   struct sim *s = w->sim;
+  const struct run_meta *m = ri->meta;
   sqlite3_stmt *q = NULL;
   int i = 1, ok = s->status == SIM_OK;
   if (sqlite3_prepare_v2(w->st->db,
                          "INSERT INTO runs(run_key, experiment, label, policy, policy_path, device,"
                          " trace, seed, status, error, engine_version, started_at, wall_ms,"
-                         " n_tasks, sim_end_ns, events, hook_calls)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+                         " n_tasks, sim_end_ns, events, hook_calls, point, trace_origin)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
     return db_err(w->st, w->e, "prepare run");
   sqlite3_bind_text(q, i++, ri->run_key, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, i++, ri->experiment, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, i++, ri->label, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, i++, s->policy_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, i++, s->policy_path, -1, SQLITE_STATIC);
+  bind_opt_text(q, i++, m ? m->experiment : NULL);
+  bind_opt_text(q, i++, m ? m->label : NULL);
+  /* A run that failed before its policy loaded still names what it was given. */
+  sqlite3_bind_text(q, i++, s->policy_name[0] ? s->policy_name : s->cfg.policy, -1, SQLITE_STATIC);
+  bind_opt_text(q, i++, s->policy_path[0] ? s->policy_path : NULL);
   sqlite3_bind_text(q, i++, s->cfg.device_spec, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, i++, s->cfg.trace_path, -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, i++, (sqlite3_int64)s->cfg.seed);
   sqlite3_bind_text(q, i++, ok ? "ok" : "failed", -1, SQLITE_STATIC);
-  if (ok) sqlite3_bind_null(q, i++); else sqlite3_bind_text(q, i++, s->err.msg, -1, SQLITE_STATIC);
+  bind_opt_text(q, i++, ok ? NULL : s->err.msg);
   sqlite3_bind_text(q, i++, SL_VERSION, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, i++, ri->started_at, -1, SQLITE_STATIC);
   sqlite3_bind_double(q, i++, ri->wall_ms);
@@ -263,6 +353,8 @@ static int write_run_row(struct writer *w, const struct run_info *ri) {
   sqlite3_bind_int64(q, i++, s->now);
   sqlite3_bind_int64(q, i++, (sqlite3_int64)s->events);
   sqlite3_bind_int64(q, i++, (sqlite3_int64)s->hook_calls);
+  bind_opt_text(q, i++, m ? m->point : NULL);
+  bind_opt_text(q, i++, m ? m->trace_origin : NULL);
   if (sqlite3_step(q) != SQLITE_DONE) {
     db_err(w->st, w->e, "insert run");
     sqlite3_finalize(q);
@@ -273,14 +365,36 @@ static int write_run_row(struct writer *w, const struct run_info *ri) {
   return 0;
 }
 
+/* A sweep retrying a run: earlier failed attempts of the same key go. */
+static int drop_failed(struct writer *w, const char *key) {
+  static const char *const sql[] = {
+      "DELETE FROM params WHERE run_id IN (SELECT run_id FROM runs WHERE run_key = ?1 AND status = 'failed')",
+      "DELETE FROM runs WHERE run_key = ?1 AND status = 'failed'"};
+  for (int i = 0; i < 2; i++) {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(w->st->db, sql[i], -1, &q, NULL) != SQLITE_OK)
+      return db_err(w->st, w->e, "prepare retry");
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      db_err(w->st, w->e, "drop failed attempts");
+      sqlite3_finalize(q);
+      return -1;
+    }
+    sqlite3_finalize(q);
+  }
+  return 0;
+}
+
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e) {
   struct writer w;
   memset(&w, 0, sizeof w);
   w.st = st;
   w.sim = s;
+  w.meta = ri->meta;
   w.e = e;
   if (store_exec(st, "BEGIN IMMEDIATE;", e) < 0) return -1;
+  if (ri->meta && ri->meta->sweep && drop_failed(&w, ri->run_key) < 0) goto fail;
   if (write_run_row(&w, ri) < 0 || write_params(&w) < 0) goto fail;
   if (s->status == SIM_OK) {
     if (sqlite3_prepare_v2(st->db,

@@ -2,7 +2,7 @@
 ** store.h — the results database (SQLite). Tables, as in DESIGN.md:
 **   runs(run_id, run_key, experiment, label, policy, policy_path, device, trace, seed,
 **        status, error, engine_version, started_at, wall_ms, n_tasks, sim_end_ns, events,
-**        hook_calls)
+**        hook_calls, point, trace_origin)
 **   params(run_id, name, value)          every knob of the run
 **   tasks(run_id, seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns,
 **         finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns,
@@ -18,6 +18,7 @@
 
 struct sqlite3;
 struct sim;
+struct run_meta;
 
 struct store {
   struct sqlite3 *db;
@@ -25,7 +26,7 @@ struct store {
 
 /* What the runs row says beyond what the sim holds. */
 struct run_info {
-  const char *experiment, *label;
+  const struct run_meta *meta;     /* experiment, label, point, extra params; may be NULL */
   const char *run_key;
   const char *started_at;          /* ISO 8601 UTC */
   double wall_ms;
@@ -34,10 +35,15 @@ struct run_info {
 int store_open(struct store *st, const char *path, struct sl_err *e);
 void store_close(struct store *st);
 /* Write one run: the runs row, its params, and, when it succeeded, its tasks
-** and metrics. A failed run (s->status == SIM_EPOLICY) gets its row with
-** status 'failed' and the error, and its params, nothing else. */
+** and metrics. A failed run (s->status != SIM_OK) gets its row with status
+** 'failed' and the error, and its params, nothing else. In a sweep, earlier
+** failed rows of the same key are replaced (a retry, not a duplicate). */
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e);
+/* Rebuild the run_summary view (params as columns) after new runs. Views
+** always there: run_metrics, policy_summary (mean, sd, 95% CI over seeds),
+** vs_baseline (ratios to the experiment's baseline policy, same workload). */
+int store_refresh_views(struct store *st, struct sl_err *e);
 /* Execute SQL (several statements allowed) with no result rows. */
 int store_exec(struct store *st, const char *sql, struct sl_err *e);
 

@@ -1,0 +1,100 @@
+/*
+** cmd_plot.c — `schedlab plot`: an experiment's named figures, or one
+** figure from an SQL query given on the command line.
+*/
+#include "cli.h"
+#include "expfile.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int open_db(const char *path, sqlite3 **db) {
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    int rc = cli_fail("%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
+    sqlite3_close(*db);
+    *db = NULL;
+    return rc;
+  }
+  return 0;
+}
+
+int cmd_plot(int argc, char **argv) {
+  struct plot_spec adhoc;
+  struct experiment x;
+  struct sl_err e;
+  const char *file = NULL, *figure = NULL, *out = NULL, *db = NULL;
+  char dbbuf[2048], outbuf[2048];
+  sqlite3 *h = NULL;
+  int quick = 0, rc = EXIT_RUN_FAILED, drawn = 0;
+  memset(&adhoc, 0, sizeof adhoc);
+  memset(&x, 0, sizeof x);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define OPT(NAME, FIELD) else if (!strcmp(a, NAME) && v) { FIELD = argv[++i]; }
+    if (!strcmp(a, "--quick")) quick = 1;
+    else if (!strcmp(a, "--logx")) adhoc.logx = 1;
+    else if (!strcmp(a, "--logy")) adhoc.logy = 1;
+    OPT("--figure", figure) OPT("--out", out) OPT("--db", db) OPT("--sql", adhoc.sql)
+    OPT("--kind", adhoc.kind) OPT("--x", adhoc.x) OPT("--y", adhoc.y) OPT("--z", adhoc.z)
+    OPT("--series", adhoc.series) OPT("--err", adhoc.err) OPT("--title", adhoc.title)
+    OPT("--xlabel", adhoc.xlabel) OPT("--ylabel", adhoc.ylabel) OPT("--name", adhoc.name)
+    OPT("--style", adhoc.style)
+    else if (a[0] == '-') return cli_usage_error("plot", "unknown or incomplete option '%s'", a);
+    else if (!file) file = a;
+    else return cli_usage_error("plot", "unexpected argument '%s'", a);
+#undef OPT
+  }
+  if (adhoc.sql) {
+    if (file) return cli_usage_error("plot", "give an experiment file or --sql, not both");
+    if (!adhoc.kind) return cli_usage_error("plot", "--sql needs --kind bar|line|cdf|heatmap");
+    if (!db) return cli_usage_error("plot", "--sql needs --db FILE");
+    if (!adhoc.name) adhoc.name = "figure";
+    if (open_db(db, &h)) return EXIT_RUN_FAILED;
+    if (plot_figure(h, &adhoc, out ? out : ".", &e) < 0) cli_fail("%s", e.msg);
+    else { printf("%s/%s.png\n%s/%s.svg\n", out ? out : ".", adhoc.name, out ? out : ".", adhoc.name); rc = 0; }
+    sqlite3_close(h);
+    return rc;
+  }
+  if (!file) return cli_usage_error("plot", "give an experiment file, or --sql with --kind and --db");
+  if (exp_load(&x, file, quick, &e) < 0) {
+    cli_fail("%s", e.msg);
+    goto done;
+  }
+  if (!db) {
+    if (x.db) snprintf(dbbuf, sizeof dbbuf, "%s", x.db);
+    else snprintf(dbbuf, sizeof dbbuf, "results/%s%s.db", x.name, quick ? "-quick" : "");
+    db = dbbuf;
+  }
+  if (!out) {
+    snprintf(outbuf, sizeof outbuf, "results/%s%s", x.name, quick ? "-quick" : "");
+    mkdir("results", 0777);
+    out = outbuf;
+  }
+  if (open_db(db, &h)) goto done;
+  for (size_t i = 0; i < x.nfigs; i++) {
+    if (figure && strcmp(figure, x.figs[i].name)) continue;
+    if (plot_figure(h, &x.figs[i], out, &e) < 0) {
+      cli_fail("%s", e.msg);
+      goto done;
+    }
+    printf("%s/%s.png\n", out, x.figs[i].name);
+    drawn++;
+  }
+  if (figure && !drawn) {
+    cli_fail("%s has no figure '%s'", file, figure);
+    goto done;
+  }
+  if (!drawn) {
+    cli_fail("%s defines no figures", file);
+    goto done;
+  }
+  rc = 0;
+done:
+  sqlite3_close(h);
+  exp_free(&x);
+  return rc;
+}

@@ -1,0 +1,296 @@
+/*
+** cmd_sweep.c — `schedlab sweep FILE`: run an experiment's grid in parallel,
+** resumably, then refresh the views and rewrite its report; or emit a
+** Slurm job array that runs it in shards and merges them.
+*/
+#include "cli.h"
+#include "sweep.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkdir -p for the directory part of `path`. */
+static int make_parent(const char *path) {
+  char dir[2048];
+  const char *slash = strrchr(path, '/');
+  if (!slash) return 0;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  for (char *p = dir + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      mkdir(dir, 0777);
+      *p = '/';
+    }
+  if (mkdir(dir, 0777) < 0 && errno != EEXIST) return cli_fail("cannot create %s: %s", dir, strerror(errno));
+  return 0;
+}
+
+/* The report goes beside the experiment file for a full sweep, and beside
+** the database for a quick one (a quick run must not overwrite the
+** committed report). */
+static void report_path(const struct experiment *x, const char *db, int quick, char *buf, size_t n) {
+  size_t len = strlen(x->path);
+  if (!quick) {
+    if (len > 4 && !strcmp(x->path + len - 4, ".lua")) snprintf(buf, n, "%.*s.md", (int)(len - 4), x->path);
+    else snprintf(buf, n, "%s.md", x->path);
+  } else {
+    const char *slash = strrchr(db, '/');
+    snprintf(buf, n, "%.*s%s%s.quick.md", slash ? (int)(slash - db) : 0, db, slash ? "/" : "", x->name);
+  }
+}
+
+static int write_report(struct experiment *x, const char *db, const char *out, struct sl_err *e) {
+  sqlite3 *h = NULL;
+  char *md = NULL, tmp[2100];
+  FILE *f;
+  int r;
+  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sl_errf(e, "%s: %s", db, h ? sqlite3_errmsg(h) : "cannot open");
+    sqlite3_close(h);
+    return -1;
+  }
+  r = exp_report(x, h, &md, e);
+  sqlite3_close(h);
+  if (r != 0) return r;
+  snprintf(tmp, sizeof tmp, "%s.tmp", out);
+  if (!(f = fopen(tmp, "w")) || fputs(md, f) < 0 || fclose(f) != 0 || rename(tmp, out) != 0) {
+    sl_errf(e, "%s: %s", out, strerror(errno));
+    remove(tmp);
+    free(md);
+    return -1;
+  }
+  free(md);
+  return 0;
+}
+
+/* A short table: each policy's mean of the metrics of interest over its runs. */
+static void print_table(const struct experiment *x, const char *db) {
+  static const char *const fallback[] = {"antt", "stp", "p99_latency_ns", NULL};
+  sqlite3 *h = NULL;
+  sqlite3_stmt *q = NULL;
+  struct sl_buf sql = {0};
+  size_t nm = x->nmetrics;
+  const char *const *m = nm ? (const char *const *)x->metrics : fallback;
+  if (!nm) while (fallback[nm]) nm++;
+  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
+  sl_buf_addf(&sql, "SELECT policy, count(DISTINCT run_id)");
+  for (size_t i = 0; i < nm; i++)
+    sl_buf_addf(&sql, ", avg(CASE WHEN metric = '%s' THEN value END)", m[i]);
+  sl_buf_addf(&sql, " FROM run_metrics WHERE experiment = ? AND class = 'all' "
+                    "GROUP BY policy ORDER BY policy");
+  if (sql.oom || sqlite3_prepare_v2(h, sql.s, -1, &q, NULL) != SQLITE_OK) goto done;
+  sqlite3_bind_text(q, 1, x->name, -1, SQLITE_STATIC);
+  printf("\n%-14s %6s", "policy", "runs");
+  for (size_t i = 0; i < nm; i++) printf(" %15s", m[i]);
+  printf("\n");
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    printf("%-14s %6d", (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
+    for (size_t i = 0; i < nm; i++) {
+      if (sqlite3_column_type(q, (int)i + 2) == SQLITE_NULL) printf(" %15s", "-");
+      else printf(" %15.6g", sqlite3_column_double(q, (int)i + 2));
+    }
+    printf("\n");
+  }
+done:
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  sl_buf_free(&sql);
+}
+
+static int emit_slurm(const struct experiment *x, const char *file, const char *db, int quick,
+                      int shards, const char *self) {
+  char dir[2100], path[2300], home[1024], exe[1024], absfile[2100], absdb[2100];
+  FILE *f;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) exe[n] = 0; else snprintf(exe, sizeof exe, "%s", self);
+  if (!getcwd(home, sizeof home)) snprintf(home, sizeof home, ".");
+  snprintf(absfile, sizeof absfile, "%s%s%s", file[0] == '/' ? "" : home, file[0] == '/' ? "" : "/", file);
+  snprintf(absdb, sizeof absdb, "%s%s%s", db[0] == '/' ? "" : home, db[0] == '/' ? "" : "/", db);
+  snprintf(dir, sizeof dir, "%.*s.slurm", (int)(strlen(absdb) - (strlen(absdb) > 3 && !strcmp(absdb + strlen(absdb) - 3, ".db") ? 3 : 0)), absdb);
+  if (make_parent(absdb) || (mkdir(dir, 0777) < 0 && errno != EEXIST))
+    return cli_fail("cannot create %s", dir);
+  snprintf(path, sizeof path, "%s/array.sbatch", dir);
+  if (!(f = fopen(path, "w"))) return cli_fail("%s: %s", path, strerror(errno));
+  fprintf(f, "#!/bin/bash\n"
+             "# One shard of experiment '%s' per array task; written by schedlab sweep --emit-slurm.\n"
+             "#SBATCH --job-name=schedlab-%s\n"
+             "#SBATCH --array=0-%d\n"
+             "#SBATCH --cpus-per-task=1\n"
+             "#SBATCH --output=%s/shard-%%a.out\n"
+             "set -euo pipefail\n"
+             "cd %s\n"
+             "exec %s sweep %s%s --jobs \"${SLURM_CPUS_PER_TASK:-1}\" --quiet \\\n"
+             "  --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --db %s/shard-\"${SLURM_ARRAY_TASK_ID}\".db\n",
+          x->name, x->name, shards - 1, dir, home, exe, absfile, quick ? " --quick" : "", shards, dir);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/merge.sbatch", dir);
+  if (!(f = fopen(path, "w"))) return cli_fail("%s: %s", path, strerror(errno));
+  fprintf(f, "#!/bin/bash\n"
+             "# Merge the shards of experiment '%s' into one database, then its report.\n"
+             "#SBATCH --job-name=schedlab-%s-merge\n"
+             "#SBATCH --output=%s/merge.out\n"
+             "set -euo pipefail\n"
+             "cd %s\n"
+             "%s merge %s",
+          x->name, x->name, dir, home, exe, absdb);
+  for (int i = 0; i < shards; i++) fprintf(f, " %s/shard-%d.db", dir, i);
+  fprintf(f, "\n%s report %s%s --db %s\n", exe, absfile, quick ? " --quick" : "", absdb);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/submit.sh", dir);
+  if (!(f = fopen(path, "w"))) return cli_fail("%s: %s", path, strerror(errno));
+  fprintf(f, "#!/bin/sh\n"
+             "# Submit the shard array, then the merge once every shard succeeded.\n"
+             "set -eu\n"
+             "cd \"$(dirname \"$0\")\"\n"
+             "array=$(sbatch --parsable array.sbatch)\n"
+             "sbatch --parsable --dependency=afterok:\"${array%%%%;*}\" merge.sbatch\n");
+  fclose(f);
+  chmod(path, 0755);
+  printf("wrote %s/{array.sbatch,merge.sbatch,submit.sh}: %zu runs in %d shards\n"
+         "submit with: %s/submit.sh\n", dir, x->nruns, shards, dir);
+  return 0;
+}
+
+static void default_db(const struct experiment *x, int quick, char *buf, size_t n) {
+  if (x->db) snprintf(buf, n, "%s", x->db);
+  else snprintf(buf, n, "results/%s%s.db", x->name, quick ? "-quick" : "");
+}
+
+int cmd_sweep(int argc, char **argv) {
+  struct sweep_opts o;
+  struct sweep_result res;
+  struct experiment x;
+  struct sl_err e;
+  const char *file = NULL;
+  char db[2048], rpath[2200];
+  int quick = 0, slurm = 0, shards = 16, rc = EXIT_USAGE;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  memset(&o, 0, sizeof o);
+  memset(&x, 0, sizeof x);
+  o.jobs = cores > 0 ? (int)cores : 1;
+  db[0] = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--jobs") && i + 1 < argc) {
+      o.jobs = atoi(argv[++i]);
+      if (o.jobs < 1) return cli_usage_error("sweep", "--jobs expects a positive number");
+    } else if (!strcmp(a, "--db") && i + 1 < argc) snprintf(db, sizeof db, "%s", argv[++i]);
+    else if (!strcmp(a, "--quick")) quick = 1;
+    else if (!strcmp(a, "--dry-run")) o.dry_run = 1;
+    else if (!strcmp(a, "--quiet")) o.quiet = 1;
+    else if (!strcmp(a, "--emit-slurm")) slurm = 1;
+    else if (!strcmp(a, "--shards") && i + 1 < argc) {
+      shards = atoi(argv[++i]);
+      if (shards < 1) return cli_usage_error("sweep", "--shards expects a positive number");
+    } else if (!strcmp(a, "--shard") && i + 1 < argc) {
+      if (sscanf(argv[++i], "%d/%d", &o.shard, &o.nshards) != 2 || o.nshards < 1 || o.shard < 0 ||
+          o.shard >= o.nshards)
+        return cli_usage_error("sweep", "--shard expects I/N with 0 <= I < N, got '%s'", argv[i]);
+    } else if (a[0] == '-') {
+      return cli_usage_error("sweep", "unknown or incomplete option '%s'", a);
+    } else if (!file) file = a;
+    else return cli_usage_error("sweep", "unexpected argument '%s'", a);
+  }
+  if (!file) return cli_usage_error("sweep", "which experiment file?");
+  rc = EXIT_RUN_FAILED;
+  if (exp_load(&x, file, quick, &e) < 0) {
+    cli_fail("%s", e.msg);
+    goto done;
+  }
+  if (!db[0]) default_db(&x, quick, db, sizeof db);
+  o.db = db;
+  if (slurm) {
+    rc = emit_slurm(&x, file, db, quick, shards, argv[0]) ? EXIT_RUN_FAILED : 0;
+    goto done;
+  }
+  if (make_parent(db)) goto done;
+  if (!o.quiet && !o.dry_run)
+    fprintf(stderr, "sweep %s: %zu runs (%zu filtered out)%s, %d worker(s), database %s\n", x.name,
+            x.nruns, x.filtered, o.nshards > 1 ? " before sharding" : "", o.jobs, db);
+  if (sweep_run(&x, &o, &res, &e) < 0) {
+    cli_fail("%s", e.msg);
+    goto done;
+  }
+  if (o.dry_run) {
+    printf("%zu runs, %zu already done, %zu to run\n", res.total, res.skipped, res.total - res.skipped);
+    rc = 0;
+    goto done;
+  }
+  {
+    struct store st;
+    if (store_open(&st, db, &e) == 0) {
+      if (x.baseline) {
+        char *sql = sqlite3_mprintf("INSERT OR REPLACE INTO baselines VALUES (%Q, %Q);", x.name,
+                                    x.baseline);
+        if (sql) store_exec(&st, sql, &e);
+        sqlite3_free(sql);
+      }
+      store_refresh_views(&st, &e);
+      store_close(&st);
+    }
+  }
+  if (!o.quiet) {
+    printf("sweep %s: %zu runs: %zu done before, %zu ok, %zu failed%s\n", x.name, res.total,
+           res.skipped, res.ok, res.failed, res.interrupted ? ", interrupted" : "");
+    printf("database: %s\n", db);
+    if (res.failed)
+      printf("failed runs: schedlab query %s \"SELECT run_id, point, error FROM runs WHERE "
+             "status = 'failed' AND experiment = '%s'\"\n", db, x.name);
+  }
+  if (res.interrupted) {
+    fprintf(stderr, "interrupted: run the same command again to finish the remaining runs\n");
+    rc = 130;
+    goto done;
+  }
+  if (o.nshards <= 1 && x.ref_report >= 0) {
+    report_path(&x, db, quick, rpath, sizeof rpath);
+    if (write_report(&x, db, rpath, &e) < 0) {
+      cli_fail("%s", e.msg);
+      goto done;
+    }
+    if (!o.quiet) printf("report: %s\n", rpath);
+  }
+  if (!o.quiet) print_table(&x, db);
+  rc = res.failed ? EXIT_RUN_FAILED : 0;
+done:
+  exp_free(&x);
+  return rc;
+}
+
+int cmd_report(int argc, char **argv) {
+  struct experiment x;
+  struct sl_err e;
+  const char *file = NULL, *out = NULL;
+  char db[2048], rpath[2200];
+  int quick = 0, rc = EXIT_RUN_FAILED, r;
+  db[0] = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--db") && i + 1 < argc) snprintf(db, sizeof db, "%s", argv[++i]);
+    else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+    else if (!strcmp(argv[i], "--quick")) quick = 1;
+    else if (argv[i][0] == '-') return cli_usage_error("report", "unknown option '%s'", argv[i]);
+    else if (!file) file = argv[i];
+    else return cli_usage_error("report", "unexpected argument '%s'", argv[i]);
+  }
+  if (!file) return cli_usage_error("report", "which experiment file?");
+  if (exp_load(&x, file, quick, &e) < 0) {
+    cli_fail("%s", e.msg);
+    exp_free(&x);
+    return rc;
+  }
+  if (!db[0]) default_db(&x, quick, db, sizeof db);
+  if (!out) {
+    report_path(&x, db, quick, rpath, sizeof rpath);
+    out = rpath;
+  }
+  r = write_report(&x, db, out, &e);
+  if (r < 0) cli_fail("%s", e.msg);
+  else if (r == 1) cli_fail("%s has no report function", file);
+  else { printf("report: %s\n", out); rc = 0; }
+  exp_free(&x);
+  return rc;
+}

@@ -1,0 +1,702 @@
+/*
+** expfile.c — loading experiment files and expanding their grids (see
+** expfile.h, experiments/README.md). The file is a sandboxed Lua chunk
+** (base, table, string, math; no io, os, load or require) that returns one
+** table; its functions (derive, filter, report) are called from here.
+*/
+#include "expfile.h"
+
+#include "runkey.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define L_OF(x) ((lua_State *)(x)->L)
+
+static const char *const top_keys[] = {"name",   "description", "grid",    "fixed",
+                                       "derive", "filter",      "baseline", "metrics",
+                                       "figures", "quick",      "report",  "db", NULL};
+static const char *const figure_keys[] = {"sql",    "kind",   "x",      "y",      "series",
+                                          "err",    "z",      "title",  "xlabel", "ylabel",
+                                          "style",  "logx",   "logy",   NULL};
+
+/* {===================================================================
+** Strings owned by the experiment
+** =================================================================== */
+
+char *exp_keep(struct experiment *x, const char *s, struct sl_err *e) {
+  char **ns, *d;
+  if (!s) return NULL;
+  if (!(d = sl_strdup(s, e))) return NULL;
+  if (!(ns = sl_grow(x->strings, &x->strings_cap, x->nstrings + 1, sizeof *ns, e))) {
+    free(d);
+    return NULL;
+  }
+  x->strings = ns;
+  ns[x->nstrings++] = d;
+  return d;
+}
+
+/* The value at `idx` as text: numbers exactly, booleans, strings, and
+** arrays joined with commas (networks = {"a", "b"} -> "a,b"). */
+static int to_text(lua_State *L, int idx, struct sl_buf *b) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) sl_buf_addf(b, "%lld", (long long)lua_tointeger(L, idx));
+    else {
+      char num[40];
+      double d = lua_tonumber(L, idx);
+      snprintf(num, sizeof num, "%.15g", d);
+      if (strtod(num, NULL) != d) snprintf(num, sizeof num, "%.17g", d);
+      sl_buf_addf(b, "%s", num);
+    }
+    return 0;
+  case LUA_TBOOLEAN: sl_buf_addf(b, "%s", lua_toboolean(L, idx) ? "true" : "false"); return 0;
+  case LUA_TSTRING: sl_buf_addf(b, "%s", lua_tostring(L, idx)); return 0;
+  case LUA_TTABLE: {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    idx = lua_absindex(L, idx);
+    for (lua_Integer i = 1; i <= n; i++) {
+      int r;
+      lua_rawgeti(L, idx, i);
+      if (i > 1) sl_buf_add(b, ",", 1);
+      r = lua_type(L, -1) == LUA_TTABLE ? -1 : to_text(L, -1, b);
+      lua_pop(L, 1);
+      if (r < 0) return -1;
+    }
+    return n > 0 ? 0 : -1;
+  }
+  default: return -1;
+  }
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** The Lua side: a sandboxed state, the file's table
+** =================================================================== */
+
+static int traceback(lua_State *L) {
+  luaL_traceback(L, L, lua_tostring(L, 1) ? lua_tostring(L, 1) : "(non-string error)", 1);
+  return 1;
+}
+
+/* Call the function under nargs arguments; message into e on failure. */
+static int pcall(lua_State *L, int nargs, int nres, struct sl_err *e) {
+  int base = lua_gettop(L) - nargs;
+  int st;
+  lua_pushcfunction(L, traceback);
+  lua_insert(L, base);                        /* the handler under the function */
+  st = lua_pcall(L, nargs, nres, base);
+  lua_remove(L, base);
+  if (st == LUA_OK) return 0;
+  sl_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error)");
+  lua_pop(L, 1);
+  return -1;
+}
+
+static int print_stderr(lua_State *L) {
+  for (int i = 1; i <= lua_gettop(L); i++) {
+    fputs(luaL_tolstring(L, i, NULL), stderr);
+    fputc(i < lua_gettop(L) ? '\t' : '\n', stderr);
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+static lua_State *open_state(void) {
+  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_TABLIBNAME, luaopen_table},
+                                  {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
+                                  {NULL, NULL}};
+  static const char *const drop[] = {"dofile", "loadfile", "load", "require", NULL};
+  lua_State *L = luaL_newstate();
+  if (!L) return NULL;
+  for (const luaL_Reg *l = libs; l->func; l++) {
+    luaL_requiref(L, l->name, l->func, 1);
+    lua_pop(L, 1);
+  }
+  lua_pushglobaltable(L);
+  for (int i = 0; drop[i]; i++) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, drop[i]);
+  }
+  lua_pushcfunction(L, print_stderr);
+  lua_setfield(L, -2, "print");
+  lua_pop(L, 1);                              /* pop the global table */
+  return L;
+}
+
+static int check_keys(lua_State *L, int idx, const char *const *known, const char *file,
+                      const char *where, struct sl_err *e) {
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; known[i]; i++) ok |= !strcmp(lua_tostring(L, -2), known[i]);
+    if (!ok) {
+      struct sl_buf b = {0};
+      for (int i = 0; known[i]; i++) sl_buf_addf(&b, "%s%s", i ? ", " : "", known[i]);
+      sl_errf(e, "%s: unknown key '%s' in %s (known: %s)", file,
+              lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2), where,
+              b.s ? b.s : "");
+      sl_buf_free(&b);
+      lua_pop(L, 2);
+      return -1;
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* Optional string field of the table at idx. */
+static int opt_string(struct experiment *x, lua_State *L, int idx, const char *key, char **out,
+                      const char *where, struct sl_err *e) {
+  lua_getfield(L, idx, key);
+  *out = NULL;
+  if (!lua_isnil(L, -1)) {
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      sl_errf(e, "%s: '%s' in %s must be a string", x->path, key, where);
+      lua_pop(L, 1);
+      return -1;
+    }
+    if (!(*out = exp_keep(x, lua_tostring(L, -1), e))) { lua_pop(L, 1); return -1; }
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+static int read_figures(struct experiment *x, lua_State *L, int idx, struct sl_err *e) {
+  size_t n = 0;
+  lua_getfield(L, idx, "figures");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    return sl_errf(e, "%s: 'figures' must be a table of name = {sql = ..., kind = ...}", x->path);
+  }
+  lua_pushnil(L);
+  while (lua_next(L, -2)) n++, lua_pop(L, 1);
+  if (!(x->figs = sl_alloc((n ? n : 1) * sizeof *x->figs, e))) { lua_pop(L, 1); return -1; }
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {                   /* key: figure name, value: its table */
+    struct plot_spec *f = &x->figs[x->nfigs];
+    char where[160];
+    if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1)) {
+      sl_errf(e, "%s: each figure is name = { sql = ..., kind = ... }", x->path);
+      lua_pop(L, 3);
+      return -1;
+    }
+    snprintf(where, sizeof where, "figure '%s'", lua_tostring(L, -2));
+    if (!(f->name = exp_keep(x, lua_tostring(L, -2), e)) ||
+        check_keys(L, -1, figure_keys, x->path, where, e) < 0 ||
+        opt_string(x, L, -1, "sql", &f->sql, where, e) < 0 ||
+        opt_string(x, L, -1, "kind", &f->kind, where, e) < 0 ||
+        opt_string(x, L, -1, "x", &f->x, where, e) < 0 ||
+        opt_string(x, L, -1, "y", &f->y, where, e) < 0 ||
+        opt_string(x, L, -1, "z", &f->z, where, e) < 0 ||
+        opt_string(x, L, -1, "series", &f->series, where, e) < 0 ||
+        opt_string(x, L, -1, "err", &f->err, where, e) < 0 ||
+        opt_string(x, L, -1, "title", &f->title, where, e) < 0 ||
+        opt_string(x, L, -1, "xlabel", &f->xlabel, where, e) < 0 ||
+        opt_string(x, L, -1, "ylabel", &f->ylabel, where, e) < 0 ||
+        opt_string(x, L, -1, "style", &f->style, where, e) < 0) {
+      lua_pop(L, 3);
+      return -1;
+    }
+    lua_getfield(L, -1, "logx");
+    f->logx = lua_toboolean(L, -1);
+    lua_getfield(L, -2, "logy");
+    f->logy = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    if (!f->sql || !f->kind) {
+      sl_errf(e, "%s: %s needs sql and kind", x->path, where);
+      lua_pop(L, 3);
+      return -1;
+    }
+    if (strcmp(f->kind, "line") && strcmp(f->kind, "bar") && strcmp(f->kind, "cdf") &&
+        strcmp(f->kind, "heatmap")) {
+      sl_errf(e, "%s: %s: kind '%s' (line, bar, cdf or heatmap)", x->path, where, f->kind);
+      lua_pop(L, 3);
+      return -1;
+    }
+    x->nfigs++;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);                              /* pop figures */
+  return 0;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** From a grid point to a run
+** =================================================================== */
+
+struct pair {
+  char *key, *value;
+};
+
+static int cmp_pair(const void *a, const void *b) {
+  return strcmp(((const struct pair *)a)->key, ((const struct pair *)b)->key);
+}
+
+/* A path in an experiment file is relative to the project's home. */
+static const char *home_path(struct experiment *x, const char *p, struct sl_err *e) {
+  char home[1024], buf[2200];
+  if (!p || p[0] == '/') return p;
+  snprintf(buf, sizeof buf, "%s/%s", sl_home(home, sizeof home), p);
+  return exp_keep(x, buf, e);
+}
+
+static const char *home_device(struct experiment *x, const char *spec, struct sl_err *e) {
+  const char *colon = strchr(spec, ':');
+  char buf[2200], home[1024];
+  if (!colon || colon[1] == '/' || !colon[1]) return spec;
+  snprintf(buf, sizeof buf, "%.*s:%s/%s", (int)(colon - spec), spec, sl_home(home, sizeof home),
+           colon + 1);
+  return exp_keep(x, buf, e);
+}
+
+static int push_kv(struct experiment *x, struct kv **arr, size_t *n, const char *k, const char *v,
+                   struct sl_err *e) {
+  struct kv *na = realloc(*arr, (*n + 1) * sizeof **arr);
+  if (!na) return sl_errf(e, "out of memory");
+  *arr = na;
+  if (!(na[*n].key = exp_keep(x, k, e)) || !(na[*n].value = exp_keep(x, v, e))) return -1;
+  (*n)++;
+  return 0;
+}
+
+/* Turn the point table at the top of the stack into a run. */
+static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_err *e) {
+  struct pair *p = NULL;
+  size_t n = 0, cap = 0;
+  struct exp_run *r;
+  struct sl_buf point = {0}, origin = {0};
+  const char *trace = NULL, *gen = NULL, *tseed = NULL;
+  int rc = -1;
+  if (!(r = sl_grow(x->runs, &x->runs_cap, x->nruns + 1, sizeof *x->runs, e))) return -1;
+  x->runs = r;
+  r = &x->runs[x->nruns];
+  memset(r, 0, sizeof *r);
+  r->index = index;
+  r->cfg.seed = 1;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    struct sl_buf b = {0};
+    struct pair *np;
+    if (lua_type(L, -2) != LUA_TSTRING || to_text(L, -1, &b) < 0 || b.oom) {
+      sl_errf(e, "%s: grid point key '%s' has a value that is not a number, boolean, string or "
+                 "list", x->path, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+      sl_buf_free(&b);
+      lua_pop(L, 2);
+      goto done;
+    }
+    if (!(np = sl_grow(p, &cap, n + 1, sizeof *p, e))) { sl_buf_free(&b); lua_pop(L, 2); goto done; }
+    p = np;
+    p[n].key = exp_keep(x, lua_tostring(L, -2), e);
+    p[n].value = exp_keep(x, b.s ? b.s : "", e);
+    sl_buf_free(&b);
+    lua_pop(L, 1);
+    if (!p[n].key || !p[n].value) { lua_pop(L, 1); goto done; }
+    n++;
+  }
+  if (n) qsort(p, n, sizeof *p, cmp_pair);
+  for (size_t i = 0; i < n; i++) {
+    const char *k = p[i].key, *v = p[i].value;
+    int in_point = 1;
+    if (!strcmp(k, "policy")) r->cfg.policy = v;
+    else if (!strcmp(k, "device")) r->cfg.device_spec = v;
+    else if (!strcmp(k, "seed")) {
+      int64_t s;
+      if (sl_parse_i64(v, &s) < 0 || s < 0) {
+        sl_errf(e, "%s: seed '%s' is not a non-negative integer", x->path, v);
+        goto done;
+      }
+      r->cfg.seed = (uint64_t)s;
+      in_point = 0;
+    } else if (!strcmp(k, "predict_sigma")) {
+      if (sl_parse_double(v, &r->cfg.predict_sigma) < 0 || r->cfg.predict_sigma < 0) {
+        sl_errf(e, "%s: predict_sigma '%s' is not a number >= 0", x->path, v);
+        goto done;
+      }
+    } else if (!strcmp(k, "label")) { r->meta.label = v; in_point = 0; }
+    else if (!strcmp(k, "trace")) trace = v;
+    else if (!strcmp(k, "trace.gen")) gen = v;
+    else if (!strcmp(k, "trace.seed")) { tseed = v; in_point = 0; }
+    else if (!strncmp(k, "trace.", 6)) { if (push_kv(x, &r->gen, &r->ngen, k + 6, v, e) < 0) goto done; }
+    else if (!strncmp(k, "param.", 6)) { if (push_kv(x, &r->params, &r->cfg.nparams, k + 6, v, e) < 0) goto done; }
+    else if (!strncmp(k, "device.", 7)) { if (push_kv(x, &r->dparams, &r->cfg.ndev_params, k + 7, v, e) < 0) goto done; }
+    else if (!strncmp(k, "var.", 4)) { if (push_kv(x, &r->extra, &r->meta.nextra, k, v, e) < 0) goto done; }
+    else {
+      sl_errf(e, "%s: unknown key '%s' in a grid point (known: policy, device, seed, "
+                 "predict_sigma, trace, trace.gen, trace.<generator param>, param.<policy "
+                 "param>, device.<device param>, var.<name>, label)", x->path, k);
+      goto done;
+    }
+    if (in_point) sl_buf_addf(&point, "%s%s=%s", point.len ? ";" : "", k, v);
+  }
+  if (!r->cfg.policy || !r->cfg.device_spec) {
+    sl_errf(e, "%s: every grid point needs a policy and a device (in grid or fixed)", x->path);
+    goto done;
+  }
+  if (!!trace == !!gen) {
+    sl_errf(e, "%s: every grid point needs either trace = FILE or trace.gen = KIND", x->path);
+    goto done;
+  }
+  if (trace && r->ngen) {
+    sl_errf(e, "%s: trace.%s is a generator param, but the point names a trace file",
+            x->path, r->gen[0].key);
+    goto done;
+  }
+  if (!(r->cfg.device_spec = home_device(x, r->cfg.device_spec, e))) goto done;
+  if (strchr(r->cfg.policy, '/') || strstr(r->cfg.policy, ".lua"))
+    if (!(r->cfg.policy = home_path(x, r->cfg.policy, e))) goto done;
+  if (trace) {
+    if (!(r->cfg.trace_path = home_path(x, trace, e))) goto done;
+  } else {
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->cfg.seed);
+    if (push_kv(x, &r->gen, &r->ngen, "seed", tseed ? tseed : seed, e) < 0) goto done;
+    r->gen_kind = gen;
+    /* The trace's identity: generator, params (sorted), the device and its params. */
+    sl_buf_addf(&origin, "gen:%s", gen);
+    for (size_t i = 0; i < r->ngen; i++) sl_buf_addf(&origin, ";%s=%s", r->gen[i].key, r->gen[i].value);
+    sl_buf_addf(&origin, ";device=%s", r->cfg.device_spec);
+    for (size_t i = 0; i < r->cfg.ndev_params; i++)
+      sl_buf_addf(&origin, ";device.%s=%s", r->dparams[i].key, r->dparams[i].value);
+    if (!(r->meta.trace_origin = exp_keep(x, origin.s, e))) goto done;
+    for (size_t i = 0; i < r->ngen; i++) {  /* record the generator params */
+      char k[200];
+      snprintf(k, sizeof k, "trace.%s", r->gen[i].key);
+      if (push_kv(x, &r->extra, &r->meta.nextra, k, r->gen[i].value, e) < 0) goto done;
+    }
+    if (push_kv(x, &r->extra, &r->meta.nextra, "trace.gen", gen, e) < 0) goto done;
+  }
+  r->cfg.params = r->params;
+  r->cfg.dev_params = r->dparams;
+  r->meta.extra = r->extra;
+  r->meta.experiment = x->name;
+  r->meta.sweep = 1;
+  if (!(r->meta.point = exp_keep(x, point.s ? point.s : "", e))) goto done;
+  x->nruns++;
+  rc = 0;
+done:
+  if (rc < 0) {
+    free(r->params);
+    free(r->dparams);
+    free(r->extra);
+    free(r->gen);
+  }
+  free(p);
+  sl_buf_free(&point);
+  sl_buf_free(&origin);
+  return rc;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** The grid
+** =================================================================== */
+
+struct axis {
+  const char *name;
+  int values;              /* registry ref of its list */
+  lua_Integer n;
+};
+
+static int cmp_axis(const void *a, const void *b) {
+  return strcmp(((const struct axis *)a)->name, ((const struct axis *)b)->name);
+}
+
+/* Overlay the table at `src` (an index) onto the table at the top. */
+static void overlay(lua_State *L, int src) {
+  src = lua_absindex(L, src);
+  lua_pushnil(L);
+  while (lua_next(L, src)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_settable(L, -4);                      /* top[key] = value */
+  }
+}
+
+/* Push a new table: `base` overlaid with `over` (which may be nil). */
+static void push_merged(lua_State *L, int base, int over) {
+  lua_newtable(L);
+  overlay(L, base);
+  if (lua_istable(L, over)) overlay(L, over);
+}
+
+static int expand(struct experiment *x, lua_State *L, int file, int quick, struct sl_err *e) {
+  struct axis *ax = NULL;
+  size_t nax = 0;
+  lua_Integer *at = NULL;
+  int grid, fixed, rc = -1;
+  size_t index = 0;
+  /* grid and fixed, with the quick variant's replacements */
+  lua_getfield(L, file, "grid");
+  grid = lua_gettop(L);
+  lua_getfield(L, file, "fixed");
+  fixed = lua_gettop(L);
+  if (!lua_isnil(L, grid) && !lua_istable(L, grid)) {
+    sl_errf(e, "%s: 'grid' must be a table of axis = {values...}", x->path);
+    goto done;
+  }
+  if (!lua_isnil(L, fixed) && !lua_istable(L, fixed)) {
+    sl_errf(e, "%s: 'fixed' must be a table of key = value", x->path);
+    goto done;
+  }
+  if (lua_isnil(L, grid)) { lua_newtable(L); lua_replace(L, grid); }
+  if (lua_isnil(L, fixed)) { lua_newtable(L); lua_replace(L, fixed); }
+  if (quick) {
+    int q;
+    lua_getfield(L, file, "quick");
+    q = lua_gettop(L);
+    if (lua_istable(L, q)) {
+      static const char *const qkeys[] = {"grid", "fixed", NULL};
+      if (check_keys(L, q, qkeys, x->path, "quick", e) < 0) goto done;
+      lua_getfield(L, q, "grid");
+      push_merged(L, grid, lua_gettop(L));
+      lua_replace(L, grid);                   /* the quick grid replaces axes by name */
+      lua_pop(L, 1);
+      lua_getfield(L, q, "fixed");
+      push_merged(L, fixed, lua_gettop(L));
+      lua_replace(L, fixed);
+      lua_pop(L, 1);
+    } else if (!lua_isnil(L, q)) {
+      sl_errf(e, "%s: 'quick' must be a table { grid = ..., fixed = ... }", x->path);
+      goto done;
+    }
+    lua_pop(L, 1);                            /* pop quick */
+  }
+  lua_pushnil(L);
+  while (lua_next(L, grid)) {
+    struct axis *na = realloc(ax, (nax + 1) * sizeof *ax);
+    if (!na) { lua_pop(L, 2); sl_errf(e, "out of memory"); goto done; }
+    ax = na;
+    if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
+      sl_errf(e, "%s: grid axis '%s' must be a non-empty list of values", x->path,
+              lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+      lua_pop(L, 2);
+      goto done;
+    }
+    lua_pushvalue(L, -2);
+    lua_gettable(L, fixed);
+    if (!lua_isnil(L, -1)) {
+      sl_errf(e, "%s: '%s' is both a grid axis and a fixed value", x->path, lua_tostring(L, -3));
+      lua_pop(L, 3);
+      goto done;
+    }
+    lua_pop(L, 1);
+    ax[nax].name = lua_tostring(L, -2);       /* kept alive by the grid table */
+    ax[nax].n = (lua_Integer)lua_rawlen(L, -1);
+    ax[nax].values = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the list */
+    nax++;
+  }
+  if (nax) qsort(ax, nax, sizeof *ax, cmp_axis);
+  if (!(at = calloc(nax + 1, sizeof *at))) { sl_errf(e, "out of memory"); goto done; }
+  for (;;) {                                  /* odometer: the last axis turns fastest */
+    int keep_point = 1;
+    lua_newtable(L);
+    overlay(L, fixed);
+    for (size_t i = 0; i < nax; i++) {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, ax[i].values);
+      lua_rawgeti(L, -1, at[i] + 1);
+      lua_setfield(L, -3, ax[i].name);
+      lua_pop(L, 1);
+    }
+    lua_getfield(L, file, "derive");
+    if (lua_isfunction(L, -1)) {
+      lua_pushvalue(L, -2);
+      if (pcall(L, 1, 1, e) < 0) {
+        sl_err_prefix(e, "%s: derive failed at grid point %zu", x->path, index);
+        lua_pop(L, 1);
+        goto done;
+      }
+      if (lua_istable(L, -1)) lua_replace(L, -2); else lua_pop(L, 1);
+    } else {
+      lua_pop(L, 1);
+    }
+    lua_getfield(L, file, "filter");
+    if (lua_isfunction(L, -1)) {
+      lua_pushvalue(L, -2);
+      if (pcall(L, 1, 1, e) < 0) {
+        sl_err_prefix(e, "%s: filter failed at grid point %zu", x->path, index);
+        lua_pop(L, 1);
+        goto done;
+      }
+      keep_point = lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
+    if (keep_point) {
+      if (make_run(x, L, index, e) < 0) { lua_pop(L, 1); goto done; }
+    } else {
+      x->filtered++;
+    }
+    lua_pop(L, 1);                            /* pop the point */
+    index++;
+    {
+      size_t i = nax;
+      while (i > 0 && ++at[i - 1] == ax[i - 1].n) at[--i] = 0;
+      if (i == 0) break;
+    }
+  }
+  rc = 0;
+done:
+  for (size_t i = 0; i < nax; i++) luaL_unref(L, LUA_REGISTRYINDEX, ax[i].values);
+  free(ax);
+  free(at);
+  lua_settop(L, file);
+  return rc;
+}
+
+/* }=================================================================== */
+
+int exp_load(struct experiment *x, const char *path, int quick, struct sl_err *e) {
+  lua_State *L;
+  char *src;
+  size_t len;
+  char chunk[1100];
+  int file;
+  memset(x, 0, sizeof *x);
+  x->ref_report = LUA_NOREF;
+  if (!(x->path = exp_keep(x, path, e))) return -1;
+  if (!(src = sl_read_file(path, &len, e))) return -1;
+  if (!(L = open_state())) { free(src); return sl_errf(e, "cannot create a Lua state"); }
+  x->L = L;
+  snprintf(chunk, sizeof chunk, "@%s", path);
+  if (luaL_loadbufferx(L, src, len, chunk, "t") != LUA_OK) {
+    sl_errf(e, "%s", lua_tostring(L, -1));
+    free(src);
+    return -1;
+  }
+  free(src);
+  if (pcall(L, 0, 1, e) < 0) return -1;
+  if (!lua_istable(L, -1))
+    return sl_errf(e, "%s: an experiment file must return a table", path);
+  file = lua_gettop(L);
+  if (check_keys(L, file, top_keys, path, "the experiment", e) < 0) return -1;
+  if (opt_string(x, L, file, "name", &x->name, "the experiment", e) < 0 ||
+      opt_string(x, L, file, "description", &x->description, "the experiment", e) < 0 ||
+      opt_string(x, L, file, "baseline", &x->baseline, "the experiment", e) < 0 ||
+      opt_string(x, L, file, "db", &x->db, "the experiment", e) < 0)
+    return -1;
+  if (!x->name) {
+    const char *base = strrchr(path, '/');
+    char name[256];
+    snprintf(name, sizeof name, "%s", base ? base + 1 : path);
+    if (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".lua")) name[strlen(name) - 4] = 0;
+    if (!(x->name = exp_keep(x, name, e))) return -1;
+  }
+  lua_getfield(L, file, "metrics");
+  if (lua_istable(L, -1)) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    if (!(x->metrics = sl_alloc((size_t)(n + 1) * sizeof *x->metrics, e))) return -1;
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) != LUA_TSTRING) return sl_errf(e, "%s: metrics must be a list of names", path);
+      if (!(x->metrics[x->nmetrics++] = exp_keep(x, lua_tostring(L, -1), e))) return -1;
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    return sl_errf(e, "%s: metrics must be a list of names", path);
+  }
+  lua_pop(L, 1);
+  for (int i = 0; i < 3; i++) {
+    static const char *const fn[] = {"derive", "filter", "report"};
+    lua_getfield(L, file, fn[i]);
+    if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
+      return sl_errf(e, "%s: '%s' must be a function", path, fn[i]);
+    if (i == 2 && lua_isfunction(L, -1)) {
+      x->ref_report = luaL_ref(L, LUA_REGISTRYINDEX);
+      continue;
+    }
+    lua_pop(L, 1);
+  }
+  if (read_figures(x, L, file, e) < 0) return -1;
+  if (expand(x, L, file, quick, e) < 0) return -1;
+  lua_settop(L, 0);
+  return 0;
+}
+
+/* {===================================================================
+** Reports: the file's report(q) function, with q(sql, ...) -> rows
+** =================================================================== */
+
+static int l_query(lua_State *L) {
+  sqlite3 *db = lua_touserdata(L, lua_upvalueindex(1));
+  const char *sql = luaL_checkstring(L, 1);
+  sqlite3_stmt *q = NULL;
+  int nargs = lua_gettop(L), rc;
+  lua_Integer row = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+    return luaL_error(L, "query: %s", sqlite3_errmsg(db));
+  for (int i = 2; i <= nargs; i++) {
+    if (lua_isinteger(L, i)) sqlite3_bind_int64(q, i - 1, lua_tointeger(L, i));
+    else if (lua_type(L, i) == LUA_TNUMBER) sqlite3_bind_double(q, i - 1, lua_tonumber(L, i));
+    else if (lua_isnil(L, i)) sqlite3_bind_null(q, i - 1);
+    else sqlite3_bind_text(q, i - 1, luaL_checkstring(L, i), -1, SQLITE_TRANSIENT);
+  }
+  lua_newtable(L);
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    lua_createtable(L, 0, sqlite3_column_count(q));
+    for (int c = 0; c < sqlite3_column_count(q); c++) {
+      switch (sqlite3_column_type(q, c)) {
+      case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(q, c)); break;
+      case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(q, c)); break;
+      case SQLITE_NULL: lua_pushnil(L); break;
+      default: lua_pushstring(L, (const char *)sqlite3_column_text(q, c)); break;
+      }
+      lua_setfield(L, -2, sqlite3_column_name(q, c));
+    }
+    lua_rawseti(L, -2, ++row);
+  }
+  if (rc != SQLITE_DONE) {
+    lua_pushfstring(L, "query: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    return lua_error(L);
+  }
+  sqlite3_finalize(q);
+  return 1;
+}
+
+int exp_report(struct experiment *x, struct sqlite3 *db, char **out, struct sl_err *e) {
+  lua_State *L = L_OF(x);
+  *out = NULL;
+  if (x->ref_report == LUA_NOREF) return 1;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, x->ref_report);
+  lua_pushlightuserdata(L, db);
+  lua_pushcclosure(L, l_query, 1);
+  if (pcall(L, 1, 1, e) < 0) return sl_err_prefix(e, "%s: report failed", x->path);
+  if (lua_type(L, -1) != LUA_TSTRING) {
+    lua_pop(L, 1);
+    return sl_errf(e, "%s: report must return the markdown text", x->path);
+  }
+  *out = sl_strdup(lua_tostring(L, -1), e);
+  lua_pop(L, 1);
+  return *out ? 0 : -1;
+}
+
+/* }=================================================================== */
+
+void exp_free(struct experiment *x) {
+  if (x->L) lua_close(L_OF(x));
+  for (size_t i = 0; i < x->nruns; i++) {
+    free(x->runs[i].params);
+    free(x->runs[i].dparams);
+    free(x->runs[i].extra);
+    free(x->runs[i].gen);
+  }
+  free(x->runs);
+  free(x->figs);
+  free(x->metrics);
+  for (size_t i = 0; i < x->nstrings; i++) free(x->strings[i]);
+  free(x->strings);
+  memset(x, 0, sizeof *x);
+}

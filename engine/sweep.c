@@ -1,0 +1,346 @@
+/*
+** sweep.c — an experiment's runs on N forked workers. The master expands
+** nothing and writes nothing: it hands run indices to workers over pipes
+** and shows progress; each worker opens its own database connection and
+** Lua states, reuses opened devices (and their compiled work) across runs,
+** generates missing traces into a shared cache, and writes each run in one
+** transaction.
+*/
+#include "sweep.h"
+
+#include "gen.h"
+#include "runkey.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct done_msg {          /* worker -> master; smaller than PIPE_BUF, so atomic */
+  int32_t worker;
+  int32_t run;             /* index into x->runs */
+  int32_t result;          /* enum runner_result, or -1: skipped (done meanwhile) */
+};
+
+void sweep_trace_dir(const char *db, char *buf, size_t n) {
+  const char *slash = strrchr(db, '/');
+  if (slash) snprintf(buf, n, "%.*s/traces", (int)(slash - db), db);
+  else snprintf(buf, n, "traces");
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* {===================================================================
+** Worker side
+** =================================================================== */
+
+struct dev_entry {
+  char *key;               /* spec and params */
+  struct device *dev;
+};
+
+struct worker {
+  struct experiment *x;
+  const struct sweep_opts *o;
+  struct store st;
+  struct dev_entry *devs;
+  size_t ndevs;
+  char trace_dir[1200];
+};
+
+static struct device *worker_device(struct worker *w, const struct exp_run *r, struct sl_err *e) {
+  struct sl_buf k = {0};
+  struct device *d;
+  struct dev_entry *nd;
+  sl_buf_addf(&k, "%s", r->cfg.device_spec);
+  for (size_t i = 0; i < r->cfg.ndev_params; i++)
+    sl_buf_addf(&k, ";%s=%s", r->cfg.dev_params[i].key, r->cfg.dev_params[i].value);
+  if (k.oom) { sl_buf_free(&k); sl_errf(e, "out of memory"); return NULL; }
+  for (size_t i = 0; i < w->ndevs; i++)
+    if (!strcmp(w->devs[i].key, k.s)) { sl_buf_free(&k); return w->devs[i].dev; }
+  if (dev_open(&d, r->cfg.device_spec, r->cfg.dev_params, r->cfg.ndev_params, e) < 0) {
+    sl_buf_free(&k);
+    return NULL;
+  }
+  if (!(nd = realloc(w->devs, (w->ndevs + 1) * sizeof *nd))) {
+    dev_close(d);
+    sl_buf_free(&k);
+    sl_errf(e, "out of memory");
+    return NULL;
+  }
+  w->devs = nd;
+  nd[w->ndevs].key = k.s;
+  nd[w->ndevs].dev = d;
+  w->ndevs++;
+  return d;
+}
+
+/* Generate the run's trace into the cache unless it is there already.
+** Written to a private name, then renamed: readers never see half a file. */
+static int ensure_trace(struct worker *w, struct exp_run *r, struct device *d, struct sl_err *e) {
+  struct stat st;
+  struct gen g;
+  char tmp[1400];
+  FILE *f;
+  int rc;
+  if (stat(r->cfg.trace_path, &st) == 0) return 0;
+  mkdir(w->trace_dir, 0777);
+  if (gen_parse(&g, r->gen_kind, r->gen, r->ngen, e) < 0 || gen_resolve(&g, d, e) < 0) {
+    gen_free(&g);
+    return -1;
+  }
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", r->cfg.trace_path, (long)getpid());
+  if (!(f = fopen(tmp, "w"))) {
+    gen_free(&g);
+    return sl_errf(e, "%s: %s", tmp, strerror(errno));
+  }
+  rc = gen_write(&g, f, e);
+  if (fclose(f) != 0 && rc == 0) rc = sl_errf(e, "%s: write failed", tmp);
+  gen_free(&g);
+  if (rc == 0 && rename(tmp, r->cfg.trace_path) != 0) rc = sl_errf(e, "%s: %s", tmp, strerror(errno));
+  if (rc < 0) remove(tmp);
+  return rc;
+}
+
+static int already_done(struct worker *w, const char *key) {
+  sqlite3_stmt *q = NULL;
+  int done = 0;
+  if (!w->st.db) return 0;
+  if (sqlite3_prepare_v2(w->st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok'", -1,
+                         &q, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  done = sqlite3_step(q) == SQLITE_ROW;
+  sqlite3_finalize(q);
+  return done;
+}
+
+static int worker_run(struct worker *w, struct exp_run *r) {
+  struct sim s;
+  struct sl_err e;
+  struct device *d;
+  int64_t run_id;
+  enum runner_result res;
+  if (already_done(w, r->key)) return -1;
+  d = worker_device(w, r, &e);
+  if (d && r->gen_kind && ensure_trace(w, r, d, &e) < 0) d = NULL;
+  if (!d) {                                   /* bad input before the run could start */
+    res = runner_record_failure(&r->cfg, &r->meta, r->key, e.msg, &w->st, w->o->db, &e);
+    if (res == RUN_STORE_ERROR) fprintf(stderr, "schedlab sweep: run %zu: %s\n", r->index, e.msg);
+    return res;
+  }
+  res = runner_run(&s, &r->cfg, d, &w->st, w->o->db, &r->meta, &run_id, NULL, &e);
+  sim_free(&s);
+  if (res == RUN_STORE_ERROR) fprintf(stderr, "schedlab sweep: run %zu: %s\n", r->index, e.msg);
+  return res;
+}
+
+static void worker_main(struct worker *w, int id, int in_fd, int out_fd) {
+  int32_t idx;
+  signal(SIGINT, SIG_DFL);
+  while (read(in_fd, &idx, sizeof idx) == (ssize_t)sizeof idx && idx >= 0) {
+    struct done_msg m;
+    m.worker = id;
+    m.run = idx;
+    m.result = worker_run(w, &w->x->runs[idx]);
+    if (write(out_fd, &m, sizeof m) != (ssize_t)sizeof m) break;
+  }
+  for (size_t i = 0; i < w->ndevs; i++) {
+    dev_close(w->devs[i].dev);
+    free(w->devs[i].key);
+  }
+  free(w->devs);
+  store_close(&w->st);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Master side
+** =================================================================== */
+
+/* The master's one piece of mutable signal state; set by the handler only. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static void fmt_eta(char *buf, size_t n, double s) {
+  if (s < 0 || s > 1e7) snprintf(buf, n, "?");
+  else if (s >= 3600) snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+  else snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
+}
+
+static void progress(const struct sweep_opts *o, size_t done, size_t todo, size_t failed,
+                     double t0, int tty, double *last, int final) {
+  double t = now_s(), rate = (t - t0) > 0 ? (double)done / (t - t0) : 0;
+  char eta[32];
+  if (o->quiet) return;
+  if (!final && t - *last < (tty ? 0.2 : 5.0)) return;
+  *last = t;
+  fmt_eta(eta, sizeof eta, rate > 0 ? (double)(todo - done) / rate : -1);
+  if (tty) {
+    int width = 30, fill = todo ? (int)((double)done / (double)todo * width) : width;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.1f runs/s  ETA %s  failed %zu   ", fill,
+            "##############################", width - fill, "", done, todo, rate, eta, failed);
+    if (final) fputc('\n', stderr);
+  } else {
+    fprintf(stderr, "sweep: %zu/%zu done, %.1f runs/s, ETA %s, %zu failed\n", done, todo, rate,
+            eta, failed);
+  }
+}
+
+static int mark_done(struct experiment *x, const struct sweep_opts *o, struct sl_err *e) {
+  struct store st;
+  sqlite3_stmt *q = NULL;
+  if (store_open(&st, o->db, e) < 0) return -1;
+  if (sqlite3_prepare_v2(st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok'", -1, &q,
+                         NULL) != SQLITE_OK) {
+    store_close(&st);
+    return sl_errf(e, "%s: %s", o->db, "cannot query run keys");
+  }
+  for (size_t i = 0; i < x->nruns; i++) {
+    sqlite3_bind_text(q, 1, x->runs[i].key, -1, SQLITE_STATIC);
+    x->runs[i].done = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  store_close(&st);
+  return 0;
+}
+
+int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_result *res,
+              struct sl_err *e) {
+  char trace_dir[1200];
+  int32_t *todo;
+  size_t ntodo = 0, next = 0, finished = 0;
+  int nw, (*to)[2] = NULL, from[2] = {-1, -1}, *busy = NULL;
+  pid_t *pid = NULL;
+  struct sigaction sa, old_sa;
+  double t0, last = 0;
+  int tty = isatty(2), rc = 0;
+  memset(res, 0, sizeof *res);
+  sweep_trace_dir(o->db, trace_dir, sizeof trace_dir);
+  for (size_t i = 0; i < x->nruns; i++) {
+    struct exp_run *r = &x->runs[i];
+    if (r->gen_kind) {
+      char path[1400];
+      uint64_t h = sl_hash(SL_HASH_INIT, r->meta.trace_origin, strlen(r->meta.trace_origin));
+      snprintf(path, sizeof path, "%s/%016llx.csv", trace_dir, (unsigned long long)h);
+      if (!(r->cfg.trace_path = exp_keep(x, path, e))) return -1;
+    }
+    if (run_key(&r->cfg, r->meta.trace_origin, r->key, e) < 0) return -1;
+  }
+  if (mark_done(x, o, e) < 0) return -1;
+  if (!(todo = sl_alloc((x->nruns + 1) * sizeof *todo, e))) return -1;
+  for (size_t i = 0; i < x->nruns; i++) {
+    const struct exp_run *r = &x->runs[i];
+    if (o->nshards > 1 && (int)(r->index % (size_t)o->nshards) != o->shard) continue;
+    res->total++;
+    if (r->done) res->skipped++;
+    else todo[ntodo++] = (int32_t)i;
+  }
+  if (o->dry_run) {
+    for (size_t i = 0; i < x->nruns; i++) {
+      const struct exp_run *r = &x->runs[i];
+      if (o->nshards > 1 && (int)(r->index % (size_t)o->nshards) != o->shard) continue;
+      printf("%5zu %s %.12s seed=%llu %s\n", r->index, r->done ? "done" : "todo", r->key,
+             (unsigned long long)r->cfg.seed, r->meta.point);
+    }
+    free(todo);
+    return 0;
+  }
+  nw = o->jobs < 1 ? 1 : o->jobs;
+  if ((size_t)nw > ntodo) nw = (int)ntodo;
+  if (ntodo == 0) { free(todo); return 0; }
+  fflush(NULL);
+  if (!(to = calloc((size_t)nw, sizeof *to)) || !(pid = calloc((size_t)nw, sizeof *pid)) ||
+      !(busy = calloc((size_t)nw, sizeof *busy)) || pipe(from) < 0) {
+    rc = sl_errf(e, "cannot set up workers: %s", strerror(errno));
+    goto done;
+  }
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigaction(SIGINT, &sa, &old_sa);
+  interrupted = 0;
+  for (int i = 0; i < nw; i++) {
+    if (pipe(to[i]) < 0) { rc = sl_errf(e, "pipe: %s", strerror(errno)); nw = i; break; }
+    if ((pid[i] = fork()) < 0) { rc = sl_errf(e, "fork: %s", strerror(errno)); nw = i; break; }
+    if (pid[i] == 0) {
+      struct worker w;
+      memset(&w, 0, sizeof w);
+      w.x = x;
+      w.o = o;
+      snprintf(w.trace_dir, sizeof w.trace_dir, "%s", trace_dir);
+      for (int j = 0; j <= i; j++) close(to[j][1]);
+      close(from[0]);
+      worker_main(&w, i, to[i][0], from[1]);
+      _exit(0);
+    }
+    close(to[i][0]);
+  }
+  close(from[1]);
+  from[1] = -1;
+  t0 = now_s();
+  for (int i = 0; i < nw && next < ntodo; i++, next++) {      /* one run each to start */
+    if (write(to[i][1], &todo[next], sizeof *todo) == (ssize_t)sizeof *todo) busy[i] = 1;
+  }
+  while (finished < next) {
+    struct done_msg m;
+    ssize_t got;
+    progress(o, finished, ntodo, res->failed, t0, tty, &last, 0);
+    got = read(from[0], &m, sizeof m);
+    if (got < 0 && errno == EINTR) {
+      if (interrupted) break;
+      continue;
+    }
+    if (got != (ssize_t)sizeof m) break;      /* every worker gone */
+    finished++;
+    busy[m.worker] = 0;
+    if (m.result == RUN_STORED_OK) res->ok++;
+    else if (m.result == -1) res->skipped++;
+    else res->failed++;
+    if (!interrupted && next < ntodo &&
+        write(to[m.worker][1], &todo[next], sizeof *todo) == (ssize_t)sizeof *todo) {
+      busy[m.worker] = 1;
+      next++;
+    }
+  }
+  if (interrupted) {
+    res->interrupted = 1;
+    for (int i = 0; i < nw; i++) if (busy[i]) kill(pid[i], SIGTERM);
+  }
+  progress(o, finished, ntodo, res->failed, t0, tty, &last, 1);
+  for (int i = 0; i < nw; i++) {
+    int32_t stop = -1;
+    if (write(to[i][1], &stop, sizeof stop) < 0) {}   /* a dead worker: nothing to tell */
+    close(to[i][1]);
+  }
+  for (int i = 0; i < nw; i++) waitpid(pid[i], NULL, 0);
+  sigaction(SIGINT, &old_sa, NULL);
+  if (!interrupted && finished < ntodo)
+    rc = sl_errf(e, "%zu run(s) were lost: a worker process died", ntodo - finished);
+done:
+  if (from[0] >= 0) close(from[0]);
+  if (from[1] >= 0) close(from[1]);
+  free(to);
+  free(pid);
+  free(busy);
+  free(todo);
+  return rc;
+}
+
+/* }=================================================================== */
