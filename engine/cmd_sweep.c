@@ -165,9 +165,9 @@ int cmd_sweep(int argc, char **argv) {
   struct sweep_result res;
   struct experiment x;
   struct sl_err e;
-  const char *file = NULL;
+  const char *file = NULL, *report = NULL;
   char db[2048], rpath[2200];
-  int quick = 0, slurm = 0, shards = 16, rc = EXIT_USAGE;
+  int quick = 0, slurm = 0, shards = 16, no_report = 0, rc = EXIT_USAGE;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   memset(&o, 0, sizeof o);
   memset(&x, 0, sizeof x);
@@ -183,6 +183,8 @@ int cmd_sweep(int argc, char **argv) {
     else if (!strcmp(a, "--dry-run")) o.dry_run = 1;
     else if (!strcmp(a, "--quiet")) o.quiet = 1;
     else if (!strcmp(a, "--emit-slurm")) slurm = 1;
+    else if (!strcmp(a, "--no-report")) no_report = 1;
+    else if (!strcmp(a, "--report") && i + 1 < argc) report = argv[++i];
     else if (!strcmp(a, "--shards") && i + 1 < argc) {
       shards = atoi(argv[++i]);
       if (shards < 1) return cli_usage_error("sweep", "--shards expects a positive number");
@@ -246,8 +248,9 @@ int cmd_sweep(int argc, char **argv) {
     rc = 130;
     goto done;
   }
-  if (o.nshards <= 1 && x.ref_report >= 0) {
-    report_path(&x, db, quick, rpath, sizeof rpath);
+  if (o.nshards <= 1 && x.ref_report >= 0 && !no_report) {
+    if (report) snprintf(rpath, sizeof rpath, "%s", report);
+    else report_path(&x, db, quick, rpath, sizeof rpath);
     if (write_report(&x, db, rpath, &e) < 0) {
       cli_fail("%s", e.msg);
       goto done;

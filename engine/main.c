@@ -51,6 +51,7 @@ const struct command commands[] = {
      "          device given with --device\n"},
     {"sweep", cmd_sweep, "run an experiment's parameter grid in parallel, resumably",
      "usage: schedlab sweep FILE [--jobs N] [--db F] [--quick] [--dry-run] [--shard I/N] [--quiet]\n"
+     "                           [--report F | --no-report]\n"
      "       schedlab sweep FILE --emit-slurm [--shards N] [--db F] [--quick]\n"
      "\n"
      "Expands the experiment's grid (experiments/README.md) and runs every run on N\n"
@@ -66,6 +67,8 @@ const struct command commands[] = {
      "  --quick         the file's quick variant: fewer seeds and points\n"
      "  --dry-run       list the runs and which are done; run nothing\n"
      "  --shard I/N     run only the runs whose grid index is I modulo N (0 <= I < N)\n"
+     "  --report F      write the report to F (default FILE.md; with --quick, beside the db)\n"
+     "  --no-report     do not write the report\n"
      "  --emit-slurm    write a Slurm job array (one shard per task, --shards N, default 16)\n"
      "                  and a merge job into DB.slurm/, with submit.sh to submit both\n"
      "Exit status: 0 all runs ok; 1 some failed; 130 interrupted.\n"},
@@ -89,6 +92,14 @@ const struct command commands[] = {
      "  --logx --logy                       log scales (y is made log by itself when it\n"
      "                                      spans three decades)\n"
      "  --name NAME --out DIR --style GNUPLOT\n"},
+    {"merge", cmd_merge, "merge results databases (the shards of a sweep)",
+     "usage: schedlab merge OUT.db IN.db...\n"
+     "\n"
+     "Copies every run of the inputs into OUT (created if missing). A run whose key\n"
+     "is already complete in OUT is skipped when its tasks and metrics are identical,\n"
+     "and is an error when they differ; failed attempts give way to successful ones.\n"
+     "The merge is built in OUT.merging and renamed into place: on any error OUT is\n"
+     "left as it was.\n"},
     {"trace", cmd_trace, "generate arrival traces",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
      "\n"
