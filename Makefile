@@ -52,7 +52,7 @@ $(BIN): $(OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) -o $@ $(OBJ) $(ALL_LDLIBS)
 
-$(BUILD)/obj/%.o: engine/%.c $(BUILD)/gen/version.h | $(BUILD)/obj
+$(BUILD)/obj/%.o: engine/%.c | $(BUILD)/obj $(BUILD)/gen/version.h
 	@echo "  CC    $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIVELOCK_ROUNDS 1000000   /* decision rounds at one instant before we call it a livelock */
+#define LIVELOCK_ROUNDS 100000    /* decision rounds at one instant before we call it a livelock */
 #define IDLE_TIMER_ROUNDS 1000000 /* timer-only instants with work ready and the device idle */
 
 /* {===================================================================
