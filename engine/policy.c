@@ -16,6 +16,7 @@ static const char *const hook_names[H_COUNT] = {"init",         "on_arrival", "o
                                                 "on_preempted", "on_timer",   "schedule"};
 #define COUNT_STEP 1000   /* instructions between two budget checks */
 #define MSGH_INDEX 1      /* the traceback handler lives at the bottom of the stack */
+#define LOADED_KEY "schedlab.loaded"   /* registry: modules loaded by require */
 
 /* {===================================================================
 ** Allocation ceiling and instruction budget
@@ -135,6 +136,52 @@ static int strict_index(lua_State *L) {
   return luaL_error(L, "read of undeclared global '%s'", luaL_tolstring(L, 2, NULL));
 }
 
+/* require(NAME): another module of the policy's own directory or of
+** policies_lua/, loaded once per state, under the same sandbox. It lets one
+** policy reuse another (token is prema with other defaults) without giving
+** scripts the file system. */
+static int sandbox_require(lua_State *L) {
+  struct pol *p = pol_of(L);
+  const char *name = luaL_checkstring(L, 1), *slash;
+  char path[1400], chunk[1400], home[1024];
+  struct sl_err e;
+  char *src;
+  size_t len;
+  FILE *f;
+  for (const char *c = name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+      return luaL_error(L, "require: '%s' is not a module name (letters, digits, _)", name);
+  lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+  if (lua_getfield(L, -1, name) != LUA_TNIL) {
+    if (lua_isboolean(L, -1)) return luaL_error(L, "require: '%s' requires itself", name);
+    return 1;
+  }
+  lua_pop(L, 1);                              /* pop nil; the loaded table stays */
+  slash = strrchr(p->path, '/');
+  snprintf(path, sizeof path, "%.*s/%s.lua", slash ? (int)(slash - p->path) : 1,
+           slash ? p->path : ".", name);
+  snprintf(chunk, sizeof chunk, "@%s", path);
+  if (!(f = fopen(path, "r"))) {
+    snprintf(path, sizeof path, "%s/policies_lua/%s.lua", sl_home(home, sizeof home), name);
+    snprintf(chunk, sizeof chunk, "@policies_lua/%s.lua", name);
+  } else {
+    fclose(f);
+  }
+  if (!(src = sl_read_file(path, &len, &e))) return luaL_error(L, "require: no module '%s'", name);
+  if (luaL_loadbufferx(L, src, len, chunk, "t") != LUA_OK) {
+    free(src);
+    return lua_error(L);
+  }
+  free(src);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -3, name);                  /* loaded[name] = true while it loads */
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK) return lua_error(L);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, name);                  /* loaded[name] = the module */
+  return 1;
+}
+
 static void open_sandbox(struct pol *p) {
   lua_State *L = p->L;
   static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_TABLIBNAME, luaopen_table},
@@ -152,6 +199,10 @@ static void open_sandbox(struct pol *p) {
   }
   lua_pushcfunction(L, lsim_log);
   lua_setfield(L, -2, "print");
+  lua_pushcfunction(L, sandbox_require);
+  lua_setfield(L, -2, "require");
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
   lua_getfield(L, -1, "math");
   lsim_open(L, p);                            /* the sim table; its random backs math.random */
   lua_getfield(L, -1, "random");
