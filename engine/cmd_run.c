@@ -148,9 +148,9 @@ int cmd_run(int argc, char **argv) {
   case RUN_STORED_OK:
     if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);
     if (show_stats)
-      fprintf(stderr, "stats: load %.1f ms, simulate %.1f ms (%.0f requests/s, %llu events, "
-                      "%llu hook calls), metrics %.1f ms, write %.1f ms, peak RSS %.1f MiB\n",
-              stats.load_ms, stats.sim_ms, (double)s.spool.n / (stats.sim_ms / 1e3),
+      fprintf(stderr, "stats: load %.3f ms (policy %.3f ms), simulate %.1f ms (%.0f requests/s, %llu events, "
+                      "%llu hook calls), metrics %.3f ms, write %.3f ms, peak RSS %.1f MiB\n",
+              stats.load_ms, stats.policy_ms, stats.sim_ms, (double)s.spool.n / (stats.sim_ms / 1e3),
               (unsigned long long)s.events, (unsigned long long)s.hook_calls, stats.metrics_ms,
               stats.write_ms, (double)stats.peak_rss_kib / 1024.0);
     rc = 0;

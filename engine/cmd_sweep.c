@@ -102,7 +102,7 @@ done:
 }
 
 static int emit_slurm(const struct experiment *x, const char *file, const char *db, int quick,
-                      int shards, const char *self) {
+                      int shards, const char *report, const char *self) {
   char dir[2100], path[2300], home[1024], exe[1024], absfile[2100], absdb[2100];
   FILE *f;
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -138,7 +138,8 @@ static int emit_slurm(const struct experiment *x, const char *file, const char *
              "%s merge %s",
           x->name, x->name, dir, home, exe, absdb);
   for (int i = 0; i < shards; i++) fprintf(f, " %s/shard-%d.db", dir, i);
-  fprintf(f, "\n%s report %s%s --db %s\n", exe, absfile, quick ? " --quick" : "", absdb);
+  fprintf(f, "\n%s report %s%s --db %s%s%s\n", exe, absfile, quick ? " --quick" : "", absdb,
+          report ? " --out " : "", report ? report : "");
   fclose(f);
   snprintf(path, sizeof path, "%s/submit.sh", dir);
   if (!(f = fopen(path, "w"))) return cli_fail("%s: %s", path, strerror(errno));
@@ -206,7 +207,7 @@ int cmd_sweep(int argc, char **argv) {
   if (!db[0]) default_db(&x, quick, db, sizeof db);
   o.db = db;
   if (slurm) {
-    rc = emit_slurm(&x, file, db, quick, shards, argv[0]) ? EXIT_RUN_FAILED : 0;
+    rc = emit_slurm(&x, file, db, quick, shards, report, argv[0]) ? EXIT_RUN_FAILED : 0;
     goto done;
   }
   if (make_parent(db)) goto done;

@@ -17,11 +17,15 @@ static const struct {
 } quant[NQ] = {{"p50", 50, 100}, {"p95", 95, 100}, {"p99", 99, 100}, {"p999", 999, 1000}};
 
 #define MAX_SLA 10
-/* Radix digits: 16 bits (4 passes at most, 256 KiB of histogram per
-** percentile) unless there are many classes, then 11 bits (8 KiB). */
-#define WIDE_DIGIT 16
-#define NARROW_DIGIT 11
-#define WIDE_TARGETS_MAX 64
+/* Radix digit width: wide digits mean few passes over many records but
+** large histograms to clear; small runs (the common case in sweeps) want
+** small ones. 16 bits (256 KiB per percentile) only for big runs with few
+** classes, 11 bits for mid-sized ones, 8 bits below. */
+static int digit_bits(uint64_t n, size_t targets) {
+  if (n > (1u << 20) && targets <= 64) return 16;
+  if (n > (1u << 12)) return 11;
+  return 8;
+}
 
 struct cls_acc {
   int32_t prio;
@@ -201,7 +205,7 @@ static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e)
   size_t nbucket;
   m->tg = sl_alloc(ngroups * 2 * NQ * sizeof *m->tg, e);
   if (!m->tg) return -1;
-  digit = ngroups * 2 * NQ <= WIDE_TARGETS_MAX ? WIDE_DIGIT : NARROW_DIGIT;
+  digit = digit_bits((uint64_t)m->n_finished, ngroups * 2 * NQ);
   nbucket = (size_t)1 << digit;
   for (size_t g = 0; g < ngroups; g++) {
     const struct cls_acc *a = g ? &m->cls[g - 1] : &m->all;

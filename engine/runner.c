@@ -39,9 +39,12 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   ri.run_key = key;
   ri.started_at = started;
   if (run_key(cfg, meta ? meta->trace_origin : NULL, key, e) < 0) return RUN_INPUT_ERROR;
-  if (sim_load_device(s, shared) < 0 || sim_load_trace(s) < 0 || sim_load_policy(s) < 0)
+  if (sim_load_device(s, shared) < 0 || sim_load_trace(s) < 0) {
     status = SIM_EINPUT;
-  else {
+  } else if ((stats->policy_ms = ms_since(&t0)), sim_load_policy(s) < 0) {
+    status = SIM_EINPUT;
+  } else {
+    stats->policy_ms = ms_since(&t0) - stats->policy_ms;
     stats->load_ms = ms_since(&t0);
     status = sim_run(s);
     stats->sim_ms = ms_since(&t0) - stats->load_ms;

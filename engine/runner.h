@@ -30,6 +30,7 @@ enum runner_result {
 /* Where a run's wall time went, for `schedlab run --stats` and the benchmark. */
 struct runner_stats {
   double load_ms;          /* device, trace header, policy */
+  double policy_ms;        /* of which the Lua state: create, load, resolve hooks */
   double sim_ms;           /* the event loop */
   double metrics_ms;       /* metrics from the task records */
   double write_ms;         /* the database transaction */
