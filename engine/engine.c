@@ -389,6 +389,20 @@ static int start_idle(struct sim *s, int32_t slot) {
   return run_on_device(s, slot);
 }
 
+static void note_latency(struct sim *s, enum mech m, sl_ns latency) {
+  struct run_totals *t = &s->totals;
+  t->latency_sum[m] += (double)latency;
+  t->latency_n[m]++;
+  if (latency > t->latency_max[m]) t->latency_max[m] = latency;
+}
+
+/* A DRAIN decision: the candidate waits for the running request's end. */
+static void drain(struct sim *s) {
+  const struct req *r = &s->reqs[s->cur];
+  s->totals.drains++;
+  note_latency(s, MECH_DRAIN, work_total(r->work) - sim_executed(s, r));
+}
+
 static int preempt(struct sim *s, int32_t in, enum mech m) {
   int32_t out = s->cur;
   struct req *o = &s->reqs[out];
@@ -396,13 +410,13 @@ static int preempt(struct sim *s, int32_t in, enum mech m) {
   stop = s->dev->ops->stop_point(s->dev, o->work, now_p, m);
   SL_ASSERT(stop >= now_p);
   if (stop >= work_total(o->work)) {   /* its next preemption point is its end */
-    s->drains++;
+    drain(s);
     return 0;
   }
   evq_cancel(&s->evq, o->complete_ev);
   o->complete_ev = EVQ_NONE;
   t_stop = s->now + (stop - now_p);
-  s->busy += t_stop - o->run_since;
+  s->totals.busy += t_stop - o->run_since;
   if (m == MECH_CHECKPOINT) {
     save = s->dev->ops->save_ns(s->dev, o->work, stop);
     o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
@@ -421,6 +435,7 @@ static int preempt(struct sim *s, int32_t in, enum mech m) {
   o->state = RS_SWITCH_OUT;
   restore = take_for_start(s, in);
   s->switch_out_ready = t_stop + save;
+  note_latency(s, m, t_stop + save + restore - s->now);
   return begin_switch(s, out, in, t_stop + save + restore, m);
 }
 
@@ -439,7 +454,7 @@ static int on_complete(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct task_rec rec;
   SL_ASSERT(r->state == RS_RUNNING && slot == s->cur);
-  s->busy += s->now - r->run_since;
+  s->totals.busy += s->now - r->run_since;
   r->progress = work_total(r->work);
   r->complete_ev = EVQ_NONE;
   s->dstate = DS_IDLE;
@@ -530,7 +545,7 @@ static int decide(struct sim *s, int only_timers) {
     if (s->dstate == DS_IDLE) {
       if (start_idle(s, slot) < 0) return -1;
     } else if (slot != s->cur) {
-      if (s->dispatch_mech == MECH_DRAIN) s->drains++;
+      if (s->dispatch_mech == MECH_DRAIN) drain(s);
       else if (preempt(s, slot, s->dispatch_mech) < 0) return -1;
     }
   }
@@ -550,11 +565,8 @@ static int decide(struct sim *s, int only_timers) {
 }
 
 int sim_finish(struct sim *s) {
-  struct run_totals tot;
-  tot.busy = s->busy;
-  tot.drains = s->drains;
-  tot.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
-  if (metrics_compute(&s->spool, &tot, &s->metrics, &s->err) < 0) {
+  s->totals.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
+  if (metrics_compute(&s->spool, &s->totals, &s->metrics, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
   }

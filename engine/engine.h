@@ -140,8 +140,7 @@ struct sim {
   sl_ns now;
   uint64_t events;         /* processed, for messages */
   uint64_t hook_calls;
-  sl_ns busy;
-  int64_t drains;
+  struct run_totals totals;  /* busy time, drains, preemption latencies */
   struct strtab networks, tenants, workloads;
   struct net_cache *nets;  /* indexed like `networks` */
   size_t nets_cap;

@@ -433,64 +433,28 @@ static void push_merged(lua_State *L, int base, int over) {
   if (lua_istable(L, over)) overlay(L, over);
 }
 
-static int expand(struct experiment *x, lua_State *L, int file, int quick, struct sl_err *e) {
+/* Expand one table of axes (at index `grid`) over `fixed`; `index` counts
+** grid points across the whole experiment. */
+static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, int fixed,
+                       size_t *index, struct sl_err *e) {
   struct axis *ax = NULL;
   size_t nax = 0;
   lua_Integer *at = NULL;
-  int grid, fixed, rc = -1;
-  size_t index = 0;
-  /* grid and fixed, with the quick variant's replacements */
-  lua_getfield(L, file, "grid");
-  grid = lua_gettop(L);
-  lua_getfield(L, file, "fixed");
-  fixed = lua_gettop(L);
-  if (!lua_isnil(L, grid) && !lua_istable(L, grid)) {
-    sl_errf(e, "%s: 'grid' must be a table of axis = {values...}", x->path);
-    goto done;
-  }
-  if (!lua_isnil(L, fixed) && !lua_istable(L, fixed)) {
-    sl_errf(e, "%s: 'fixed' must be a table of key = value", x->path);
-    goto done;
-  }
-  if (lua_isnil(L, grid)) { lua_newtable(L); lua_replace(L, grid); }
-  if (lua_isnil(L, fixed)) { lua_newtable(L); lua_replace(L, fixed); }
-  if (quick) {
-    int q;
-    lua_getfield(L, file, "quick");
-    q = lua_gettop(L);
-    if (lua_istable(L, q)) {
-      static const char *const qkeys[] = {"grid", "fixed", NULL};
-      if (check_keys(L, q, qkeys, x->path, "quick", e) < 0) goto done;
-      lua_getfield(L, q, "grid");
-      push_merged(L, grid, lua_gettop(L));
-      lua_replace(L, grid);                   /* the quick grid replaces axes by name */
-      lua_pop(L, 1);
-      lua_getfield(L, q, "fixed");
-      push_merged(L, fixed, lua_gettop(L));
-      lua_replace(L, fixed);
-      lua_pop(L, 1);
-    } else if (!lua_isnil(L, q)) {
-      sl_errf(e, "%s: 'quick' must be a table { grid = ..., fixed = ... }", x->path);
-      goto done;
-    }
-    lua_pop(L, 1);                            /* pop quick */
-  }
+  int rc = -1, top = lua_gettop(L);
   lua_pushnil(L);
   while (lua_next(L, grid)) {
     struct axis *na = realloc(ax, (nax + 1) * sizeof *ax);
-    if (!na) { lua_pop(L, 2); sl_errf(e, "out of memory"); goto done; }
+    if (!na) { sl_errf(e, "out of memory"); goto done; }
     ax = na;
     if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
       sl_errf(e, "%s: grid axis '%s' must be a non-empty list of values", x->path,
               lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-      lua_pop(L, 2);
       goto done;
     }
     lua_pushvalue(L, -2);
     lua_gettable(L, fixed);
     if (!lua_isnil(L, -1)) {
       sl_errf(e, "%s: '%s' is both a grid axis and a fixed value", x->path, lua_tostring(L, -3));
-      lua_pop(L, 3);
       goto done;
     }
     lua_pop(L, 1);
@@ -515,8 +479,7 @@ static int expand(struct experiment *x, lua_State *L, int file, int quick, struc
     if (lua_isfunction(L, -1)) {
       lua_pushvalue(L, -2);
       if (pcall(L, 1, 1, e) < 0) {
-        sl_err_prefix(e, "%s: derive failed at grid point %zu", x->path, index);
-        lua_pop(L, 1);
+        sl_err_prefix(e, "%s: derive failed at grid point %zu", x->path, *index);
         goto done;
       }
       if (lua_istable(L, -1)) lua_replace(L, -2); else lua_pop(L, 1);
@@ -527,20 +490,19 @@ static int expand(struct experiment *x, lua_State *L, int file, int quick, struc
     if (lua_isfunction(L, -1)) {
       lua_pushvalue(L, -2);
       if (pcall(L, 1, 1, e) < 0) {
-        sl_err_prefix(e, "%s: filter failed at grid point %zu", x->path, index);
-        lua_pop(L, 1);
+        sl_err_prefix(e, "%s: filter failed at grid point %zu", x->path, *index);
         goto done;
       }
       keep_point = lua_toboolean(L, -1);
     }
     lua_pop(L, 1);
     if (keep_point) {
-      if (make_run(x, L, index, e) < 0) { lua_pop(L, 1); goto done; }
+      if (make_run(x, L, *index, e) < 0) goto done;
     } else {
       x->filtered++;
     }
     lua_pop(L, 1);                            /* pop the point */
-    index++;
+    (*index)++;
     {
       size_t i = nax;
       while (i > 0 && ++at[i - 1] == ax[i - 1].n) at[--i] = 0;
@@ -552,6 +514,62 @@ done:
   for (size_t i = 0; i < nax; i++) luaL_unref(L, LUA_REGISTRYINDEX, ax[i].values);
   free(ax);
   free(at);
+  lua_settop(L, top);
+  return rc;
+}
+
+/* The grid is one table of axes, or a list of them (a union of grids: one
+** per sub-study). `quick` overlays the file's quick.grid on each and its
+** quick.fixed on the fixed values. */
+static int expand(struct experiment *x, lua_State *L, int file, int quick, struct sl_err *e) {
+  int grid, fixed, qgrid = 0, rc = -1;
+  size_t index = 0;
+  lua_getfield(L, file, "grid");
+  grid = lua_gettop(L);
+  lua_getfield(L, file, "fixed");
+  fixed = lua_gettop(L);
+  if (!lua_isnil(L, grid) && !lua_istable(L, grid)) {
+    sl_errf(e, "%s: 'grid' must be a table of axis = {values...}, or a list of such tables", x->path);
+    goto done;
+  }
+  if (!lua_isnil(L, fixed) && !lua_istable(L, fixed)) {
+    sl_errf(e, "%s: 'fixed' must be a table of key = value", x->path);
+    goto done;
+  }
+  if (lua_isnil(L, grid)) { lua_newtable(L); lua_replace(L, grid); }
+  if (lua_isnil(L, fixed)) { lua_newtable(L); lua_replace(L, fixed); }
+  lua_getfield(L, file, "quick");
+  if (quick && lua_istable(L, -1)) {
+    static const char *const qkeys[] = {"grid", "fixed", NULL};
+    int q = lua_gettop(L);
+    if (check_keys(L, q, qkeys, x->path, "quick", e) < 0) goto done;
+    lua_getfield(L, q, "fixed");
+    push_merged(L, fixed, lua_gettop(L));
+    lua_replace(L, fixed);
+    lua_pop(L, 1);
+    lua_getfield(L, q, "grid");
+    qgrid = lua_gettop(L);
+  } else if (quick && !lua_isnil(L, -1)) {
+    sl_errf(e, "%s: 'quick' must be a table { grid = ..., fixed = ... }", x->path);
+    goto done;
+  }
+  if (lua_rawlen(L, grid) > 0) {              /* a union of grids */
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, grid); i++) {
+      lua_rawgeti(L, grid, i);
+      if (!lua_istable(L, -1)) {
+        sl_errf(e, "%s: grid %lld of the list is not a table of axes", x->path, (long long)i);
+        goto done;
+      }
+      push_merged(L, lua_gettop(L), qgrid ? qgrid : lua_gettop(L));
+      if (expand_axes(x, L, file, lua_gettop(L), fixed, &index, e) < 0) goto done;
+      lua_pop(L, 2);
+    }
+  } else {
+    push_merged(L, grid, qgrid ? qgrid : grid);
+    if (expand_axes(x, L, file, lua_gettop(L), fixed, &index, e) < 0) goto done;
+  }
+  rc = 0;
+done:
   lua_settop(L, file);
   return rc;
 }

@@ -311,6 +311,15 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
         add(out, "utilization", "all", makespan > 0 ? (double)t->busy / makespan : NAN, e) < 0 ||
         add(out, "drains", "all", (double)t->drains, e) < 0)
       goto done;
+    for (int k = 0; k < 3; k++) {
+      static const char *const mech[3] = {"drain", "checkpoint", "kill"};
+      char name[48];
+      if (!t->latency_n[k]) continue;
+      snprintf(name, sizeof name, "%s_latency_ns", mech[k]);
+      if (add(out, name, "all", t->latency_sum[k] / (double)t->latency_n[k], e) < 0) goto done;
+      snprintf(name, sizeof name, "%s_latency_max_ns", mech[k]);
+      if (add(out, name, "all", (double)t->latency_max[k], e) < 0) goto done;
+    }
   }
   for (size_t c = 0; c < m.ncls; c++) {
     char cls[32];

@@ -24,6 +24,13 @@ struct metric_set {
 struct run_totals {
   sl_ns busy;              /* ns the device spent executing segments */
   int64_t drains;          /* DRAIN decisions that left a request running */
+  /* Preemption latency per mechanism (indexed by enum mech): from the
+  ** decision until the chosen request could start: for a checkpoint or a
+  ** kill, running on to the stop point plus save plus restore; for a drain,
+  ** what the running request still had to do. */
+  double latency_sum[3];   /* ns */
+  int64_t latency_n[3];
+  sl_ns latency_max[3];
   int32_t n_workloads;     /* distinct workload labels (1 without the column) */
 };
 

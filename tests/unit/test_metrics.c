@@ -23,7 +23,9 @@ static struct task_rec rec(sl_ns arrival, sl_ns finish, sl_ns iso, int prio, int
 
 int main(void) {
   struct sl_err e;
-  struct run_totals tot = {0, 0, 1};
+  struct run_totals tot;
+  memset(&tot, 0, sizeof tot);
+  tot.n_workloads = 1;
 
   /* metrics-1: two workloads (STP and fairness are per workload, then averaged).
   ** w0: r1 T=10 iso=10 p=1 (NTT 1, NP 1), r2 T=30 iso=10 p=3 (NTT 3, NP 1/3)

@@ -6,8 +6,9 @@
 # A restores 2000 ns (12000-14000) and runs its last 1000 ns: done at 15000.
 # A: 1 preemption, overhead 2000 save + 2000 restore = 4000.
 # checkpoints: 1; utilization: busy 4000+1000+6000 = 11000 over makespan 15000.
+# Preemption latency: decided at 1500, B starts at 5000: 3500 ns.
 run_ok --trace trace.csv --policy p_hpf
 tasks
-metric all checkpoints kills drains overhead_ns utilization
+metric all checkpoints kills drains overhead_ns utilization checkpoint_latency_ns
 metric 1 preemptions overhead_ns
 metric 9 preemptions
