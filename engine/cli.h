@@ -42,5 +42,6 @@ int cmd_query(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 
 #endif
