@@ -36,19 +36,30 @@ struct field {
   const char *name;
   enum field_kind kind;
   size_t off;              /* offset in struct npu_cfg */
+  int64_t min, max;        /* accepted range of a number (the model's arithmetic stays in
+                           ** 64 bits with these bounds) */
 };
 
-#define FIELD(n, k) {#n, k, offsetof(struct npu_cfg, n)}
+#define GIB ((int64_t)1 << 30)
+#define FIELD(n, k, lo, hi) {#n, k, offsetof(struct npu_cfg, n), lo, hi}
 static const struct field fields[] = {
-    FIELD(array_rows, F_INT),          FIELD(array_cols, F_INT),
-    FIELD(dataflow, F_DATAFLOW),       FIELD(clock_mhz, F_INT),
-    FIELD(ubuf_bytes, F_SIZE),         FIELD(wbuf_bytes, F_SIZE),
-    FIELD(accq_bytes, F_SIZE),         FIELD(dram_bw, F_BW),
-    FIELD(dram_latency_cycles, F_INT), FIELD(elem_bytes, F_INT),
-    FIELD(acc_bytes, F_INT),           FIELD(stream_depth, F_INT),
-    FIELD(ckpt_granularity, F_GRAN),   FIELD(ckpt_bytes, F_CKPT),
+    FIELD(array_rows, F_INT, 1, 65536),
+    FIELD(array_cols, F_INT, 1, 65536),
+    FIELD(dataflow, F_DATAFLOW, 0, 0),
+    FIELD(clock_mhz, F_INT, 1, 100000),
+    FIELD(ubuf_bytes, F_SIZE, 1, 64 * GIB),
+    FIELD(wbuf_bytes, F_SIZE, 1, 64 * GIB),
+    FIELD(accq_bytes, F_SIZE, 1, 64 * GIB),
+    FIELD(dram_bw, F_BW, 1000000, (int64_t)1 << 50),
+    FIELD(dram_latency_cycles, F_INT, 0, 100000000),
+    FIELD(elem_bytes, F_INT, 1, 16),
+    FIELD(acc_bytes, F_INT, 1, 16),
+    FIELD(stream_depth, F_INT, 1, 1000000),
+    FIELD(ckpt_granularity, F_GRAN, 0, 0),
+    FIELD(ckpt_bytes, F_CKPT, 0, 0),
 };
 #undef FIELD
+#undef GIB
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 struct unit {
@@ -75,9 +86,13 @@ static int parse_scaled(const char *s, const struct unit *units, int64_t *out) {
   for (const struct unit *k = units; k->name; k++) {
     __int128 v;
     if (strcmp(u, k->name)) continue;
-    if (sl_parse_decimal_scaled(s, n, 6, &micro) < 0 || micro < 0) return -1;
-    v = (__int128)micro * k->mult;
-    if (v % 1000000 || v / 1000000 > INT64_MAX) return -1;
+    if (sl_parse_decimal_scaled(s, n, 6, &micro) == 0) {
+      v = (__int128)micro * k->mult;
+    } else {                             /* too large for millionths: a whole number */
+      if (memchr(s, '.', n) || sl_parse_decimal_scaled(s, n, 0, &micro) < 0) return -1;
+      v = (__int128)micro * k->mult * 1000000;
+    }
+    if (v < 0 || v % 1000000 || v / 1000000 > INT64_MAX) return -1;
     *out = (int64_t)(v / 1000000);
     return 0;
   }
@@ -100,18 +115,19 @@ static int field_set(struct npu_cfg *cfg, const struct field *f, const char *v, 
   int w;
   switch (f->kind) {
   case F_INT:
-    if (sl_parse_i64(v, &x) < 0) return sl_errf(e, "'%s' is not an integer", v);
-    *(int64_t *)(void *)p = x;
-    return 0;
   case F_SIZE:
-    if (parse_scaled(v, size_units, &x) < 0)
-      return sl_errf(e, "'%s' is not a whole number of bytes (units: B, KiB, MiB, GiB, KB, MB, GB)", v);
-    *(int64_t *)(void *)p = x;
-    return 0;
   case F_BW:
-    if (parse_scaled(v, bw_units, &x) < 0)
-      return sl_errf(e, "'%s' is not a bandwidth in whole bytes/s (units: B/s, KB/s, MB/s, GB/s, "
-                        "KiB/s, MiB/s, GiB/s; a plain number is B/s)", v);
+    if (f->kind == F_INT && sl_parse_i64(v, &x) < 0)
+      return sl_errf(e, "'%s' is not an integer", v);
+    if (f->kind == F_SIZE && parse_scaled(v, size_units, &x) < 0)
+      return sl_errf(e, "'%s' is not a whole number of bytes (units: B, KiB, MiB, GiB, KB, MB, "
+                        "GB)", v);
+    if (f->kind == F_BW && parse_scaled(v, bw_units, &x) < 0)
+      return sl_errf(e, "'%s' is not a bandwidth in whole bytes/s (units: B/s, KB/s, MB/s, "
+                        "GB/s, KiB/s, MiB/s, GiB/s; a plain number is B/s)", v);
+    if (x < f->min || x > f->max)
+      return sl_errf(e, "%lld is out of range [%lld, %lld]", (long long)x, (long long)f->min,
+                     (long long)f->max);
     *(int64_t *)(void *)p = x;
     return 0;
   case F_DATAFLOW:
@@ -290,10 +306,6 @@ static int npu_open(struct device *d, const char *arg, const struct kv *params, 
     }
     if (field_set(&nd->cfg, fd, params[i].value, e) < 0)
       return sl_err_prefix(e, "device param '%s'", params[i].key);
-  }
-  if (npu_cfg_check(&nd->cfg, e) < 0) {
-    if (nparams) return sl_err_prefix(e, "%s (with --device-param)", path);
-    return sl_err_prefix(e, "%s", path);
   }
   for (size_t i = 0; i < NFIELDS; i++) {
     field_text(&nd->cfg, &fields[i], text, sizeof text);

@@ -484,18 +484,13 @@ static int read_scalesim(struct network *net, struct csv *c, int gemm, struct sl
 }
 
 static int read_table(struct network *net, const char *path, const struct params *ps,
-                      int has_overrides, struct sl_err *e) {
+                      struct sl_err *e) {
   struct csv c;
   int r, scalesim, gemm;
   if (csv_open_flags(&c, path, CSV_TRAILING_COMMA, e) < 0) return -1;
   scalesim = !strcasecmp(c.header[0], "layer name") || !strcasecmp(c.header[0], "layer");
   gemm = scalesim && c.nheader >= 4 && !strcasecmp(c.header[1], "M") &&
          !strcasecmp(c.header[2], "N") && !strcasecmp(c.header[3], "K");
-  if (scalesim && has_overrides) {
-    sl_errf(e, "network '%s': a SCALE-Sim topology takes no parameters", net->ref);
-    csv_close(&c);
-    return -1;
-  }
   r = scalesim ? read_scalesim(net, &c, gemm, e) : read_native(net, &c, ps, e);
   if (r == 0 && net->n == 0) r = sl_errf(e, "%s: no layer rows", path);
   csv_close(&c);
@@ -539,7 +534,7 @@ int net_load(struct network *net, const char *ref, struct sl_err *e) {
   if (!(net->path = sl_strdup(path, e))) return -1;
   if (read_param_decls(path, &ps, e) < 0) return -1;
   if (br && apply_overrides(ref, br + 1, strlen(br + 1) - 1, &ps, e) < 0) return -1;
-  return read_table(net, path, &ps, br != NULL, e);
+  return read_table(net, path, &ps, e);
 }
 
 void net_free(struct network *net) {

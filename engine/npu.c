@@ -20,35 +20,6 @@ static int64_t muldiv_ceil(int64_t a, int64_t b, int64_t c) {
   return (int64_t)((p + c - 1) / c);
 }
 
-int npu_cfg_check(const struct npu_cfg *c, struct sl_err *e) {
-  static const int64_t gi = (int64_t)1 << 30;
-  if (c->array_rows < 1 || c->array_rows > 65536)
-    return sl_errf(e, "field 'array_rows': %lld is out of range [1, 65536]", (long long)c->array_rows);
-  if (c->array_cols < 1 || c->array_cols > 65536)
-    return sl_errf(e, "field 'array_cols': %lld is out of range [1, 65536]", (long long)c->array_cols);
-  if (c->clock_mhz < 1 || c->clock_mhz > 100000)
-    return sl_errf(e, "field 'clock_mhz': %lld is out of range [1, 100000]", (long long)c->clock_mhz);
-  if (c->ubuf_bytes < 1 || c->ubuf_bytes > 64 * gi)
-    return sl_errf(e, "field 'ubuf_bytes': %lld is out of range [1, 64 GiB]", (long long)c->ubuf_bytes);
-  if (c->wbuf_bytes < 1 || c->wbuf_bytes > 64 * gi)
-    return sl_errf(e, "field 'wbuf_bytes': %lld is out of range [1, 64 GiB]", (long long)c->wbuf_bytes);
-  if (c->accq_bytes < 1 || c->accq_bytes > 64 * gi)
-    return sl_errf(e, "field 'accq_bytes': %lld is out of range [1, 64 GiB]", (long long)c->accq_bytes);
-  if (c->dram_bw < 1000000 || c->dram_bw > ((int64_t)1 << 50))
-    return sl_errf(e, "field 'dram_bw': %lld B/s is out of range [1e6, 2^50]", (long long)c->dram_bw);
-  if (c->dram_latency_cycles < 0 || c->dram_latency_cycles > 100000000)
-    return sl_errf(e, "field 'dram_latency_cycles': %lld is out of range [0, 1e8]",
-                   (long long)c->dram_latency_cycles);
-  if (c->elem_bytes < 1 || c->elem_bytes > 16)
-    return sl_errf(e, "field 'elem_bytes': %lld is out of range [1, 16]", (long long)c->elem_bytes);
-  if (c->acc_bytes < 1 || c->acc_bytes > 16)
-    return sl_errf(e, "field 'acc_bytes': %lld is out of range [1, 16]", (long long)c->acc_bytes);
-  if (c->stream_depth < 1 || c->stream_depth > 1000000)
-    return sl_errf(e, "field 'stream_depth': %lld is out of range [1, 1000000]",
-                   (long long)c->stream_depth);
-  return 0;
-}
-
 int64_t npu_mem_cycles(const struct npu_cfg *c, int64_t bytes) {
   if (bytes <= 0) return 0;
   return muldiv_ceil(bytes, c->clock_mhz * 1000000, c->dram_bw);

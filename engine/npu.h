@@ -63,9 +63,6 @@ struct npu_seg {
   sl_ns ns;                /* isolated latency: ceil(cycles * 1000 / clock_mhz) */
 };
 
-/* Check a configuration; -1 with "field 'x': why" when a value is unusable. */
-int npu_cfg_check(const struct npu_cfg *c, struct sl_err *e);
-
 /* Cycles to move `bytes` at dram_bw (rounded up). */
 int64_t npu_mem_cycles(const struct npu_cfg *c, int64_t bytes);
 /* Cycles to ns, rounded up once: ceil(cycles * 1000 / clock_mhz). */
