@@ -14,7 +14,7 @@
 #include <time.h>
 
 struct names {
-  char **v;
+  char **v;                /* owned network references */
   size_t n, cap;
 };
 
@@ -38,7 +38,9 @@ static void zoo_add(void *ud, const char *name) {
 
 /* Totals over a work's segments. */
 struct totals {
-  int64_t cycles, compute, memory, macs, bytes, tiles, pes;
+  int64_t cycles, compute, memory;   /* cycles: total, compute only, DRAM traffic only */
+  int64_t macs, bytes, tiles;        /* MACs, DRAM bytes, tiles */
+  int64_t pes;                       /* peak MACs per cycle */
   int known;               /* the device reports segment details */
 };
 

@@ -17,7 +17,7 @@
 
 /* The device's state: its resolved configuration. */
 struct npu_dev {
-  struct npu_cfg cfg;
+  struct npu_cfg cfg;      /* the device file, its base and --device-param, resolved */
 };
 
 /* A compiled work's model details, kept for stop points, checkpoint sizes
@@ -33,8 +33,8 @@ struct npu_work {
 enum field_kind { F_INT, F_SIZE, F_BW, F_DATAFLOW, F_GRAN, F_CKPT };
 
 struct field {
-  const char *name;
-  enum field_kind kind;
+  const char *name;        /* as written in device files and --device-param */
+  enum field_kind kind;    /* how its value is parsed */
   size_t off;              /* offset in struct npu_cfg */
   int64_t min, max;        /* accepted range of a number (the model's arithmetic stays in
                            ** 64 bits with these bounds) */
@@ -63,8 +63,8 @@ static const struct field fields[] = {
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 struct unit {
-  const char *name;
-  int64_t mult;
+  const char *name;        /* suffix after the number, "" for none */
+  int64_t mult;            /* bytes (or bytes/s) per unit */
 };
 static const struct unit size_units[] = {
     {"", 1}, {"B", 1}, {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824},

@@ -18,20 +18,20 @@
 const char *const layer_type_names[LT_NTYPES] = {
     "conv", "fc", "matmul", "lstm", "gru", "attention", "maxpool", "avgpool", "eltwise"};
 
-#define NET_MAX_PARAMS 16
-#define NET_PARAM_NAME 32
+#define NET_MAX_PARAMS 16   /* parameters one layer table may declare */
+#define NET_PARAM_NAME 32   /* bytes of a parameter name, NUL included */
 
 /* A parameter of a layer table: declared with a default by a
 ** `# param NAME = DEFAULT` line, overridden by the reference. */
 struct net_param {
-  char name[NET_PARAM_NAME];
-  int64_t value;
+  char name[NET_PARAM_NAME];  /* as declared, without the '$' */
+  int64_t value;           /* the default, or the reference's value */
   int given;               /* overridden by the reference */
 };
 
 struct params {
   struct net_param p[NET_MAX_PARAMS];
-  int n;
+  int n;                   /* declared */
 };
 
 /* {===================================================================
@@ -521,6 +521,10 @@ int net_load(struct network *net, const char *ref, struct sl_err *e) {
   if (blen == 0) return sl_errf(e, "network '%s': no name", ref);
   if (is_path(ref, blen)) {
     snprintf(path, sizeof path, "%.*s", (int)blen, ref);
+    if (stat(path, &st) != 0) {
+      sl_errf(e, "unknown network '%s' (no such file)", path);
+      return 1;
+    }
   } else {
     snprintf(path, sizeof path, "%s/%.*s.csv", zoo_dir(dir, sizeof dir), (int)blen, ref);
     if (stat(path, &st) != 0) {

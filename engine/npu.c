@@ -201,6 +201,9 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
               struct npu_seg **segs, size_t *n, size_t *cap, struct sl_err *e) {
   const int64_t B = batch;
   struct npu_seg *s;
+  if ((l->type == LT_LSTM || l->type == LT_GRU) && (int64_t)*n + l->seq > NPU_MAX_SEGMENTS)
+    return sl_errf(e, "layer '%s': %lld time steps make more than %d segments", l->name,
+                   (long long)l->seq, NPU_MAX_SEGMENTS);
   switch (l->type) {
   case LT_CONV: {
     /* im2col: each group is a GEMM of K = kh*kw*in_c/g, M = out_c/g, N = pixels*B;

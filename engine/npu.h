@@ -15,6 +15,8 @@ enum npu_gran { NPU_GRAN_TILE = 0, NPU_GRAN_LAYER };   /* where CHECKPOINT and K
 enum npu_ckpt { NPU_CKPT_PROGRESS = 0, NPU_CKPT_BOUND }; /* live-state byte model */
 extern const char *const npu_dataflow_names[3];      /* "ws", "os", "is" */
 
+#define NPU_MAX_SEGMENTS 10000000   /* segments of one compiled network (LSTM steps add up) */
+
 struct npu_cfg {
   int64_t array_rows, array_cols;  /* PEs: h rows (reduction side under ws) x w columns */
   enum npu_dataflow dataflow;

@@ -17,7 +17,7 @@
 
 /* One layer: the model's and SCALE-Sim's cycles. */
 struct vlayer {
-  char name[64];
+  char name[64];           /* SCALE-Sim's layer name */
   int64_t m, n, k;         /* SCALE-Sim's GEMM view: ofmap pixels, filters, window */
   int64_t model;           /* our compute cycles */
   int64_t model_mem;       /* our cycles with the memory model (USER configurations), or 0 */
@@ -28,17 +28,18 @@ struct vlayer {
 
 /* The layers of one (configuration, network) pair. */
 struct vgroup {
-  char config[64], network[64], dataflow[4], bw_mode[8];
-  int64_t rows, cols;
+  char config[64], network[64];  /* SCALE-Sim run names */
+  char dataflow[4], bw_mode[8];  /* ws|os|is, CALC|USER */
+  int64_t rows, cols;      /* array, PEs */
   int64_t user_bw;         /* USER mode: bytes per cycle, else 0 */
   int64_t sram[3];         /* ifmap, filter, ofmap SRAM bytes from the .cfg, 0 if unknown */
-  struct vlayer *l;
+  struct vlayer *l;        /* finished layers, in file order */
   size_t n, cap;
   int64_t skipped;         /* rows whose SCALE-Sim run did not finish */
 };
 
 struct vset {
-  struct vgroup *g;
+  struct vgroup *g;        /* (configuration, network) pairs, in file order */
   size_t n, cap;
 };
 
@@ -49,6 +50,10 @@ static const char *const vcols[] = {
     "stall_cycles", "status", "user_bw_words_per_cycle"};
 enum { V_NET, V_CFG, V_ROWS, V_COLS, V_DF, V_BW, V_NAME, V_SHAPE, V_M = 15, V_N, V_K, V_CMP,
        V_TOT, V_STALL, V_STATUS, V_UBW, V_NCOLS };
+
+/* {===================================================================
+** Reading SCALE-Sim's per-layer reports
+** =================================================================== */
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -203,11 +208,17 @@ fail:
   return -1;
 }
 
+/* }=================================================================== */
+
+/* {===================================================================
+** Statistics and the report
+** =================================================================== */
+
 /* Summary of a group (or of every layer when g is NULL). */
 struct vstat {
-  size_t n;
+  size_t n;                /* layers */
   double median, max, total;  /* |error| median and max over layers; signed error of the sum */
-  const struct vlayer *worst;
+  const struct vlayer *worst;  /* the layer of the largest |error| */
   int64_t stall, cycles;       /* SCALE-Sim stall cycles and total cycles, summed */
 };
 
@@ -435,3 +446,5 @@ done:
   free(s.g);
   return rc;
 }
+
+/* }=================================================================== */
