@@ -61,10 +61,10 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
              struct sl_err *e) {
   const char *colon = strchr(spec, ':');
   size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
+  const char *arg = colon ? colon + 1 : "";   /* what the kind's open gets */
   const struct dev_ops *ops = NULL;
   struct device *d;
   *out = NULL;
-  const char *arg = colon ? colon + 1 : "";
   for (int i = 0; dev_kinds[i]; i++)
     if (strlen(dev_kinds[i]->kind) == klen && !strncmp(dev_kinds[i]->kind, spec, klen))
       ops = dev_kinds[i];
