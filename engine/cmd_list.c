@@ -2,6 +2,7 @@
 ** cmd_list.c — `schedlab list policies|devices|networks`.
 */
 #include "cli.h"
+#include "network.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -83,6 +84,15 @@ static int list_devices(void) {
     for (char **p = v; *p; p++) printf("  profile:%s/%s\n", dir, *p);
     free_names(v);
   }
+  snprintf(dir, sizeof dir, "%s/traces/devices", home);
+  if ((v = dir_names(dir, ".dev"))) {
+    printf("device presets (--device NAME; %s/NAME.dev):\n", dir);
+    for (char **p = v; *p; p++) {
+      (*p)[strlen(*p) - 4] = 0;
+      printf("  %s\n", *p);
+    }
+    free_names(v);
+  }
   return 0;
 }
 
@@ -102,6 +112,11 @@ static void print_network(void *ud, const char *name, int batch) {
   }
 }
 
+static void print_zoo_network(void *ud, const char *name) {
+  (void)ud;
+  printf("  %s\n", name);
+}
+
 static int list_device_networks(const char *spec) {
   struct device *d;
   struct sl_err e;
@@ -109,6 +124,7 @@ static int list_device_networks(const char *spec) {
   if (dev_open(&d, spec, NULL, 0, &e) < 0) return cli_fail("%s", e.msg);
   printf("%s:\n", spec);
   if (d->ops->list_networks) d->ops->list_networks(d, print_network, &l);
+  else if (net_zoo_list(print_zoo_network, NULL) < 0) printf("  (cannot read traces/networks)\n");
   if (l.any) putchar('\n');
   dev_close(d);
   return 0;

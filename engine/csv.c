@@ -113,9 +113,19 @@ static int read_line(struct csv *c, struct sl_err *e) {
 }
 
 int csv_open(struct csv *c, const char *path, struct sl_err *e) {
+  return csv_open_flags(c, path, 0, e);
+}
+
+/* With CSV_TRAILING_COMMA, forget one empty field after the last column. */
+static void drop_trailing(struct csv *c) {
+  if ((c->flags & CSV_TRAILING_COMMA) && c->nfield > 1 && !*c->field[c->nfield - 1]) c->nfield--;
+}
+
+int csv_open_flags(struct csv *c, const char *path, unsigned flags, struct sl_err *e) {
   int r;
   memset(c, 0, sizeof *c);
   c->path = path;
+  c->flags = flags;
   c->f = fopen(path, "r");
   if (!c->f) return sl_errf(e, "%s: %s", path, strerror(errno));
   c->buf_cap = CSV_BUF;
@@ -130,6 +140,7 @@ int csv_open(struct csv *c, const char *path, struct sl_err *e) {
     return -1;
   }
   if (split(c, e) < 0) { csv_close(c); return -1; }
+  drop_trailing(c);
   c->header = sl_alloc(c->nfield * sizeof *c->header, e);
   if (!c->header) { csv_close(c); return -1; }
   c->nheader = c->nfield;
@@ -155,6 +166,7 @@ int csv_next(struct csv *c, struct sl_err *e) {
   int r = read_line(c, e);
   if (r <= 0) return r;
   if (split(c, e) < 0) return -1;
+  if (c->nfield == c->nheader + 1) drop_trailing(c);
   if (c->nfield != c->nheader)
     return sl_errf(e, "%s:%ld: %zu fields, but the header has %zu columns", c->path,
                    c->lineno, c->nfield, c->nheader);

@@ -23,10 +23,17 @@ struct csv {
   size_t nfield, field_cap;
   char **header;           /* owned copies of the header names */
   size_t nheader;
+  unsigned flags;          /* CSV_* options given to csv_open_flags */
 };
+
+/* Options of csv_open_flags. */
+#define CSV_TRAILING_COMMA 1u   /* one empty field after the last column is dropped (SCALE-Sim
+                                ** topology files end every line with a comma) */
 
 /* Open and read the header. Fails on a missing file or an empty table. */
 int csv_open(struct csv *c, const char *path, struct sl_err *e);
+/* The same, with CSV_* options. */
+int csv_open_flags(struct csv *c, const char *path, unsigned flags, struct sl_err *e);
 /* Next data row: 1 = a row is in c->field, 0 = end of file, -1 = error
 ** (wrong number of fields, unterminated quote, read error). */
 int csv_next(struct csv *c, struct sl_err *e);

@@ -231,6 +231,7 @@ const struct dev_ops dev_profile_ops = {
   .save_ns = profile_transfer,
   .restore_ns = profile_transfer,
   .list_networks = profile_list,
+  .seg_info = NULL,
   .free_ext = NULL,
   .close = profile_close,
 };

@@ -10,8 +10,9 @@
 #include <string.h>
 
 extern const struct dev_ops dev_profile_ops;
+extern const struct dev_ops dev_npu_ops;
 
-const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, NULL};
+const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, &dev_npu_ops, NULL};
 
 const char *const mech_names[3] = {"drain", "checkpoint", "kill"};
 
@@ -60,12 +61,20 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
              struct sl_err *e) {
   const char *colon = strchr(spec, ':');
   size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
+  const char *arg = colon ? colon + 1 : "";   /* what the kind's open gets */
   const struct dev_ops *ops = NULL;
   struct device *d;
   *out = NULL;
   for (int i = 0; dev_kinds[i]; i++)
     if (strlen(dev_kinds[i]->kind) == klen && !strncmp(dev_kinds[i]->kind, spec, klen))
       ops = dev_kinds[i];
+  for (int i = 0; !ops && !colon && dev_kinds[i]; i++) {   /* a preset: KIND-NAME */
+    size_t n = strlen(dev_kinds[i]->kind);
+    if (!strncmp(dev_kinds[i]->kind, spec, n) && spec[n] == '-') {
+      ops = dev_kinds[i];
+      arg = spec;
+    }
+  }
   if (!ops) {
     struct sl_buf b = {0};
     for (int i = 0; dev_kinds[i]; i++) sl_buf_addf(&b, "%s%s", i ? ", " : "", dev_kinds[i]->usage);
@@ -77,7 +86,7 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
   if (!d) return -1;
   d->ops = ops;
   d->spec = sl_strdup(spec, e);
-  if (!d->spec || ops->open(d, colon ? colon + 1 : "", params, nparams, e) < 0) {
+  if (!d->spec || ops->open(d, arg, params, nparams, e) < 0) {
     dev_close(d);
     return -1;
   }

@@ -47,6 +47,19 @@ struct kv {
 
 struct device;
 
+/* What a device can tell about one compiled segment (`schedlab predict`). */
+struct seg_info {
+  int64_t cycles;          /* device clock cycles */
+  int64_t compute_cycles;  /* the same with an infinitely fast memory */
+  int64_t memory_cycles;   /* off-chip traffic alone */
+  int64_t pes;             /* peak multiply-accumulates per cycle */
+  int64_t macs;            /* multiply-accumulates */
+  int64_t dram_bytes;      /* bytes moved to or from off-chip memory */
+  int64_t tiles;           /* preemption points inside the segment */
+  double util;             /* share of the peak MAC rate used, 0..1 */
+  const char *bound;       /* "compute" or "memory" */
+};
+
 struct dev_ops {
   const char *kind;        /* the spec prefix: "profile", "npu", ... */
   const char *usage;       /* one line for `schedlab list devices` */
@@ -67,6 +80,8 @@ struct dev_ops {
   /* Names of the networks this device knows without a zoo (profile tables);
   ** NULL when it compiles from traces/networks. */
   int (*list_networks)(const struct device *d, void (*cb)(void *, const char *, int), void *ud);
+  /* Model details of segment `seg` of w; NULL when the device has none. */
+  int (*seg_info)(const struct device *d, const struct work *w, int32_t seg, struct seg_info *out);
   void (*free_ext)(struct work *w);
   void (*close)(struct device *d);
 };
@@ -86,7 +101,9 @@ struct device {
   size_t cache_cap, cache_n;
 };
 
-/* Open a device from a spec ("profile:PATH.csv", ...). */
+/* Open a device from a spec ("profile:PATH.csv", "npu:PATH.dev", ...). A
+** spec without a colon that starts with "KIND-" ("npu-prema") names a preset
+** of that kind, which the kind's open resolves (traces/devices/). */
 int dev_open(struct device **out, const char *spec, const struct kv *params, size_t nparams,
              struct sl_err *e);
 void dev_close(struct device *d);

@@ -18,7 +18,8 @@ const struct command commands[] = {
      "\n"
      "  --trace FILE            arrival trace (CSV; see README.md, 'Traces')\n"
      "  --policy NAME|FILE.lua  a policy of policies_lua/ by name, or a script\n"
-     "  --device SPEC           profile:TABLE.csv (see 'schedlab list devices')\n"
+     "  --device SPEC           npu-prema, npu:FILE.dev, profile:TABLE.csv\n"
+     "                          (see 'schedlab list devices')\n"
      "  --param NAME=VALUE      override a policy param (repeatable); integers also\n"
      "                          take durations: 250us, 0.25ms, 1s\n"
      "  --device-param NAME=VALUE  override a device param (repeatable)\n"
@@ -46,9 +47,10 @@ const struct command commands[] = {
      "usage: schedlab list policies|devices|networks [--device SPEC]\n"
      "\n"
      "policies  the policies in policies_lua/, with their one-line descriptions\n"
-     "devices   device kinds and how to name them\n"
-     "networks  networks and batch sizes the shipped profile tables hold, or the\n"
-     "          device given with --device\n"},
+     "devices   device kinds, shipped profile tables and device presets\n"
+     "networks  networks and batch sizes the shipped profile tables hold, or those\n"
+     "          of the device given with --device (the zoo, traces/networks/, for\n"
+     "          an npu: any batch)\n"},
     {"sweep", cmd_sweep, "run an experiment's parameter grid in parallel, resumably",
      "usage: schedlab sweep FILE [--jobs N] [--db F] [--quick] [--dry-run] [--shard I/N] [--quiet]\n"
      "                           [--report F | --no-report]\n"
@@ -118,6 +120,37 @@ const struct command commands[] = {
      "           jitter=F (0, fraction of the period); deadline=F (1, of the period)\n"
      "Example: schedlab trace gen poisson n=10000 load=0.7 networks=resnet50,vgg16 \\\n"
      "           batches=1,4 priorities=1,9 --device profile:traces/profiles/h100_torchvision.csv\n"},
+    {"predict", cmd_predict, "predict per-layer latency of a network on a device model",
+     "usage: schedlab predict --device SPEC --network NAME|FILE [--batch B[,B...]]\n"
+     "                        [--per-layer] [--csv] [--device-param NAME=VALUE]... [--stats]\n"
+     "       schedlab predict --device SPEC --all [options]\n"
+     "       schedlab predict --validate DIR [--markdown]\n"
+     "\n"
+     "Compiles the network for the device, as a run would, and prints what the\n"
+     "model predicts for one request running alone: total cycles, latency,\n"
+     "utilisation (share of the peak MAC rate), DRAM bytes, tiles (preemption\n"
+     "points) and whether it is compute- or memory-bound; per segment (layer,\n"
+     "LSTM time step, attention stage) with --per-layer.\n"
+     "\n"
+     "  --device SPEC           npu-prema, npu:FILE.dev, profile:TABLE.csv, ...\n"
+     "  --network NAME|FILE     a zoo network (traces/networks/NAME.csv), with\n"
+     "                          parameters as NAME[k=v;k=v] (bert_base[seq=384]), or\n"
+     "                          a layer table or SCALE-Sim topology file (.csv);\n"
+     "                          repeatable\n"
+     "  --all                   every network of the zoo, at default parameters\n"
+     "  --batch B[,B...]        batch sizes (default 1)\n"
+     "  --per-layer             one row per segment, then the total\n"
+     "  --csv                   CSV: network,batch,segment,cycles,compute_cycles,\n"
+     "                          latency_ns,util,macs,dram_bytes,tiles,bound\n"
+     "  --device-param NAME=VALUE  override a device field (repeatable)\n"
+     "  --stats                 print the compile time (stderr)\n"
+     "  --validate DIR          compare the NPU model's compute cycles with SCALE-Sim's\n"
+     "                          per-layer reports in DIR (../shared/calibration/\n"
+     "                          scalesim/per_layer); exit 1 when a network's median\n"
+     "                          layer error exceeds 5% or its total error 10%\n"
+     "  --markdown              with --validate: write docs/npu_validation.md's text\n"
+     "\n"
+     "Example: schedlab predict --device npu-prema --network resnet50 --batch 1,16\n"},
     {"help", cmd_help, "show help for a command", "usage: schedlab help [COMMAND]\n"},
     {NULL, NULL, NULL, NULL}};
 

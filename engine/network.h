@@ -1,0 +1,86 @@
+/*
+** network.h — layer tables: the device-independent description of a
+** network, read from traces/networks/NAME.csv (the zoo), from any layer
+** table given by path, or from a SCALE-Sim topology file. Every device kind
+** lowers the same layers its own way. Format: traces/networks/README.md.
+*/
+#ifndef NETWORK_H
+#define NETWORK_H
+
+#include "device.h"
+
+enum layer_type {
+  LT_CONV = 0,             /* 2-D convolution, grouped (depthwise when groups = in_c) */
+  LT_FC,                   /* fully connected, applied to `seq` vectors per sample */
+  LT_MATMUL,               /* `count` products of two activations, (seq x in_c)(in_c x out_c) */
+  LT_LSTM,                 /* `seq` time steps, hidden size out_c, `dirs` directions */
+  LT_GRU,                  /* idem, three gates */
+  LT_ATTENTION,            /* multi-head self-attention over `seq` tokens of width in_c */
+  LT_MAXPOOL,
+  LT_AVGPOOL,
+  LT_ELTWISE,              /* element-wise work: residual add, activation, norm, softmax */
+  LT_NTYPES
+};
+extern const char *const layer_type_names[LT_NTYPES];
+
+/* How a convolution's output size follows from its input. */
+enum ofmap_rule {
+  OFMAP_FLOOR = 0,         /* floor((in + 2 pad - k) / stride) + 1, or ceil with ceil_mode */
+  OFMAP_SCALESIM           /* SCALE-Sim: ceil((in - k + stride) / stride), no padding */
+};
+
+struct layer {
+  char *name;
+  enum layer_type type;
+  int64_t in_h, in_w, in_c;       /* input: rows, columns, channels (features); elements */
+  int64_t out_h, out_w, out_c;    /* output; out_h, out_w derived for conv and pooling */
+  int64_t k_h, k_w;               /* kernel, elements */
+  int64_t stride_h, stride_w;     /* elements */
+  int64_t pad_h, pad_w;           /* zero padding on each side, elements */
+  int64_t groups;                 /* conv: channel groups (1: dense, in_c: depthwise) */
+  int64_t seq;                    /* per sample: vectors of an fc or matmul, tokens, time steps */
+  int64_t heads;                  /* attention heads */
+  int64_t dirs;                   /* lstm/gru: 1 or 2 (bidirectional) */
+  int64_t count;                  /* matmul: products per sample; eltwise: element passes */
+  int ceil_mode;                  /* pooling rounds the output size up */
+  enum ofmap_rule rule;
+  long lineno;                    /* defining line, for messages */
+};
+
+struct network {
+  char *ref;               /* as given: "bert_base[seq=384]", a path, ... */
+  char *path;              /* the file it was read from */
+  struct layer *layers;
+  size_t n, cap;
+};
+
+/* Load the network a reference names: NAME[k=v;k=v] with NAME a zoo name
+** (traces/networks/NAME.csv under sl_home()) or a path to a .csv file (a
+** layer table, or a SCALE-Sim topology). Returns 0; 1 with a message when
+** no such network exists; -1 on a malformed table
+** ("FILE:LINE: column 'x': why") or a bad parameter. */
+int net_load(struct network *net, const char *ref, struct sl_err *e);
+void net_free(struct network *net);
+
+/* One SCALE-Sim topology row as a layer (conv encoding: ifmap h x w, filter
+** fh x fw, channels, filters, strides; a name containing "DP" is a
+** depthwise layer, as SCALE-Sim reads it). */
+int net_layer_scalesim(struct layer *l, const char *name, const int64_t v[8], struct sl_err *e);
+/* Fill the derived output size of a layer and check its shape; 0 or -1 with
+** a message (without file and line). */
+int layer_finish(struct layer *l, struct sl_err *e);
+
+/* Multiply-accumulates of one sample through the layer (GEMM work only:
+** pooling and element-wise layers count 0). */
+int64_t layer_macs(const struct layer *l);
+/* Elements of one sample's input and output activations. */
+int64_t layer_in_elems(const struct layer *l);
+int64_t layer_out_elems(const struct layer *l);
+/* Weights (parameters) of the layer, elements. */
+int64_t layer_weights(const struct layer *l);
+
+/* Call cb(ud, name) for each network of the zoo, sorted; returns -1 when
+** the zoo directory cannot be read. */
+int net_zoo_list(void (*cb)(void *ud, const char *name), void *ud);
+
+#endif
