@@ -334,7 +334,12 @@ int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdi
   c.datname = datname;
   snprintf(path, sizeof path, "%s/%s", outdir, datname);
   if (!(c.dat = fopen(path, "w"))) { sl_errf(e, "%s: %s", path, strerror(errno)); goto done; }
-  fprintf(c.dat, "# %s: rows of\n# %s\n", p->name, p->sql);
+  fprintf(c.dat, "# %s: the rows of\n# ", p->name);
+  for (const char *q = p->sql; *q; q++) {     /* every line of the query commented out */
+    fputc(*q, c.dat);
+    if (*q == '\n') fputs("# ", c.dat);
+  }
+  fputc('\n', c.dat);
   snprintf(path, sizeof path, "%s/%s", outdir, gpname);
   if (!(c.gp = fopen(path, "w"))) { sl_errf(e, "%s: %s", path, strerror(errno)); goto done; }
   fprintf(c.gp, "# %s — written by schedlab plot; edit and redraw with: gnuplot %s\n", p->name, gpname);

@@ -13,6 +13,17 @@ local networks = {"resnet50", "resnet18", "vgg16", "alexnet", "mobilenet_v2", "g
 -- load=0.9 as text once, for the SQL of the figures below
 local HIGH = "trace.load=0.9"
 
+-- A metric of one class against the offered load: mean and 95% CI over seeds.
+local function vs_load(metric, class, scale)
+  return [[SELECT CAST(p.value AS REAL) AS load, s.mean / ]] .. scale .. [[ AS value,
+                  s.ci95 / ]] .. scale .. [[ AS ci95, s.policy
+           FROM policy_summary s
+           JOIN (SELECT DISTINCT point, value FROM runs JOIN params USING (run_id)
+                 WHERE name = 'trace.load') p ON p.point = s.point
+           WHERE s.experiment = 'demo' AND s.metric = ']] .. metric .. [[' AND s.class = ']] .. class .. [['
+           ORDER BY s.policy, load]]
+end
+
 return {
   name = "demo",
   description = "six policies x three loads x three seeds on the H100 torchvision profile",
@@ -42,22 +53,12 @@ return {
     antt_vs_load = {
       kind = "line", title = "Mean normalized turnaround vs load (95% CI over seeds)",
       xlabel = "offered load (work / capacity)", ylabel = "ANTT (turnaround / isolated time)",
-      sql = [[SELECT CAST(p.value AS REAL) AS load, s.mean AS antt, s.ci95, s.policy
-              FROM policy_summary s
-              JOIN (SELECT DISTINCT point, value FROM runs JOIN params USING (run_id)
-                    WHERE name = 'trace.load') p ON p.point = s.point
-              WHERE s.experiment = 'demo' AND s.metric = 'antt' AND s.class = 'all'
-              ORDER BY s.policy, load]],
+      sql = vs_load("antt", "all", 1),
     },
     p99_high_priority = {
       kind = "line", title = "p99 latency of priority-9 requests vs load",
       xlabel = "offered load (work / capacity)", ylabel = "p99 latency, priority 9 (ms)",
-      sql = [[SELECT CAST(p.value AS REAL) AS load, s.mean / 1e6 AS p99_ms, s.ci95 / 1e6 AS ci95, s.policy
-              FROM policy_summary s
-              JOIN (SELECT DISTINCT point, value FROM runs JOIN params USING (run_id)
-                    WHERE name = 'trace.load') p ON p.point = s.point
-              WHERE s.experiment = 'demo' AND s.metric = 'p99_latency_ns' AND s.class = '9'
-              ORDER BY s.policy, load]],
+      sql = vs_load("p99_latency_ns", "9", 1e6),
     },
     sla_at_high_load = {
       kind = "line", title = "SLA satisfaction at load 0.9: share with turnaround <= N x isolated",
