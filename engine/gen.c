@@ -14,6 +14,8 @@
 **             relative deadline `deadline` x period, releases in [0, horizon)
 ** The request mix is the cross product of networks x batches x priorities
 ** (uniform), or explicit tenants: tenant=NAME:NETWORK:BATCH:PRIORITY[:WEIGHT].
+** batch_mix=per_workload draws one batch for the whole trace first (PREMA's
+** agongee re-implementation); per_task (default) draws it per request.
 */
 #include "gen.h"
 
@@ -142,13 +144,17 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
     else if (!strcmp(key, "window")) { if (dur(key, v, &g->window, e) < 0) return -1; }
     else if (!strcmp(key, "horizon")) { if (dur(key, v, &g->horizon, e) < 0) return -1; }
     else if (!strcmp(key, "dwell")) { if (dur(key, v, &g->dwell, e) < 0) return -1; }
-    else if (!strcmp(key, "first_at_zero")) {
+    else if (!strcmp(key, "batch_mix")) {
+      if (strcmp(v, "per_task") && strcmp(v, "per_workload"))
+        return sl_errf(e, "generator param 'batch_mix': per_task or per_workload, not '%s'", v);
+      g->batch_per_trace = !strcmp(v, "per_workload");
+    } else if (!strcmp(key, "first_at_zero")) {
       if (strcmp(v, "true") && strcmp(v, "false"))
         return sl_errf(e, "generator param 'first_at_zero': expects true or false");
       g->first_at_zero = !strcmp(v, "true");
     } else {
       return sl_errf(e, "unknown generator param '%s' for %s (n, seed, networks, batches, "
-                        "priorities, tenant, rate, load, window, first_at_zero, cv, burst, "
+                        "priorities, tenant, batch_mix, rate, load, window, first_at_zero, cv, burst, "
                         "high_fraction, dwell, tasks, utilization, horizon, jitter, deadline, "
                         "slack)", key, kind);
     }
@@ -220,15 +226,35 @@ int gen_resolve(struct gen *g, struct device *d, struct sl_err *e) {
 ** Writing
 ** =================================================================== */
 
+/* Classes the mix draws from: all, or those of the trace's one batch. */
+static int eligible(const struct gen *g, size_t i) {
+  return !g->batch_per_trace || g->cls[i].batch == g->trace_batch;
+}
+
 static size_t pick_class(const struct gen *g, struct rng *r) {
   double total = 0, x;
-  for (size_t i = 0; i < g->ncls; i++) total += g->cls[i].weight;
+  size_t last = 0;
+  for (size_t i = 0; i < g->ncls; i++) if (eligible(g, i)) total += g->cls[i].weight;
   x = rng_uniform(r) * total;
-  for (size_t i = 0; i + 1 < g->ncls; i++) {
+  for (size_t i = 0; i < g->ncls; i++) {
+    if (!eligible(g, i)) continue;
     if (x < g->cls[i].weight) return i;
     x -= g->cls[i].weight;
+    last = i;
   }
-  return g->ncls - 1;
+  return last;
+}
+
+/* batch_mix=per_workload: one of the mix's distinct batches, uniformly. */
+static void draw_trace_batch(struct gen *g, struct rng *r) {
+  int32_t distinct[64];
+  size_t n = 0;
+  for (size_t i = 0; i < g->ncls && n < 64; i++) {
+    size_t k;
+    for (k = 0; k < n && distinct[k] != g->cls[i].batch; k++) {}
+    if (k == n) distinct[n++] = g->cls[i].batch;
+  }
+  g->trace_batch = distinct[rng_range(r, 0, (int64_t)n - 1)];
 }
 
 static int emit(const struct gen *g, FILE *out, sl_ns t, size_t c, sl_ns deadline) {
@@ -298,6 +324,7 @@ int gen_write(struct gen *g, FILE *out, struct sl_err *e) {
   double u_prev = 0, state_end = 0, r_hi = 0, r_lo = 0, dwell_lo = 0;
   int high = 0;
   rng_seed(&r, g->seed);
+  if (g->batch_per_trace) draw_trace_batch(g, &r);
   fprintf(out, "arrival_ns,network,batch,priority,tenant%s\n",
           g->kind == GEN_PERIODIC || g->slack > 0 ? ",deadline_ns" : "");
   if (g->kind == GEN_PERIODIC) return write_periodic(g, out, &r, e);

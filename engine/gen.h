@@ -41,6 +41,8 @@ struct gen {
   double jitter;           /* periodic: release jitter, fraction of the period */
   double deadline;         /* periodic: relative deadline, fraction of the period */
   double slack;            /* others: deadline = arrival + slack * isolated (0: none) */
+  int batch_per_trace;     /* batch_mix=per_workload: one batch drawn for the whole trace */
+  int32_t trace_batch;     /* that batch, drawn by gen_write */
 };
 
 /* Parse a kind and NAME=VALUE parameters; unknown names are errors. */

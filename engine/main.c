@@ -112,6 +112,7 @@ const struct command commands[] = {
      "common     n=REQUESTS (1000)  seed=N (1)  slack=S (deadline = arrival + S x isolated)\n"
      "mix        networks=A,B,...  batches=1,4  priorities=1,3,9   (uniform cross product)\n"
      "           or tenant=NAME:NETWORK:BATCH:PRIORITY[:WEIGHT], repeated\n"
+     "           batch_mix=per_task (default) | per_workload (one batch for the trace)\n"
      "poisson    rate=REQ_PER_S | load=FRACTION\n"
      "uniform    window=DURATION | load=FRACTION; first_at_zero=true|false\n"
      "gamma      rate | load; cv=C (coefficient of variation of the gaps)\n"

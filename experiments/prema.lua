@@ -10,7 +10,8 @@
 -- uniform over 1, 3, 9, the first arriving at 0 and the others uniform in
 -- [0, 0.714 ms x 8]. Workload k is generated from seed k, so every policy
 -- replays the same 100 workloads. One run is one workload, as in the paper
--- (STP and fairness are per run).
+-- (STP and fairness are per run). To draw one batch per workload instead of
+-- one per request (agongee), add ["trace.batch_mix"] = "per_workload" to fixed.
 
 local networks = {"alexnet", "vgg16", "googlenet", "mobilenet_v1",
                   "lstm_translation", "lstm_sentiment", "lstm_speech"}
