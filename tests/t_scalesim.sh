@@ -10,8 +10,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 dir="$here/../../shared/calibration/scalesim/per_layer"
 if [ ! -d "$dir" ]; then
-  echo "1..1"
-  echo "ok 1 - scalesim validation # SKIP ../shared/calibration not present"
+  # A skipped plan: prove prints the reason on the file's own line.
+  echo "1..0 # SKIP ../shared/calibration/scalesim not present: the NPU model is not validated"
   exit 0
 fi
 out=$("$SCHEDLAB" predict --validate "$dir")
