@@ -291,9 +291,14 @@ int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_co
   const struct req *r = &s->reqs[slot];
   sl_ns now_p = sim_executed(s, r);
   memset(c, 0, sizeof *c);
-  if (r->state != RS_RUNNING || m == MECH_DRAIN) {
-    c->at = now_p;
-    c->latency = r->state == RS_RUNNING ? work_total(r->work) - now_p : 0;
+  c->at = now_p;
+  if (r->state != RS_RUNNING) {           /* waiting: what resuming it would cost */
+    c->restore = r->has_ckpt ? r->restore_cost : 0;
+    c->latency = c->restore;
+    return 0;
+  }
+  if (m == MECH_DRAIN) {
+    c->latency = work_total(r->work) - now_p;
     return 0;
   }
   c->at = s->dev->ops->stop_point(s->dev, r->work, now_p, m);

@@ -178,7 +178,8 @@ int32_t sim_running(const struct sim *s);
 int32_t sim_best(struct sim *s, enum order o);
 /* Record the decision of the current schedule call. */
 int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e);
-/* Cost of stopping the running request now with mechanism m. */
+/* Cost of stopping the running request now with mechanism m; for a
+** waiting request, what resuming it costs (its pending restore). */
 struct stop_cost {
   sl_ns latency;           /* from now until the incoming request could start, ns */
   sl_ns save, restore;     /* state save now, restore when it resumes, ns */

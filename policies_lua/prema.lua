@@ -38,6 +38,10 @@
 --   quantum         ns between scheduling ticks (250 us = 175,000 cycles at 700 MHz)
 --   quantum_mode    periodic (from t = 0) | since_last (after the last decision)
 --   priority_levels the token levels, "1,3,9"
+-- Two more knobs of §10 live on the device: where a CHECKPOINT or KILL stops
+-- (--device-param ckpt_granularity=tile|layer) and what a checkpoint saves
+-- (ckpt_bytes=progress|bound). DRAIN with drain_scope = layer ("finish the
+-- layer, then switch") is CHECKPOINT with ckpt_granularity = layer.
 
 local P = {
   params = {
