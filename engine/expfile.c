@@ -433,6 +433,22 @@ static void push_merged(lua_State *L, int base, int over) {
   if (lua_istable(L, over)) overlay(L, over);
 }
 
+/* Call the file's function `name` (if any) on the point at the top of the
+** stack: 1 with its result pushed, 0 if there is no such function, -1 on
+** error. */
+static int call_on_point(struct experiment *x, lua_State *L, int file, const char *name,
+                         size_t index, struct sl_err *e) {
+  lua_getfield(L, file, name);
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  lua_pushvalue(L, -2);
+  if (pcall(L, 1, 1, e) < 0)
+    return sl_err_prefix(e, "%s: %s failed at grid point %zu", x->path, name, index);
+  return 1;
+}
+
 /* Expand one table of axes (at index `grid`) over `fixed`; `index` counts
 ** grid points across the whole experiment. */
 static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, int fixed,
@@ -475,27 +491,20 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
       lua_setfield(L, -3, ax[i].name);
       lua_pop(L, 1);
     }
-    lua_getfield(L, file, "derive");
-    if (lua_isfunction(L, -1)) {
-      lua_pushvalue(L, -2);
-      if (pcall(L, 1, 1, e) < 0) {
-        sl_err_prefix(e, "%s: derive failed at grid point %zu", x->path, *index);
-        goto done;
-      }
+    /* derive(point) may return a replacement; filter(point) false drops it. */
+    switch (call_on_point(x, L, file, "derive", *index, e)) {
+    case -1: goto done;
+    case 1:
       if (lua_istable(L, -1)) lua_replace(L, -2); else lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
+      break;
     }
-    lua_getfield(L, file, "filter");
-    if (lua_isfunction(L, -1)) {
-      lua_pushvalue(L, -2);
-      if (pcall(L, 1, 1, e) < 0) {
-        sl_err_prefix(e, "%s: filter failed at grid point %zu", x->path, *index);
-        goto done;
-      }
+    switch (call_on_point(x, L, file, "filter", *index, e)) {
+    case -1: goto done;
+    case 1:
       keep_point = lua_toboolean(L, -1);
+      lua_pop(L, 1);
+      break;
     }
-    lua_pop(L, 1);
     if (keep_point) {
       if (make_run(x, L, *index, e) < 0) goto done;
     } else {

@@ -16,6 +16,14 @@ static double ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* Now, as ISO 8601 UTC, for runs.started_at. */
+static void utc_now(char *buf, size_t n) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struct device *shared,
                               struct store *st, const char *db_path, const struct run_meta *meta,
                               int64_t *run_id, struct runner_stats *stats, struct sl_err *e) {
@@ -23,16 +31,13 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   struct runner_stats st_local;
   struct rusage ru;
   char started[32], key[RUN_KEY_LEN + 1];
-  time_t now = time(NULL);
-  struct tm tm;
   struct run_info ri;
   enum sim_status status;
   *run_id = -1;
   if (!stats) stats = &st_local;
   memset(stats, 0, sizeof *stats);
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  gmtime_r(&now, &tm);
-  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  utc_now(started, sizeof started);
   sim_init(s, cfg);
   memset(&ri, 0, sizeof ri);
   ri.meta = meta;
@@ -71,6 +76,7 @@ enum runner_result runner_record_failure(const struct sim_config *cfg, const str
   struct sim s;
   struct run_info ri;
   int64_t run_id;
+  char started[32];
   enum runner_result res = RUN_INPUT_ERROR;
   sim_init(&s, cfg);
   s.status = SIM_EINPUT;
@@ -78,7 +84,8 @@ enum runner_result runner_record_failure(const struct sim_config *cfg, const str
   memset(&ri, 0, sizeof ri);
   ri.meta = meta;
   ri.run_key = key;
-  ri.started_at = "";
+  utc_now(started, sizeof started);
+  ri.started_at = started;
   if ((!st->db && store_open(st, db_path, e) < 0) || store_write_run(st, &s, &ri, &run_id, e) < 0)
     res = RUN_STORE_ERROR;
   sim_free(&s);
