@@ -91,7 +91,7 @@ test: bin/schedlab $(UNIT_BIN)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  SAN="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=undefined,float-cast-overflow" \
 	  build/asan/schedlab $(UNIT_BIN:$(BUILD)/%=build/asan/%)
 	@ASAN_OPTIONS=detect_leaks=1 SCHEDLAB=$(CURDIR)/build/asan/schedlab \
 	  UNIT_DIR=$(CURDIR)/build/asan/tests tests/run

@@ -4,6 +4,7 @@
 */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,4 +52,30 @@ int kv_add(struct kv_list *l, const char *cmd, const char *opt, char *arg) {
 void kv_free(struct kv_list *l) {
   free(l->kv);
   memset(l, 0, sizeof *l);
+}
+
+/* Length of an option's name: "seed=3" and "seed" compare equal. */
+static size_t opt_len(const char *s) { return strcspn(s, "="); }
+
+/* Note `name` (without the leading "--"). */
+static int once(struct cli_once *o, const char *cmd, const char *name) {
+  size_t n = opt_len(name);
+  for (size_t i = 0; i < o->n; i++)
+    if (opt_len(o->seen[i]) == n && !strncmp(o->seen[i], name, n)) {
+      cli_usage_error(cmd, "option '--%.*s' given more than once", (int)n, name);
+      return -1;
+    }
+  if (o->n < sizeof o->seen / sizeof o->seen[0]) o->seen[o->n++] = name;
+  return 0;
+}
+
+int cli_once(struct cli_once *o, const char *cmd, const char *opt) {
+  if (strncmp(opt, "--", 2) || !opt[2]) return 0;
+  return once(o, cmd, opt + 2);
+}
+
+int cli_once_opt(struct cli_once *o, const char *cmd, const struct option *opts, int c) {
+  for (; opts->name; opts++)
+    if (opts->val == c) return once(o, cmd, opts->name);
+  return 0;
 }

@@ -28,6 +28,22 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a command's help to `out`. */
 void cli_help(const char *cmd, FILE *out);
 
+/* Options that take one value (or are plain flags) may be given once: a
+** second `--seed` is a usage error rather than a silent override. Each
+** parser keeps one of these; repeatable options (--param, --device-param,
+** --network) never reach it. */
+struct cli_once {
+  const char *seen[32];    /* names seen so far, without the "--" (into argv or the
+                           ** getopt table) */
+  size_t n;
+};
+/* Note option `opt` ("--seed" or "--seed=3"; anything not starting with "--"
+** is ignored); -1 with a usage message for `cmd` when it was seen before. */
+int cli_once(struct cli_once *o, const char *cmd, const char *opt);
+/* The same for getopt_long's answer `c`: the name is looked up in `opts`. */
+struct option;
+int cli_once_opt(struct cli_once *o, const char *cmd, const struct option *opts, int c);
+
 /* A growable list of key=value pairs pointing into argv. */
 struct kv_list {
   struct kv *kv;

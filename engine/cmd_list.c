@@ -147,7 +147,9 @@ static int list_networks(const char *spec) {
 
 int cmd_list(int argc, char **argv) {
   const char *what = NULL, *spec = NULL;
+  struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
+    if (cli_once(&once, "list", argv[i]) < 0) return EXIT_USAGE;
     if (!strcmp(argv[i], "--device") && i + 1 < argc) spec = argv[++i];
     else if (argv[i][0] == '-') return cli_usage_error("list", "unknown option '%s'", argv[i]);
     else if (!what) what = argv[i];

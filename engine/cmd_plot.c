@@ -29,11 +29,13 @@ int cmd_plot(int argc, char **argv) {
   char dbbuf[2048], outbuf[2048];
   sqlite3 *h = NULL;
   int quick = 0, rc = EXIT_RUN_FAILED, drawn = 0;
+  struct cli_once once = {0};
   memset(&adhoc, 0, sizeof adhoc);
   memset(&x, 0, sizeof x);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (cli_once(&once, "plot", a) < 0) return EXIT_USAGE;
 #define OPT(NAME, FIELD) else if (!strcmp(a, NAME) && v) { FIELD = argv[++i]; }
     if (!strcmp(a, "--quick")) quick = 1;
     else if (!strcmp(a, "--logx")) adhoc.logx = 1;

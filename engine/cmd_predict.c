@@ -133,11 +133,13 @@ int cmd_predict(int argc, char **argv) {
   struct names nets = {0};
   int batches[32] = {1}, nb = 1, per_layer = 0, csv = 0, all = 0, stats = 0, markdown = 0;
   int c, rc = EXIT_USAGE;
+  struct cli_once once = {0};
   struct device *d = NULL;
   struct sl_err e;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c != 'D' && c != 'n' && cli_once_opt(&once, "predict", opts, c) < 0) goto out;
     switch (c) {
     case 'd': spec = optarg; break;
     case 'D': if (kv_add(&dparams, "predict", "--device-param", optarg) < 0) goto out; break;

@@ -142,7 +142,9 @@ int cmd_query(int argc, char **argv) {
   const char *path = NULL, *sql = NULL, *tail;
   int csv = 0, rc = 0;
   sqlite3 *db = NULL;
+  struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
+    if (cli_once(&once, "query", argv[i]) < 0) return EXIT_USAGE;
     if (!strcmp(argv[i], "--csv")) csv = 1;
     else if (argv[i][0] == '-' && argv[i][1] == '-')
       return cli_usage_error("query", "unknown option '%s'", argv[i]);

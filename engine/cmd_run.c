@@ -84,6 +84,7 @@ int cmd_run(int argc, char **argv) {
   const char *db = DEFAULT_DB, *log_path = NULL;
   struct run_meta meta;
   int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE;
+  struct cli_once once = {0};
   struct runner_stats stats;
   struct sim s;
   struct store st = {0};
@@ -96,6 +97,7 @@ int cmd_run(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c != 'P' && c != 'D' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
     switch (c) {
     case 't': cfg.trace_path = optarg; break;
     case 'p': cfg.policy = optarg; break;

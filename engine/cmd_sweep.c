@@ -174,8 +174,10 @@ int cmd_sweep(int argc, char **argv) {
   memset(&x, 0, sizeof x);
   o.jobs = cores > 0 ? (int)cores : 1;
   db[0] = 0;
+  struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    if (cli_once(&once, "sweep", a) < 0) return EXIT_USAGE;
     if (!strcmp(a, "--jobs") && i + 1 < argc) {
       o.jobs = atoi(argv[++i]);
       if (o.jobs < 1) return cli_usage_error("sweep", "--jobs expects a positive number");
@@ -272,7 +274,9 @@ int cmd_report(int argc, char **argv) {
   char db[2048], rpath[2200];
   int quick = 0, rc = EXIT_RUN_FAILED, r;
   db[0] = 0;
+  struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
+    if (cli_once(&once, "report", argv[i]) < 0) return EXIT_USAGE;
     if (!strcmp(argv[i], "--db") && i + 1 < argc) snprintf(db, sizeof db, "%s", argv[++i]);
     else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--quick")) quick = 1;

@@ -38,7 +38,9 @@ static int trace_gen(int argc, char **argv) {
   int rc = EXIT_USAGE;
   memset(&g, 0, sizeof g);
   e.msg[0] = 0;
+  struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--device-param") && cli_once(&once, "trace", argv[i]) < 0) goto done;
     if (!strcmp(argv[i], "--device") && i + 1 < argc) spec = argv[++i];
     else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--device-param") && i + 1 < argc) {

@@ -57,10 +57,12 @@ static int split(struct csv *c, struct sl_err *e) {
   return 0;
 }
 
-#define CSV_BUF (1u << 20)
+#define CSV_BUF (CSV_MAX_LINE + 1u)
 
 /* The next raw line into c->line (its newline replaced by NUL), reading the
-** file in large blocks: 1 found, 0 end of file, -1 error. */
+** file in large blocks: 1 found, 0 end of file, -1 error. The buffer never
+** grows: a line that does not fit is refused, so a hostile file with one
+** gigabyte-long line costs no more memory than a normal one. */
 static int next_raw(struct csv *c, struct sl_err *e) {
   for (;;) {
     char *start = c->buf + c->buf_pos;
@@ -69,6 +71,7 @@ static int next_raw(struct csv *c, struct sl_err *e) {
     if (nl) {
       *nl = 0;
       c->line = start;
+      c->line_len = (size_t)(nl - start);
       c->buf_pos = (size_t)(nl - c->buf) + 1;
       return 1;
     }
@@ -76,19 +79,17 @@ static int next_raw(struct csv *c, struct sl_err *e) {
       if (c->buf_pos == c->buf_len) return 0;
       c->buf[c->buf_len] = 0;                 /* a last line without newline */
       c->line = start;
+      c->line_len = c->buf_len - c->buf_pos;
       c->buf_pos = c->buf_len;
       return 1;
     }
-    /* Keep the partial line, make room (growing for a long line), read more. */
+    /* Keep the partial line, make room, read more. */
     memmove(c->buf, start, c->buf_len - c->buf_pos);
     c->buf_len -= c->buf_pos;
     c->buf_pos = 0;
-    if (c->buf_len + 1 >= c->buf_cap) {
-      char *nb = realloc(c->buf, 2 * c->buf_cap);
-      if (!nb) return sl_errf(e, "%s: out of memory for a %zu-byte line", c->path, c->buf_len);
-      c->buf = nb;
-      c->buf_cap *= 2;
-    }
+    if (c->buf_len + 1 >= c->buf_cap)
+      return sl_errf(e, "%s:%ld: line longer than %u bytes", c->path, c->lineno + 1,
+                     CSV_MAX_LINE);
     got = fread(c->buf + c->buf_len, 1, c->buf_cap - c->buf_len - 1, c->f);
     if (got == 0) {
       if (ferror(c->f)) return sl_errf(e, "%s: read error: %s", c->path, strerror(errno));
@@ -105,6 +106,13 @@ static int read_line(struct csv *c, struct sl_err *e) {
     const char *s;
     if (r <= 0) return r;
     c->lineno++;
+    if (c->lineno == 1 && c->line_len >= 3 && !memcmp(c->line, "\xEF\xBB\xBF", 3)) {
+      c->line += 3;                       /* a UTF-8 byte order mark (spreadsheet exports) */
+      c->line_len -= 3;
+    }
+    if ((s = memchr(c->line, 0, c->line_len)))
+      return sl_errf(e, "%s:%ld: NUL byte at column %zu", c->path, c->lineno,
+                     (size_t)(s - c->line) + 1);
     s = c->line;
     while (*s == ' ' || *s == '\t') s++;
     if (*s == '#' || *s == '\r' || *s == 0) continue;
@@ -114,6 +122,36 @@ static int read_line(struct csv *c, struct sl_err *e) {
 
 int csv_open(struct csv *c, const char *path, struct sl_err *e) {
   return csv_open_flags(c, path, 0, e);
+}
+
+struct hcol {
+  const char *name;
+  size_t col;
+};
+
+static int hcol_cmp(const void *a, const void *b) {
+  const struct hcol *x = a, *y = b;
+  int r = strcmp(x->name, y->name);
+  return r ? r : (x->col > y->col) - (x->col < y->col);
+}
+
+/* A column named twice: sorted, so wide headers (100k columns) stay
+** O(n log n). Reports the first duplicate in sort order, with both columns. */
+static int check_dup_columns(struct csv *c, struct sl_err *e) {
+  struct hcol *h = sl_alloc(c->nheader * sizeof *h, e);
+  int rc = 0;
+  if (!h) return -1;
+  for (size_t i = 0; i < c->nheader; i++) {
+    h[i].name = c->header[i];
+    h[i].col = i + 1;
+  }
+  qsort(h, c->nheader, sizeof *h, hcol_cmp);
+  for (size_t i = 1; i < c->nheader && !rc; i++)
+    if (!strcmp(h[i - 1].name, h[i].name))
+      rc = sl_errf(e, "%s:%ld: column '%s' appears twice (columns %zu and %zu)", c->path,
+                   c->lineno, h[i].name, h[i - 1].col, h[i].col);
+  free(h);
+  return rc;
 }
 
 /* With CSV_TRAILING_COMMA, forget one empty field after the last column. */
@@ -150,15 +188,10 @@ int csv_open_flags(struct csv *c, const char *path, unsigned flags, struct sl_er
       csv_close(c);
       return -1;
     }
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(c->header[j], c->field[i])) {
-        sl_errf(e, "%s:%ld: column '%s' appears twice", path, c->lineno, c->field[i]);
-        csv_close(c);
-        return -1;
-      }
     c->header[i] = sl_strdup(c->field[i], e);
     if (!c->header[i]) { csv_close(c); return -1; }
   }
+  if (check_dup_columns(c, e) < 0) { csv_close(c); return -1; }
   return 0;
 }
 

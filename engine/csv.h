@@ -2,7 +2,9 @@
 ** csv.h — a streaming reader for the comma-separated tables schedlab reads
 ** (traces, profile tables, network tables): header row, `#` comment lines,
 ** blank lines skipped, optional double quotes, whitespace around fields
-** trimmed. One line in memory at a time.
+** trimmed. One line in memory at a time, of at most CSV_MAX_LINE bytes; a
+** UTF-8 byte order mark before the header is skipped; a NUL byte anywhere
+** is an error naming the line.
 */
 #ifndef CSV_H
 #define CSV_H
@@ -18,6 +20,7 @@ struct csv {
   size_t buf_cap, buf_len, buf_pos;
   int eof;
   char *line;              /* the current line, NUL-terminated, inside buf */
+  size_t line_len;         /* its length: a NUL byte before it is an error */
   long lineno;             /* 1-based line number of the current row */
   char **field;            /* fields of the current row (point into line) */
   size_t nfield, field_cap;
@@ -25,6 +28,8 @@ struct csv {
   size_t nheader;
   unsigned flags;          /* CSV_* options given to csv_open_flags */
 };
+
+#define CSV_MAX_LINE ((1u << 20) - 1)   /* bytes of one line, newline excluded */
 
 /* Options of csv_open_flags. */
 #define CSV_TRAILING_COMMA 1u   /* one empty field after the last column is dropped (SCALE-Sim

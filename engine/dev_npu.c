@@ -202,27 +202,63 @@ static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
   return 0;
 }
 
+/* `base = NAME` names a preset: a plain name, resolved inside
+** traces/devices/ only, so a device file cannot make schedlab read (and
+** quote in its messages) any other file. */
+static int base_path(const char *name, char *path, size_t n, struct sl_err *e) {
+  char home[1024];
+  struct stat st;
+  if (!*name || strchr(name, '/') || strstr(name, "..") || strlen(name) > 200)
+    return sl_errf(e, "'%s' is not a preset name (a name from traces/devices/, without '/' "
+                      "or '..')", name);
+  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), name);
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return sl_errf(e, "unknown npu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
+                      "devices')", name, name);
+  return 0;
+}
+
+#define DEV_LINE 1024   /* bytes of a device-file line, newline included */
+
+/* One line of a device file into buf (newline dropped, a leading UTF-8
+** byte order mark on line 1 skipped): 1 read, 0 end of file, -1 a NUL byte
+** or an over-long line. */
+static int dev_line(FILE *f, char *buf, const char *path, long lineno, struct sl_err *e) {
+  size_t n = 0;
+  int ch;
+  while ((ch = getc(f)) != EOF && ch != '\n') {
+    if (ch == 0) return sl_errf(e, "%s:%ld: NUL byte at column %zu", path, lineno, n + 1);
+    if (n + 1 >= DEV_LINE)
+      return sl_errf(e, "%s:%ld: line longer than %d bytes", path, lineno, DEV_LINE - 2);
+    buf[n++] = (char)ch;
+  }
+  if (ch == EOF && n == 0) return ferror(f) ? sl_errf(e, "%s: read error", path) : 0;
+  buf[n] = 0;
+  if (lineno == 1 && !strncmp(buf, "\xEF\xBB\xBF", 3)) memmove(buf, buf + 3, n - 2);
+  return 1;
+}
+
 /* Read a device file into cfg. `set` marks the fields given so far (by
-** this file or its base). Fails with "FILE:LINE: field 'x': why". */
+** this file or its base). Fails with "FILE:LINE: field 'x': why"; a field
+** given twice in one file is an error naming both lines. Lines of a base
+** preset are never quoted in messages. */
 static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int depth,
                      struct sl_err *e) {
   FILE *f = fopen(path, "r");
-  char line[1024];
-  long lineno = 0;
+  char line[DEV_LINE];
+  long lineno = 0, base_line = 0, field_line[NFIELDS] = {0};
+  int r;
   if (!f) return sl_errf(e, "%s: cannot open", path);
-  while (fgets(line, sizeof line, f)) {
+  while ((r = dev_line(f, line, path, lineno + 1, e)) == 1) {
     char *s, *eq, *key, *val, *hash;
     const struct field *fd;
     lineno++;
-    if (!strchr(line, '\n') && !feof(f)) {
-      sl_errf(e, "%s:%ld: line longer than %zu bytes", path, lineno, sizeof line - 2);
-      goto fail;
-    }
     if ((hash = strchr(line, '#'))) *hash = 0;
     s = trim(line);
     if (!*s) continue;
     if (!(eq = strchr(s, '='))) {
-      sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
+      if (depth == 0) sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
+      else sl_errf(e, "%s:%ld: expected 'field = value'", path, lineno);
       goto fail;
     }
     *eq = 0;
@@ -235,11 +271,17 @@ static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int d
                 NPU_BASE_DEPTH);
         goto fail;
       }
+      if (base_line) {
+        sl_errf(e, "%s:%ld: field 'base': given twice (lines %ld and %ld)", path, lineno,
+                base_line, lineno);
+        goto fail;
+      }
+      base_line = lineno;
       if (*set) {
         sl_errf(e, "%s:%ld: field 'base': must come before the other fields", path, lineno);
         goto fail;
       }
-      if (resolve(val, bpath, sizeof bpath, e) < 0 ||
+      if (base_path(val, bpath, sizeof bpath, e) < 0 ||
           read_file(cfg, set, bpath, depth + 1, e) < 0) {
         sl_err_prefix(e, "%s:%ld: field 'base'", path, lineno);
         goto fail;
@@ -252,6 +294,12 @@ static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int d
       sl_err_append(e, ")");
       goto fail;
     }
+    if (field_line[fd - fields]) {
+      sl_errf(e, "%s:%ld: field '%s': given twice (lines %ld and %ld)", path, lineno, key,
+              field_line[fd - fields], lineno);
+      goto fail;
+    }
+    field_line[fd - fields] = lineno;
     if (!*val) {
       sl_errf(e, "%s:%ld: field '%s': no value", path, lineno, key);
       goto fail;
@@ -262,6 +310,7 @@ static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int d
     }
     *set |= 1u << (fd - fields);
   }
+  if (r < 0) goto fail;
   fclose(f);
   return 0;
 fail:
@@ -336,6 +385,7 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
   }
   for (size_t i = 0; i < net.n; i++)
     if (npu_lower(&nd->cfg, &net.layers[i], batch, &segs, &n, &cap, e) < 0) {
+      sl_err_prefix(e, "%s:%ld: network '%s'", net.path, net.layers[i].lineno, network);
       free(segs);
       net_free(&net);
       return -1;
@@ -355,6 +405,9 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
   if (!w->prefix || !w->state_bytes || !w->seg_name) return -1;
   for (size_t i = 0; i < n; i++) {
     if (!(w->seg_name[i] = sl_strdup(segs[i].name, e))) return -1;
+    if (w->prefix[i] > SL_TIME_LIMIT - segs[i].ns)   /* each segs[i].ns <= SL_TIME_LIMIT */
+      return sl_errf(e, "network '%s' at batch %d: the layers up to '%s' take more than %lld ns",
+                     network, batch, segs[i].name, (long long)SL_TIME_LIMIT);
     w->prefix[i + 1] = w->prefix[i] + segs[i].ns;
     w->state_bytes[i] = npu_ckpt_bytes(&nd->cfg, &segs[i], 0);
   }

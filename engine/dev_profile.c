@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define PROFILE_DEFAULT_GBPS 64.0   /* PCIe 5.0 x16, one direction: state leaves the device */
+#define PROFILE_MIN_GBPS 1e-6       /* 1 KB/s: below, a checkpoint of a few MB takes years */
+#define PROFILE_MAX_GBPS 1e9        /* 1 EB/s: above, every checkpoint rounds to 1 ns anyway */
 
 struct prow {
   int32_t net;             /* index into names */
@@ -18,6 +20,7 @@ struct prow {
   char *layer;
   sl_ns latency;           /* ns */
   int64_t state;           /* bytes live after this layer */
+  long lineno;             /* in the table, for messages */
 };
 
 struct profile {
@@ -86,7 +89,13 @@ static int load_table(struct profile *p, const char *path, struct sl_err *e) {
     if (col_i64(&c, ci[1], "batch", 1, &v, e) < 0) goto fail;
     if (v > INT32_MAX) { sl_errf(e, "%s:%ld: column 'batch': too large", path, c.lineno); goto fail; }
     row.batch = (int32_t)v;
+    row.lineno = c.lineno;
     if (col_i64(&c, ci[3], "latency_ns", 0, &row.latency, e) < 0) goto fail;
+    if (row.latency > SL_TIME_LIMIT) {
+      sl_errf(e, "%s:%ld: column 'latency_ns': %lld is above the limit %lld ns", path, c.lineno,
+              (long long)row.latency, (long long)SL_TIME_LIMIT);
+      goto fail;
+    }
     if (col_i64(&c, ci[4], "state_bytes", 0, &row.state, e) < 0) goto fail;
     if (!*c.field[ci[2]]) {
       sl_errf(e, "%s:%ld: column 'layer': empty", path, c.lineno);
@@ -135,9 +144,14 @@ static int profile_open(struct device *d, const char *arg, const struct kv *para
     if (!strcmp(k, "bandwidth_gbps")) {
       if (sl_parse_double(v, &p->gbps) < 0 || !(p->gbps > 0))
         return sl_errf(e, "device param 'bandwidth_gbps': '%s' is not a positive number", v);
+      if (!(p->gbps >= PROFILE_MIN_GBPS && p->gbps <= PROFILE_MAX_GBPS))
+        return sl_errf(e, "device param 'bandwidth_gbps': %s is out of range [%g, %g]", v,
+                       PROFILE_MIN_GBPS, PROFILE_MAX_GBPS);
     } else if (!strcmp(k, "latency_ns")) {
-      if (sl_parse_duration(v, &p->latency_ns) < 0 || p->latency_ns < 0)
-        return sl_errf(e, "device param 'latency_ns': '%s' is not a duration >= 0", v);
+      if (sl_parse_duration(v, &p->latency_ns) < 0 || p->latency_ns < 0 ||
+          p->latency_ns > SL_TIME_LIMIT)
+        return sl_errf(e, "device param 'latency_ns': '%s' is not a duration in [0, %lld ns]", v,
+                       (long long)SL_TIME_LIMIT);
     } else {
       return sl_errf(e, "unknown device param '%s' for profile (known: bandwidth_gbps, "
                         "latency_ns)", k);
@@ -183,6 +197,16 @@ static int profile_compile(struct device *d, const char *network, int batch, str
     const struct prow *r = &p->rows[i];
     if (r->net != net || r->batch != batch) continue;
     if (!(w->seg_name[k] = sl_strdup(r->layer, e))) return -1;
+    /* Both stay below SL_TIME_LIMIT, so the engine may add them freely. */
+    if (w->prefix[k] > SL_TIME_LIMIT - r->latency)
+      return sl_errf(e, "%s:%ld: network '%s' batch %d: the layers up to '%s' take more than "
+                        "%lld ns", p->path, r->lineno, network, batch, r->layer,
+                     (long long)SL_TIME_LIMIT);
+    if (r->state && (double)r->state / p->gbps >= (double)(SL_TIME_LIMIT - p->latency_ns))
+      return sl_errf(e, "%s:%ld: network '%s' batch %d layer '%s': a checkpoint of %lld bytes "
+                        "at bandwidth_gbps=%g takes more than %lld ns", p->path, r->lineno,
+                     network, batch, r->layer, (long long)r->state, p->gbps,
+                     (long long)SL_TIME_LIMIT);
     w->prefix[k + 1] = w->prefix[k] + r->latency;
     w->state_bytes[k + 1] = r->state;
     k++;

@@ -16,11 +16,17 @@
 ** (uniform), or explicit tenants: tenant=NAME:NETWORK:BATCH:PRIORITY[:WEIGHT].
 ** batch_mix=per_workload draws one batch for the whole trace first (PREMA's
 ** agongee re-implementation); per_task (default) draws it per request.
+**
+** What is written can be read back: names are quoted where CSV needs it
+** (names with line breaks are refused), every time is checked against
+** SL_TIME_LIMIT before it is written, and numbers that would make one
+** overflow (a rate of 1e-300, a burst of 1e300) fail with a message.
 */
 #include "gen.h"
 
 #include "rng.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +37,28 @@ static const char *const kind_names[] = {"poisson", "uniform", "gamma", "mmpp", 
 ** Parameters
 ** =================================================================== */
 
+#define GEN_MAX_N 1000000000      /* requests of one trace (tens of GB of CSV) */
+#define GEN_MAX_TASKS 1000000     /* periodic tasks */
+
+/* A name the trace reader reads back as written: no line breaks. */
+static int check_name(const char *what, const char *s, struct sl_err *e) {
+  if (strpbrk(s, "\r\n"))
+    return sl_errf(e, "generator: %s name '%.*s...' contains a line break", what,
+                   (int)strcspn(s, "\r\n"), s);
+  return 0;
+}
+
 static int add_class(struct gen *g, const char *net, const char *tenant, int64_t batch,
                      int64_t prio, double weight, struct sl_err *e) {
-  struct gen_class *nc = sl_grow(g->cls, &g->cls_cap, g->ncls + 1, sizeof *nc, e);
+  struct gen_class *nc;
+  if (check_name("network", net, e) < 0 || (tenant && check_name("tenant", tenant, e) < 0))
+    return -1;
+  if (batch < 1 || batch > INT32_MAX)
+    return sl_errf(e, "generator: batch %lld is outside [1, %d]", (long long)batch, INT32_MAX);
+  if (prio < INT32_MIN || prio > INT32_MAX)
+    return sl_errf(e, "generator: priority %lld is outside [%d, %d]", (long long)prio, INT32_MIN,
+                   INT32_MAX);
+  nc = sl_grow(g->cls, &g->cls_cap, g->ncls + 1, sizeof *nc, e);
   if (!nc) return -1;
   g->cls = nc;
   memset(&nc[g->ncls], 0, sizeof *nc);
@@ -81,16 +106,23 @@ static int parse_tenant(struct gen *g, const char *v, struct sl_err *e) {
   return add_class(g, part[1], part[0], batch, prio, weight, e);
 }
 
-static int num(const char *key, const char *v, double *out, double min, struct sl_err *e) {
-  if (sl_parse_double(v, out) < 0 || *out < min)
-    return sl_errf(e, "generator param '%s': '%s' is not a number >= %g", key, v, min);
+/* A finite number in [min, max]: inf and 1e300 would turn into infinite or
+** wrapped times further on. */
+static int num_max(const char *key, const char *v, double *out, double min, double max,
+                   struct sl_err *e) {
+  if (sl_parse_double(v, out) < 0 || !(*out >= min && *out <= max))
+    return sl_errf(e, "generator param '%s': '%s' is not a number in [%g, %g]", key, v, min, max);
   return 0;
 }
 
+static int num(const char *key, const char *v, double *out, double min, struct sl_err *e) {
+  return num_max(key, v, out, min, 1e12, e);
+}
+
 static int dur(const char *key, const char *v, sl_ns *out, struct sl_err *e) {
-  if (sl_parse_duration(v, out) < 0 || *out <= 0)
-    return sl_errf(e, "generator param '%s': '%s' is not a positive duration (ns, or 5us, "
-                      "2.5ms, 1s)", key, v);
+  if (sl_parse_duration(v, out) < 0 || *out <= 0 || *out > SL_TIME_LIMIT)
+    return sl_errf(e, "generator param '%s': '%s' is not a positive duration up to %lld ns (ns, "
+                      "or 5us, 2.5ms, 1s)", key, v, (long long)SL_TIME_LIMIT);
   return 0;
 }
 
@@ -118,6 +150,9 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
       if (sl_parse_i64(v, &iv) < 0 || iv < (strcmp(key, "seed") ? 1 : 0))
         return sl_errf(e, "generator param '%s': '%s' is not a %s integer", key, v,
                        strcmp(key, "seed") ? "positive" : "non-negative");
+      if ((!strcmp(key, "n") && iv > GEN_MAX_N) || (!strcmp(key, "tasks") && iv > GEN_MAX_TASKS))
+        return sl_errf(e, "generator param '%s': %lld is above the limit %d", key, (long long)iv,
+                       !strcmp(key, "n") ? GEN_MAX_N : GEN_MAX_TASKS);
       if (!strcmp(key, "n")) g->n = iv;
       else if (!strcmp(key, "seed")) g->seed = (uint64_t)iv;
       else g->tasks = (int32_t)iv;
@@ -129,8 +164,8 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
       has_tenant = 1;
     } else if (!strcmp(key, "rate")) { if (num(key, v, &g->rate, 0, e) < 0) return -1; }
     else if (!strcmp(key, "load")) { if (num(key, v, &g->load, 0, e) < 0) return -1; }
-    else if (!strcmp(key, "cv")) { if (num(key, v, &g->cv, 1e-3, e) < 0) return -1; }
-    else if (!strcmp(key, "burst")) { if (num(key, v, &g->burst, 1, e) < 0) return -1; }
+    else if (!strcmp(key, "cv")) { if (num_max(key, v, &g->cv, 1e-3, 1e3, e) < 0) return -1; }
+    else if (!strcmp(key, "burst")) { if (num_max(key, v, &g->burst, 1, 1e6, e) < 0) return -1; }
     else if (!strcmp(key, "high_fraction")) {
       if (num(key, v, &d, 0, e) < 0) return -1;
       if (!(d > 0 && d < 1)) return sl_errf(e, "generator param 'high_fraction': must be in (0, 1)");
@@ -215,10 +250,23 @@ int gen_resolve(struct gen *g, struct device *d, struct sl_err *e) {
   }
   mean = gen_mean_isolated(g);
   if (g->load > 0) {
-    if (g->kind == GEN_UNIFORM) g->window = (sl_ns)llround((double)g->n * mean / g->load);
-    else g->rate = g->load * 1e9 / mean;
+    if (g->kind == GEN_UNIFORM) {
+      double w = (double)g->n * mean / g->load;
+      if (!(w <= (double)SL_TIME_LIMIT))
+        return sl_errf(e, "generator uniform: load=%g gives a window of %g ns, beyond the limit "
+                          "%lld ns", g->load, w, (long long)SL_TIME_LIMIT);
+      g->window = (sl_ns)llround(w);
+    } else {
+      g->rate = g->load * 1e9 / mean;
+    }
   }
-  if (g->kind == GEN_MMPP && g->dwell <= 0) g->dwell = (sl_ns)llround(20 * 1e9 / g->rate);
+  if (g->kind == GEN_MMPP && g->dwell <= 0) {
+    double dw = 20 * 1e9 / g->rate;
+    if (!(dw <= (double)SL_TIME_LIMIT))
+      return sl_errf(e, "generator mmpp: the default dwell (20 mean gaps, %g ns) is beyond the "
+                        "limit %lld ns; give dwell= or a higher rate", dw, (long long)SL_TIME_LIMIT);
+    g->dwell = (sl_ns)llround(dw);
+  }
   return 0;
 }
 
@@ -257,28 +305,70 @@ static void draw_trace_batch(struct gen *g, struct rng *r) {
   g->trace_batch = distinct[rng_range(r, 0, (int64_t)n - 1)];
 }
 
-static int emit(const struct gen *g, FILE *out, sl_ns t, size_t c, sl_ns deadline) {
+/* A name as a CSV field: quoted (with doubled quotes) when the reader
+** would otherwise split, unquote or trim it. */
+static void put_name(FILE *out, const char *s) {
+  size_t n = strlen(s);
+  if (!strpbrk(s, ",\"") && n && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' &&
+      s[n - 1] != '\t') {
+    fputs(s, out);
+    return;
+  }
+  putc('"', out);
+  for (; *s; s++) {
+    if (*s == '"') putc('"', out);
+    putc(*s, out);
+  }
+  putc('"', out);
+}
+
+/* A time about to be written, in double: refused beyond SL_TIME_LIMIT (so
+** the trace reader accepts it) and for inf or NaN from degenerate draws. */
+static int time_ok(double t, const char *what, int64_t i, struct sl_err *e) {
+  if (t >= 0 && t <= (double)SL_TIME_LIMIT) return 1;
+  sl_errf(e, "generator: the %s of request %" PRId64 " would be %g ns, beyond the limit %lld ns "
+             "(a rate, load or slack too extreme?)", what, i, t, (long long)SL_TIME_LIMIT);
+  return 0;
+}
+
+/* Write one row: 0, or -1 with a message (a time out of range, or the write failed). */
+static int emit(const struct gen *g, FILE *out, double t, size_t c, double deadline, int64_t i,
+                struct sl_err *e) {
   const struct gen_class *k = &g->cls[c];
   int has_deadline = g->kind == GEN_PERIODIC || g->slack > 0;
-  if (g->kind != GEN_PERIODIC && g->slack > 0)
-    deadline = t + (sl_ns)llround(g->slack * (double)k->isolated);
-  if (has_deadline)
-    return fprintf(out, "%lld,%s,%d,%d,%s,%lld\n", (long long)t, k->network, k->batch,
-                   k->priority, k->tenant, (long long)deadline) < 0;
-  return fprintf(out, "%lld,%s,%d,%d,%s\n", (long long)t, k->network, k->batch, k->priority,
-                 k->tenant) < 0;
+  sl_ns at, dl = 0;
+  if (!time_ok(t, "arrival", i, e)) return -1;
+  at = (sl_ns)llround(t);
+  if (g->kind != GEN_PERIODIC && g->slack > 0) {
+    double rel = g->slack * (double)k->isolated;
+    if (!time_ok(rel, "relative deadline", i, e)) return -1;
+    dl = at + (sl_ns)llround(rel);       /* both <= SL_TIME_LIMIT: no overflow */
+    if (!time_ok((double)dl, "deadline", i, e)) return -1;
+  } else if (has_deadline) {
+    if (!time_ok(deadline, "deadline", i, e)) return -1;
+    dl = (sl_ns)llround(deadline);
+  }
+  fprintf(out, "%lld,", (long long)at);
+  put_name(out, k->network);
+  fprintf(out, ",%d,%d,", k->batch, k->priority);
+  put_name(out, k->tenant);
+  if (has_deadline) fprintf(out, ",%lld", (long long)dl);
+  if (putc('\n', out) == EOF || ferror(out)) return sl_errf(e, "generator: write failed");
+  return 0;
 }
 
 struct ptask {
   size_t cls;
   double period;           /* ns */
   int64_t k;               /* next job index */
-  sl_ns next;              /* its release */
+  double next;             /* its release, ns (whole) */
 };
 
-static sl_ns release_of(const struct gen *g, struct ptask *t, struct rng *r) {
+/* A release time; beyond the horizon (where the writer stops) it is only
+** compared, never converted, so it may be as large as it likes. */
+static double release_of(const struct gen *g, struct ptask *t, struct rng *r) {
   double jit = g->jitter > 0 ? g->jitter * t->period * rng_uniform(r) : 0;
-  return (sl_ns)llround((double)t->k * t->period + jit);
+  return (double)llround(fmin((double)t->k * t->period + jit, 2.0 * (double)SL_TIME_LIMIT));
 }
 
 static int write_periodic(const struct gen *g, FILE *out, struct rng *r, struct sl_err *e) {
@@ -297,19 +387,26 @@ static int write_periodic(const struct gen *g, FILE *out, struct rng *r, struct 
     t[i].cls = pick_class(g, r);
     if (!(u > 0)) u = 1e-9;
     t[i].period = (double)g->cls[t[i].cls].isolated / u;
+    if (!(t[i].period >= 1)) {           /* releases would pile up at one instant, forever */
+      sl_errf(e, "generator periodic: utilization %g gives task %d a period of %g ns, below 1 ns",
+              g->utilization, (int)i, t[i].period);
+      free(t);
+      return -1;
+    }
     t[i].k = 0;
     t[i].next = release_of(g, &t[i], r);
   }
   for (;;) {
     int32_t best = -1;
     for (int32_t i = 0; i < m; i++)
-      if (t[i].next < g->horizon && (best < 0 || t[i].next < t[best].next)) best = i;
+      if (t[i].next < (double)g->horizon && (best < 0 || t[i].next < t[best].next)) best = i;
     if (best < 0) break;
     {
       struct ptask *p = &t[best];
-      sl_ns dl = (sl_ns)llround((double)p->k * p->period + g->deadline * p->period);
+      double dl = (double)llround(fmin((double)p->k * p->period + g->deadline * p->period,
+                                       2.0 * (double)SL_TIME_LIMIT));
       if (dl < p->next) dl = p->next;
-      if (emit(g, out, p->next, p->cls, dl)) { rc = sl_errf(e, "generator: write failed"); break; }
+      if (emit(g, out, p->next, p->cls, dl, p->k, e)) { rc = -1; break; }
       p->k++;
       p->next = release_of(g, p, r);
     }
@@ -344,6 +441,7 @@ int gen_write(struct gen *g, FILE *out, struct sl_err *e) {
       for (;;) {                             /* memoryless: redraw at each state change */
         double cand = t + rng_exponential(&r, 1e9 / (high ? r_hi : r_lo));
         if (cand < state_end) { t = cand; break; }
+        if (!time_ok(state_end, "arrival", i, e)) return -1;   /* no arrival before the end */
         t = state_end;
         high = !high;
         state_end = t + rng_exponential(&r, high ? (double)g->dwell : dwell_lo);
@@ -358,8 +456,7 @@ int gen_write(struct gen *g, FILE *out, struct sl_err *e) {
       break;
     case GEN_PERIODIC: break;
     }
-    if (emit(g, out, (sl_ns)llround(t), pick_class(g, &r), SL_NS_NONE))
-      return sl_errf(e, "generator: write failed");
+    if (emit(g, out, t, pick_class(g, &r), 0, i, e) < 0) return -1;
   }
   return 0;
 }

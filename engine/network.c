@@ -48,6 +48,11 @@ static int64_t out_extent(const struct layer *l, int64_t in, int64_t k, int64_t 
   return (l->ceil_mode ? ceil_div(span, s) : span / s) + 1;
 }
 
+static int64_t macs_ck(const struct layer *l, int *ov);
+static int64_t in_elems_ck(const struct layer *l, int *ov);
+static int64_t out_elems_ck(const struct layer *l, int *ov);
+static int64_t weights_ck(const struct layer *l, int *ov);
+
 int layer_finish(struct layer *l, struct sl_err *e) {
   switch (l->type) {
   case LT_CONV:
@@ -79,57 +84,91 @@ int layer_finish(struct layer *l, struct sl_err *e) {
     l->out_w = l->in_w;
     break;
   }
+  {
+    /* Sizes beyond int64 would wrap in every model that multiplies them
+    ** further; the models check their own products against the batch. */
+    int ov = 0;
+    macs_ck(l, &ov);
+    in_elems_ck(l, &ov);
+    out_elems_ck(l, &ov);
+    weights_ck(l, &ov);
+    if (ov)
+      return sl_errf(e, "layer '%s': its sizes (elements, weights or MACs) overflow 64 bits",
+                     l->name ? l->name : "?");
+  }
   return 0;
 }
 
-int64_t layer_macs(const struct layer *l) {
+/* Overflow-checked products and sums: a result beyond int64 sets *ov. */
+static int64_t mul(int *ov, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
+  return r;
+}
+static int64_t mul3(int *ov, int64_t a, int64_t b, int64_t c) { return mul(ov, mul(ov, a, b), c); }
+static int64_t add(int *ov, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
+  return r;
+}
+
+static int64_t macs_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c, s = l->seq, d = l->in_c;
   switch (l->type) {
-  case LT_CONV: return l->out_h * l->out_w * l->out_c * l->k_h * l->k_w * (l->in_c / l->groups);
-  case LT_FC: return s * l->in_c * l->out_c;
-  case LT_MATMUL: return l->count * s * l->in_c * l->out_c;
+  case LT_CONV:
+    return mul(ov, mul3(ov, l->out_h, l->out_w, l->out_c),
+               mul3(ov, l->k_h, l->k_w, l->in_c / l->groups));
+  case LT_FC: return mul3(ov, s, l->in_c, l->out_c);
+  case LT_MATMUL: return mul(ov, mul(ov, l->count, s), mul(ov, l->in_c, l->out_c));
   case LT_LSTM:
-  case LT_GRU: return s * l->dirs * g * h * (l->in_c + h);
-  case LT_ATTENTION: return 4 * s * d * d + 2 * s * s * d;
+  case LT_GRU: return mul(ov, mul3(ov, s, l->dirs, g), mul(ov, h, add(ov, l->in_c, h)));
+  case LT_ATTENTION:
+    return add(ov, mul(ov, mul(ov, 4, s), mul(ov, d, d)), mul(ov, mul(ov, 2, s), mul(ov, s, d)));
   default: return 0;
   }
 }
 
-int64_t layer_in_elems(const struct layer *l) {
+static int64_t in_elems_ck(const struct layer *l, int *ov) {
   switch (l->type) {
   case LT_CONV:
   case LT_MAXPOOL:
-  case LT_AVGPOOL: return l->in_h * l->in_w * l->in_c;
-  case LT_MATMUL: return l->count * (l->seq * l->in_c + l->in_c * l->out_c);
-  case LT_ELTWISE: return l->count * l->in_h * l->in_w * l->in_c * l->seq;
-  default: return l->seq * l->in_c;
+  case LT_AVGPOOL: return mul3(ov, l->in_h, l->in_w, l->in_c);
+  case LT_MATMUL: return mul(ov, l->count, add(ov, mul(ov, l->seq, l->in_c), mul(ov, l->in_c, l->out_c)));
+  case LT_ELTWISE: return mul(ov, mul3(ov, l->count, l->in_h, l->in_w), mul(ov, l->in_c, l->seq));
+  default: return mul(ov, l->seq, l->in_c);
   }
 }
 
-int64_t layer_out_elems(const struct layer *l) {
+static int64_t out_elems_ck(const struct layer *l, int *ov) {
   switch (l->type) {
   case LT_CONV:
   case LT_MAXPOOL:
-  case LT_AVGPOOL: return l->out_h * l->out_w * l->out_c;
-  case LT_MATMUL: return l->count * l->seq * l->out_c;
+  case LT_AVGPOOL: return mul3(ov, l->out_h, l->out_w, l->out_c);
+  case LT_MATMUL: return mul3(ov, l->count, l->seq, l->out_c);
   case LT_LSTM:
-  case LT_GRU: return l->seq * l->dirs * l->out_c;
-  case LT_ELTWISE: return l->in_h * l->in_w * l->in_c * l->seq;
-  default: return l->seq * l->out_c;
+  case LT_GRU: return mul3(ov, l->seq, l->dirs, l->out_c);
+  case LT_ELTWISE: return mul(ov, mul3(ov, l->in_h, l->in_w, l->in_c), l->seq);
+  default: return mul(ov, l->seq, l->out_c);
   }
 }
 
-int64_t layer_weights(const struct layer *l) {
+static int64_t weights_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c;
   switch (l->type) {
-  case LT_CONV: return l->k_h * l->k_w * (l->in_c / l->groups) * l->out_c;
-  case LT_FC: return l->in_c * l->out_c;
+  case LT_CONV: return mul(ov, mul3(ov, l->k_h, l->k_w, l->in_c / l->groups), l->out_c);
+  case LT_FC: return mul(ov, l->in_c, l->out_c);
   case LT_LSTM:
-  case LT_GRU: return l->dirs * g * h * (l->in_c + h);
-  case LT_ATTENTION: return 4 * l->in_c * l->in_c;
+  case LT_GRU: return mul(ov, mul3(ov, l->dirs, g, h), add(ov, l->in_c, h));
+  case LT_ATTENTION: return mul3(ov, 4, l->in_c, l->in_c);
   default: return 0;
   }
 }
+
+/* Every count of a finished layer fits in int64 (layer_finish checks). */
+int64_t layer_macs(const struct layer *l) { int ov = 0; return macs_ck(l, &ov); }
+int64_t layer_in_elems(const struct layer *l) { int ov = 0; return in_elems_ck(l, &ov); }
+int64_t layer_out_elems(const struct layer *l) { int ov = 0; return out_elems_ck(l, &ov); }
+int64_t layer_weights(const struct layer *l) { int ov = 0; return weights_ck(l, &ov); }
 
 /* }=================================================================== */
 
@@ -165,13 +204,18 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
   FILE *f = fopen(path, "r");
   char line[1024];
   long lineno = 0;
+  int starts = 1;                        /* this chunk starts a line (long lines come in chunks) */
   ps->n = 0;
   if (!f) return 0;                      /* csv_open reports it */
   while (fgets(line, sizeof line, f)) {
     char *s = line, *name, *eq, *end;
     size_t n;
     int64_t v;
+    int started = starts;
+    starts = strchr(line, '\n') != NULL;
+    if (!started) continue;              /* csv_open refuses what is wrong with the line */
     lineno++;
+    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
     while (*s == ' ' || *s == '\t') s++;
     if (*s != '#') continue;
     s++;
@@ -310,7 +354,10 @@ static int cell_value(const struct csv *c, int col, const char *colname, const s
     if (op && (sl_parse_i64(s + 2 + n, &f) < 0 || f < 1 || f > ((int64_t)1 << 31)))
       return sl_errf(e, "%s:%ld: column '%s': '%s' is not $PARAM, $PARAM*K or $PARAM/K",
                      c->path, c->lineno, colname, s);
-    *out = op == '*' ? ps->p[k].value * f : ps->p[k].value / f;
+    if (op != '*') *out = ps->p[k].value / f;
+    else if (__builtin_mul_overflow(ps->p[k].value, f, out))
+      return sl_errf(e, "%s:%ld: column '%s': '%s' overflows 64 bits", c->path, c->lineno,
+                     colname, s);
   } else if (sl_parse_i64(s, out) < 0) {
     return sl_errf(e, "%s:%ld: column '%s': '%s' is not an integer", c->path, c->lineno,
                    colname, s);

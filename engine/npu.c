@@ -10,23 +10,48 @@
 
 const char *const npu_dataflow_names[3] = {"ws", "os", "is"};
 
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* ceil(a * b / c) without overflow for the magnitudes met here. */
-static int64_t muldiv_ceil(int64_t a, int64_t b, int64_t c) {
-  __int128 p = (__int128)a * b;
-  return (int64_t)((p + c - 1) / c);
+/* Overflow-checked arithmetic on the model's counts (all >= 0): a result
+** beyond int64 sets *ov and yields INT64_MAX, so one flag checked at the
+** end of a layer covers every step. */
+static int64_t mul(int *ov, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
+  return r;
+}
+static int64_t add(int *ov, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
+  return r;
+}
+static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
+/* ceil(a * b / c), a, b >= 0, c > 0, through 128 bits. */
+static int64_t muldiv_ceil(int *ov, int64_t a, int64_t b, int64_t c) {
+  __int128 p = ((__int128)a * b + c - 1) / c;
+  if (p > INT64_MAX) { *ov = 1; return INT64_MAX; }
+  return (int64_t)p;
+}
+
+static int64_t mem_cycles(const struct npu_cfg *c, int64_t bytes, int *ov) {
+  if (bytes <= 0) return 0;
+  return muldiv_ceil(ov, bytes, c->clock_mhz * 1000000, c->dram_bw);
 }
 
 int64_t npu_mem_cycles(const struct npu_cfg *c, int64_t bytes) {
-  if (bytes <= 0) return 0;
-  return muldiv_ceil(bytes, c->clock_mhz * 1000000, c->dram_bw);
+  int ov = 0;
+  return mem_cycles(c, bytes, &ov);
+}
+
+static sl_ns cycles_ns(const struct npu_cfg *c, int64_t cycles, int *ov) {
+  return muldiv_ceil(ov, cycles, 1000, c->clock_mhz);
 }
 
 sl_ns npu_cycles_ns(const struct npu_cfg *c, int64_t cycles) {
-  return muldiv_ceil(cycles, 1000, c->clock_mhz);
+  int ov = 0;
+  return cycles_ns(c, cycles, &ov);
 }
 
 /* {===================================================================
@@ -77,15 +102,17 @@ static int64_t acc_live(const struct npu_cfg *c) {
 
 /* Sum over `q` tiles of lengths d (the last: last) of max(compute, mt),
 ** the first carrying `head` extra compute cycles. */
-static int64_t tiles_time(int64_t q, int64_t d, int64_t last, int64_t head, int64_t mt) {
-  if (q == 1) return max64(head + last, mt);
-  return max64(head + d, mt) + (q - 2) * max64(d, mt) + max64(last, mt);
+static int64_t tiles_time(int64_t q, int64_t d, int64_t last, int64_t head, int64_t mt, int *ov) {
+  if (q == 1) return max64(add(ov, head, last), mt);
+  return add(ov, add(ov, max64(add(ov, head, d), mt), mul(ov, q - 2, max64(d, mt))),
+             max64(last, mt));
 }
 
 void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
                    int64_t in_bytes, int64_t out_bytes, struct npu_cost *out) {
   const int64_t R = c->array_rows, C = c->array_cols, d = c->stream_depth;
   int64_t sr, sc, t, fill, folds, q, last, wcopy, wrefetch, arefetch, wtraffic, mt;
+  int ov = 0;
   memset(out, 0, sizeof *out);
   if (g->k < 1 || g->m < 1 || g->n < 1 || g->count < 1) return;
   switch (c->dataflow) {
@@ -93,13 +120,13 @@ void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
   case NPU_IS: sr = g->k; sc = g->n; t = g->m; fill = R; break;
   default: sr = g->k; sc = g->m; t = g->n; fill = R; break;
   }
-  folds = ceil_div(sr, R) * ceil_div(sc, C) * g->count;
+  folds = mul(&ov, mul(&ov, ceil_div(sr, R), ceil_div(sc, C)), g->count);
   q = ceil_div(t, d);
   last = t - (q - 1) * d;
   out->folds = folds;
-  out->tiles = folds * q;
-  out->macs = g->k * g->m * g->n * g->count;
-  out->compute_cycles = folds * (fill + R + C - 2 + t);
+  out->tiles = mul(&ov, folds, q);
+  out->macs = mul(&ov, mul(&ov, g->k, g->m), mul(&ov, g->n, g->count));
+  out->compute_cycles = mul(&ov, folds, add(&ov, fill + R + C - 2, t));
   /* DRAM traffic. Weights: under ws each weight is loaded once, into its
   ** fold; under os and is they stream, and are read once per pass over N
   ** (ceil(N/R) row folds under os, ceil(N/C) column folds under is) unless
@@ -108,16 +135,18 @@ void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
   ** Activations: resident in the unified buffer between layers; when the
   ** layer spills, inputs are re-read once per column fold under ws and os
   ** (each pass over M streams them again) and once under is. */
-  wcopy = g->k * g->m * c->elem_bytes;
+  wcopy = mul(&ov, mul(&ov, g->k, g->m), c->elem_bytes);
   if (c->dataflow == NPU_WS || wcopy <= c->wbuf_bytes) wrefetch = 1;
   else wrefetch = ceil_div(g->n, c->dataflow == NPU_OS ? R : C);
-  wtraffic = !g->w_is_act || spill ? g->count * wcopy * wrefetch : 0;
+  wtraffic = !g->w_is_act || spill ? mul(&ov, mul(&ov, g->count, wcopy), wrefetch) : 0;
   arefetch = c->dataflow == NPU_IS ? 1 : ceil_div(g->m, C);
-  out->dram_bytes = wtraffic + (spill ? in_bytes * arefetch + out_bytes : 0);
-  out->memory_cycles = npu_mem_cycles(c, out->dram_bytes);
-  mt = npu_mem_cycles(c, ceil_div(out->dram_bytes, out->tiles));
-  out->cycles = folds * tiles_time(q, d, last, fill + R + C - 2, mt);
+  out->dram_bytes =
+      add(&ov, wtraffic, spill ? add(&ov, mul(&ov, in_bytes, arefetch), out_bytes) : 0);
+  out->memory_cycles = mem_cycles(c, out->dram_bytes, &ov);
+  mt = mem_cycles(c, ceil_div(out->dram_bytes, out->tiles), &ov);
+  out->cycles = mul(&ov, folds, tiles_time(q, d, last, fill + R + C - 2, mt, &ov));
   out->acc_live = acc_live(c);
+  out->overflow = ov;
 }
 
 /* Element-wise work runs on a C-lane vector unit at the array's edge
@@ -126,15 +155,17 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
                      int64_t out_bytes, struct npu_cost *out) {
   const int64_t d = c->stream_depth;
   int64_t work, mt;
+  int ov = 0;
   memset(out, 0, sizeof *out);
   if (elems < 1) return;
   work = ceil_div(elems, c->array_cols);
   out->tiles = ceil_div(work, d);
   out->compute_cycles = work;
-  out->dram_bytes = spill ? in_bytes + out_bytes : 0;
-  out->memory_cycles = npu_mem_cycles(c, out->dram_bytes);
-  mt = npu_mem_cycles(c, ceil_div(out->dram_bytes, out->tiles));
-  out->cycles = tiles_time(out->tiles, d, work - (out->tiles - 1) * d, 0, mt);
+  out->dram_bytes = spill ? add(&ov, in_bytes, out_bytes) : 0;
+  out->memory_cycles = mem_cycles(c, out->dram_bytes, &ov);
+  mt = mem_cycles(c, ceil_div(out->dram_bytes, out->tiles), &ov);
+  out->cycles = tiles_time(out->tiles, d, work - (out->tiles - 1) * d, 0, mt, &ov);
+  out->overflow = ov;
 }
 
 /* }=================================================================== */
@@ -144,13 +175,15 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
 ** =================================================================== */
 
 static void cost_add(struct npu_cost *s, const struct npu_cost *p) {
-  s->cycles += p->cycles;
-  s->compute_cycles += p->compute_cycles;
-  s->tiles += p->tiles;
-  s->folds += p->folds;
-  s->macs += p->macs;
-  s->dram_bytes += p->dram_bytes;
+  int *ov = &s->overflow;
+  s->cycles = add(ov, s->cycles, p->cycles);
+  s->compute_cycles = add(ov, s->compute_cycles, p->compute_cycles);
+  s->tiles = add(ov, s->tiles, p->tiles);
+  s->folds = add(ov, s->folds, p->folds);
+  s->macs = add(ov, s->macs, p->macs);
+  s->dram_bytes = add(ov, s->dram_bytes, p->dram_bytes);
   s->acc_live = max64(s->acc_live, p->acc_live);
+  s->overflow |= p->overflow;
 }
 
 static struct npu_seg *new_seg(const struct npu_cfg *c, struct npu_seg **segs, size_t *n,
@@ -160,21 +193,34 @@ static struct npu_seg *new_seg(const struct npu_cfg *c, struct npu_seg **segs, s
   *segs = ns;
   ns += (*n)++;
   memset(ns, 0, sizeof *ns);
-  ns->in_bytes = in * c->elem_bytes;
-  ns->out_bytes = out * c->elem_bytes;
+  ns->in_bytes = mul(&ns->cost.overflow, in, c->elem_bytes);
+  ns->out_bytes = mul(&ns->cost.overflow, out, c->elem_bytes);
   return ns;
 }
 
 /* Close a segment: memory time of its whole traffic, latency in ns. */
 static void seg_done(const struct npu_cfg *c, struct npu_seg *s) {
-  s->cost.memory_cycles = npu_mem_cycles(c, s->cost.dram_bytes);
+  s->cost.memory_cycles = mem_cycles(c, s->cost.dram_bytes, &s->cost.overflow);
   if (s->cost.tiles < 1) s->cost.tiles = 1;
   if (s->cost.cycles < 1) s->cost.cycles = 1;
-  s->ns = npu_cycles_ns(c, s->cost.cycles);
+  s->ns = cycles_ns(c, s->cost.cycles, &s->cost.overflow);
+}
+
+/* A closed segment whose counts overflowed, or whose latency alone passes
+** SL_TIME_LIMIT, is refused here, naming the layer. */
+static int seg_check(const struct npu_seg *s, const struct layer *l, int64_t batch,
+                     struct sl_err *e) {
+  if (s->cost.overflow)
+    return sl_errf(e, "layer '%s' at batch %lld: its counts (elements, bytes, cycles or tiles) "
+                      "overflow 64 bits", l->name, (long long)batch);
+  if (s->ns > SL_TIME_LIMIT)
+    return sl_errf(e, "layer '%s' at batch %lld: latency %lld ns is above the limit %lld ns",
+                   l->name, (long long)batch, (long long)s->ns, (long long)SL_TIME_LIMIT);
+  return 0;
 }
 
 static int spills(const struct npu_cfg *c, const struct npu_seg *s) {
-  return s->in_bytes + s->out_bytes > c->ubuf_bytes;
+  return s->in_bytes > c->ubuf_bytes - s->out_bytes;   /* in + out > ubuf, without overflow */
 }
 
 static void add_gemm(const struct npu_cfg *c, struct npu_seg *s, int64_t k, int64_t m, int64_t n,
@@ -186,14 +232,16 @@ static void add_gemm(const struct npu_cfg *c, struct npu_seg *s, int64_t k, int6
   g.n = n;
   g.count = count;
   g.w_is_act = w_is_act;
-  npu_gemm_cost(c, &g, spills(c, s), in_elems * c->elem_bytes, out_elems * c->elem_bytes, &p);
+  npu_gemm_cost(c, &g, spills(c, s), mul(&s->cost.overflow, in_elems, c->elem_bytes),
+                mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
   cost_add(&s->cost, &p);
 }
 
 static void add_vector(const struct npu_cfg *c, struct npu_seg *s, int64_t elems, int64_t in_elems,
                        int64_t out_elems) {
   struct npu_cost p;
-  npu_vector_cost(c, elems, spills(c, s), in_elems * c->elem_bytes, out_elems * c->elem_bytes, &p);
+  npu_vector_cost(c, elems, spills(c, s), mul(&s->cost.overflow, in_elems, c->elem_bytes),
+                  mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
   cost_add(&s->cost, &p);
 }
 
@@ -201,6 +249,7 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
               struct npu_seg **segs, size_t *n, size_t *cap, struct sl_err *e) {
   const int64_t B = batch;
   struct npu_seg *s;
+  int ov = 0;              /* overflow in the sizes computed here, before a segment exists */
   if ((l->type == LT_LSTM || l->type == LT_GRU) && (int64_t)*n + l->seq > NPU_MAX_SEGMENTS)
     return sl_errf(e, "layer '%s': %lld time steps make more than %d segments", l->name,
                    (long long)l->seq, NPU_MAX_SEGMENTS);
@@ -208,23 +257,23 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
   case LT_CONV: {
     /* im2col: each group is a GEMM of K = kh*kw*in_c/g, M = out_c/g, N = pixels*B;
     ** depthwise (g = in_c) is in_c GEMMs with K = kh*kw and M = out_c/in_c. */
-    int64_t g = l->groups, in = layer_in_elems(l) * B, out = layer_out_elems(l) * B;
+    int64_t g = l->groups, in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, l->k_h * l->k_w * (l->in_c / g), l->out_c / g, l->out_h * l->out_w * B, g, 0,
-             in, out);
+    add_gemm(c, s, mul(&ov, l->k_h * l->k_w, l->in_c / g), l->out_c / g,
+             mul(&ov, l->out_h * l->out_w, B), g, 0, in, out);
     break;
   }
   case LT_FC: {
-    int64_t in = layer_in_elems(l) * B, out = layer_out_elems(l) * B;
+    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, l->in_c, l->out_c, l->seq * B, 1, 0, in, out);
+    add_gemm(c, s, l->in_c, l->out_c, mul(&ov, l->seq, B), 1, 0, in, out);
     break;
   }
   case LT_MATMUL: {
-    int64_t in = layer_in_elems(l) * B, out = layer_out_elems(l) * B;
+    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, l->in_c, l->out_c, l->seq, l->count * B, 1, l->count * l->seq * l->in_c * B,
-             out);
+    add_gemm(c, s, l->in_c, l->out_c, l->seq, mul(&ov, l->count, B), 1,
+             mul(&ov, mul(&ov, l->count, l->seq), mul(&ov, l->in_c, B)), out);
     break;
   }
   case LT_LSTM:
@@ -235,13 +284,18 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
     ** non-linearities and the cell update are fused into them. Live: the
     ** step's input vector and the recurrent state (h, and c for an LSTM). */
     int64_t gates = l->type == LT_LSTM ? 4 : 3, H = l->out_c, st = l->type == LT_LSTM ? 2 : 1;
-    int64_t in = B * l->dirs * (l->in_c + st * H), out = B * l->dirs * st * H;
+    int64_t BD = mul(&ov, B, l->dirs);
+    int64_t in = mul(&ov, BD, add(&ov, l->in_c, mul(&ov, st, H)));
+    int64_t out = mul(&ov, BD, mul(&ov, st, H));
     for (int64_t t = 0; t < l->seq; t++) {
       if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
       snprintf(s->name, sizeof s->name, "%s.t%lld", l->name, (long long)t);
-      add_gemm(c, s, l->in_c, gates * H, B, l->dirs, 0, B * l->dirs * l->in_c, 0);
-      add_gemm(c, s, H, gates * H, B, l->dirs, 0, B * l->dirs * H, out);
+      s->cost.overflow |= ov;
+      add_gemm(c, s, l->in_c, mul(&ov, gates, H), B, l->dirs, 0, mul(&ov, BD, l->in_c), 0);
+      add_gemm(c, s, H, mul(&ov, gates, H), B, l->dirs, 0, mul(&ov, BD, H), out);
+      s->cost.overflow |= ov;
       seg_done(c, s);
+      if (seg_check(s, l, batch, e) < 0) return -1;
     }
     return 0;
   }
@@ -251,28 +305,31 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
     int64_t S = l->seq, D = l->in_c, h = l->heads, dk = D / h;
     static const char *const part[4] = {"qkv", "score", "context", "out"};
     int64_t ins[4], outs[4];
-    ins[0] = S * D * B;          outs[0] = 3 * S * D * B;
-    ins[1] = 2 * S * D * B;      outs[1] = h * S * S * B;
-    ins[2] = h * S * S * B + S * D * B; outs[2] = S * D * B;
-    ins[3] = S * D * B;          outs[3] = S * D * B;
+    int64_t SDB = mul(&ov, mul(&ov, S, D), B), hSSB = mul(&ov, mul(&ov, h, B), mul(&ov, S, S));
+    ins[0] = SDB;                      outs[0] = mul(&ov, 3, SDB);
+    ins[1] = mul(&ov, 2, SDB);         outs[1] = hSSB;
+    ins[2] = add(&ov, hSSB, SDB);      outs[2] = SDB;
+    ins[3] = SDB;                      outs[3] = SDB;
     for (int p = 0; p < 4; p++) {
       if (!(s = new_seg(c, segs, n, cap, ins[p], outs[p], e))) return -1;
       snprintf(s->name, sizeof s->name, "%s.%s", l->name, part[p]);
-      if (p == 0) add_gemm(c, s, D, 3 * D, S * B, 1, 0, ins[p], outs[p]);
+      if (p == 0) add_gemm(c, s, D, mul(&ov, 3, D), mul(&ov, S, B), 1, 0, ins[p], outs[p]);
       if (p == 1) {
-        add_gemm(c, s, dk, S, S, h * B, 1, S * D * B, outs[p]);
+        add_gemm(c, s, dk, S, S, mul(&ov, h, B), 1, SDB, outs[p]);
         add_vector(c, s, outs[p], 0, 0);               /* softmax over the scores */
       }
-      if (p == 2) add_gemm(c, s, S, dk, S, h * B, 1, h * S * S * B, outs[p]);
-      if (p == 3) add_gemm(c, s, D, D, S * B, 1, 0, ins[p], outs[p]);
+      if (p == 2) add_gemm(c, s, S, dk, S, mul(&ov, h, B), 1, hSSB, outs[p]);
+      if (p == 3) add_gemm(c, s, D, D, mul(&ov, S, B), 1, 0, ins[p], outs[p]);
+      s->cost.overflow |= ov;
       seg_done(c, s);
+      if (seg_check(s, l, batch, e) < 0) return -1;
     }
     return 0;
   }
   case LT_MAXPOOL:
   case LT_AVGPOOL:
   case LT_ELTWISE: {
-    int64_t in = layer_in_elems(l) * B, out = layer_out_elems(l) * B;
+    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
     add_vector(c, s, in, in, out);
     break;
@@ -281,8 +338,9 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
     return sl_errf(e, "layer '%s': no lowering for type %d", l->name, (int)l->type);
   }
   snprintf(s->name, sizeof s->name, "%s", l->name);
+  s->cost.overflow |= ov;
   seg_done(c, s);
-  return 0;
+  return seg_check(s, l, batch, e);
 }
 
 /* }=================================================================== */
@@ -293,17 +351,22 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
 
 int64_t npu_ckpt_bytes(const struct npu_cfg *c, const struct npu_seg *s, int64_t j) {
   if (j <= 0) return min64(c->ubuf_bytes, s->in_bytes);
-  if (c->ckpt_bytes == NPU_CKPT_BOUND)
-    return min64(c->ubuf_bytes, s->in_bytes + s->out_bytes) + c->accq_bytes;
+  __int128 live;
+  if (c->ckpt_bytes == NPU_CKPT_BOUND) {
+    live = (__int128)s->in_bytes + s->out_bytes;
+    return (live < c->ubuf_bytes ? (int64_t)live : c->ubuf_bytes) + c->accq_bytes;
+  }
   /* progress: the inputs, the share f = j/tiles of the outputs written so
-  ** far, and the partial sums of the tile in flight. */
-  return min64(c->ubuf_bytes, s->in_bytes + (int64_t)((__int128)j * s->out_bytes / s->cost.tiles)) +
-         s->cost.acc_live;
+  ** far, and the partial sums of the tile in flight. 128 bits: the sizes
+  ** may be near int64 before the buffer caps them. */
+  live = s->in_bytes + (__int128)j * s->out_bytes / s->cost.tiles;
+  return (live < c->ubuf_bytes ? (int64_t)live : c->ubuf_bytes) + s->cost.acc_live;
 }
 
 sl_ns npu_transfer_ns(const struct npu_cfg *c, int64_t bytes) {
+  int ov = 0;   /* bytes <= ubuf + accq and the bounded configuration keep this small */
   if (bytes <= 0) return 0;
-  return muldiv_ceil(bytes, 1000000000, c->dram_bw) + npu_cycles_ns(c, c->dram_latency_cycles);
+  return muldiv_ceil(&ov, bytes, 1000000000, c->dram_bw) + cycles_ns(c, c->dram_latency_cycles, &ov);
 }
 
 sl_ns npu_tile_offset(sl_ns len, int64_t tiles, int64_t j) {
@@ -311,8 +374,9 @@ sl_ns npu_tile_offset(sl_ns len, int64_t tiles, int64_t j) {
 }
 
 int64_t npu_tile_next(sl_ns len, int64_t tiles, sl_ns off) {
+  int ov = 0;   /* off <= len: the answer is at most tiles */
   if (len <= 0) return 0;
-  return muldiv_ceil(off, tiles, len);
+  return muldiv_ceil(&ov, off, tiles, len);
 }
 
 /* }=================================================================== */

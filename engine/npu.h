@@ -53,6 +53,8 @@ struct npu_cost {
   int64_t macs;            /* multiply-accumulates */
   int64_t dram_bytes;      /* bytes read from or written to DRAM */
   int64_t acc_live;        /* partial sums live at a tile boundary inside, bytes */
+  int overflow;            /* some count above went beyond int64 (then the others are
+                           ** meaningless): npu_lower refuses the layer */
 };
 
 /* A compiled segment: a layer, one time step of an LSTM/GRU, or one of the
@@ -80,7 +82,9 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
                      int64_t out_bytes, struct npu_cost *out);
 
 /* Lower one layer at batch `batch` and append its segments to *segs
-** (growing *cap). Returns 0, or -1 when out of memory. */
+** (growing *cap). Returns 0, or -1 when out of memory or when a count of
+** the layer (elements, cycles, bytes, tiles) or its latency would go beyond
+** int64 or SL_TIME_LIMIT ("layer 'x': ..."). */
 int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
               struct npu_seg **segs, size_t *n, size_t *cap, struct sl_err *e);
 

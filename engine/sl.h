@@ -12,6 +12,11 @@
 typedef int64_t sl_ns;                 /* simulated time or duration, ns */
 #define SL_NS_NONE INT64_MIN           /* an absent time (no deadline, not started) */
 #define SL_NS_MAX  INT64_MAX
+/* The largest time or duration accepted from input (arrivals, deadlines,
+** device latencies, a compiled network's total, one checkpoint): 2^60 ns,
+** about 36.5 years. Sums of a few such values stay far from INT64_MAX, so
+** the engine's arithmetic on them cannot overflow. */
+#define SL_TIME_LIMIT ((int64_t)1 << 60)
 
 /* An error message buffer. Functions that can fail take a `struct sl_err *`
 ** and return -1 after filling it; 0 is success. */
@@ -56,7 +61,8 @@ int sl_parse_i64(const char *s, int64_t *out);
 int sl_parse_double(const char *s, double *out);
 /* A decimal number (digits, optional fraction and exponent) scaled by
 ** 10^scale and rounded half away from zero to an integer: exact, no
-** binary floating point. Used for times given in us/ms/s. */
+** binary floating point. Used for times given in us/ms/s. Returns -1 for
+** malformed text and -2 for a well-formed number beyond int64. */
 int sl_parse_decimal_scaled(const char *s, size_t n, int scale, int64_t *out);
 /* "250000", "250us", "0.25ms", "1s" -> ns. Plain numbers are ns. */
 int sl_parse_duration(const char *s, sl_ns *out);

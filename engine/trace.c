@@ -3,6 +3,7 @@
 */
 #include "trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_scale(const char *name, const char *prefix, int *scale) {
@@ -91,14 +92,92 @@ static int int_col(struct trace *t, int col, const char *name, int64_t min, int6
 static int time_col(struct trace *t, int col, const char *name, int scale, sl_ns *out,
                     struct sl_err *e) {
   const char *f = t->csv.field[col];
+  int r;
   if (!*f) return sl_errf(e, "%s:%ld: column '%s': empty", t->csv.path, t->csv.lineno, name);
-  if (sl_parse_decimal_scaled(f, strlen(f), scale, out) < 0)
+  r = sl_parse_decimal_scaled(f, strlen(f), scale, out);
+  if (r == -1)
     return sl_errf(e, "%s:%ld: column '%s': '%s' is not a number", t->csv.path, t->csv.lineno,
                    name, f);
-  if (*out < 0)
+  if (r == 0 && *out < 0)
     return sl_errf(e, "%s:%ld: column '%s': negative time %s", t->csv.path, t->csv.lineno, name, f);
+  if (r < 0 || *out > SL_TIME_LIMIT)
+    return sl_errf(e, "%s:%ld: column '%s': %s is out of range (times are at most %lld ns, "
+                      "about 36 years)", t->csv.path, t->csv.lineno, name, f,
+                   (long long)SL_TIME_LIMIT);
   return 0;
 }
+
+/* {===================================================================
+** Unique ids
+** =================================================================== */
+
+static size_t id_slot(const struct trace *t, int64_t id) {
+  uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+  size_t j = (size_t)(h ^ (h >> 29)) & (t->ids_cap - 1);
+  while (t->ids[j].lineno && t->ids[j].id != id) j = (j + 1) & (t->ids_cap - 1);
+  return j;
+}
+
+static int id_insert(struct trace *t, int64_t id, long lineno, struct sl_err *e) {
+  if (2 * (t->ids_n + 1) > t->ids_cap) {
+    struct trace_id *old = t->ids;
+    size_t oc = t->ids_cap, nc = oc ? 2 * oc : 1024;
+    if (nc > SIZE_MAX / sizeof *old) return sl_errf(e, "%s: out of memory for ids", t->csv.path);
+    if (!(t->ids = sl_alloc(nc * sizeof *old, e))) { t->ids = old; return -1; }
+    t->ids_cap = nc;
+    for (size_t i = 0; i < oc; i++)
+      if (old[i].lineno) t->ids[id_slot(t, old[i].id)] = old[i];
+    free(old);
+  }
+  {
+    size_t j = id_slot(t, id);
+    t->ids[j].id = id;
+    t->ids[j].lineno = lineno;
+    t->ids_n++;
+  }
+  return 0;
+}
+
+static int int_col(struct trace *t, int col, const char *name, int64_t min, int64_t max,
+                   int64_t *out, struct sl_err *e);
+
+/* Ids stopped increasing at line `before`: collect the ids of the rows
+** above it (valid rows, their ids all distinct as they increased) by
+** reading them again. */
+static int id_load(struct trace *t, long before, struct sl_err *e) {
+  struct trace again;
+  int64_t id;
+  int r;
+  if (trace_open(&again, t->csv.path, e) < 0) return -1;
+  while ((r = csv_next(&again.csv, e)) == 1 && again.csv.lineno < before)
+    if (int_col(&again, again.col_id, "id", INT64_MIN, INT64_MAX, &id, e) < 0 ||
+        id_insert(t, id, again.csv.lineno, e) < 0) {
+      r = -1;
+      break;
+    }
+  trace_close(&again);
+  if (r < 0) return -1;
+  if (!t->ids) return sl_errf(e, "%s: the file changed while it was read", t->csv.path);
+  return 0;
+}
+
+static int check_id(struct trace *t, const struct trace_row *r, struct sl_err *e) {
+  size_t j;
+  if (!t->ids) {
+    if (t->rows == 0 || r->id > t->max_id) {
+      t->max_id = r->id;
+      return 0;
+    }
+    if (id_load(t, r->lineno, e) < 0) return -1;
+  }
+  j = id_slot(t, r->id);
+  if (t->ids[j].lineno)
+    return sl_errf(e, "%s:%ld: column 'id': %lld is already the id of line %ld", t->csv.path,
+                   r->lineno, (long long)r->id, t->ids[j].lineno);
+  return id_insert(t, r->id, r->lineno, e);
+}
+
+/* }=================================================================== */
 
 int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e) {
   struct csv *c = &t->csv;
@@ -138,10 +217,15 @@ int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e) {
                      (long long)r->arrival);
   }
   r->id = t->rows;
-  if (t->col_id >= 0 && int_col(t, t->col_id, "id", INT64_MIN, INT64_MAX, &r->id, e) < 0)
+  if (t->col_id >= 0 && (int_col(t, t->col_id, "id", INT64_MIN, INT64_MAX, &r->id, e) < 0 ||
+                         check_id(t, r, e) < 0))
     return -1;
   t->rows++;
   return 1;
 }
 
-void trace_close(struct trace *t) { csv_close(&t->csv); }
+void trace_close(struct trace *t) {
+  csv_close(&t->csv);
+  free(t->ids);
+  t->ids = NULL;
+}

@@ -7,8 +7,11 @@
 **   tenant (default: the network), deadline_ns|us|ms|s (absolute, optional),
 **   id (integer, default: the row's ordinal from 0), workload (optional group
 **   label: STP and fairness are computed per workload).
-** Rows must be in non-decreasing arrival order. The reader streams: it holds
-** one row at a time.
+** Rows must be in non-decreasing arrival order; times are at most
+** SL_TIME_LIMIT ns; ids are unique (a repeated id is an error naming both
+** lines). The reader streams: it holds one row at a time, and no ids while
+** they increase (the usual case); the first id that does not increase makes
+** it re-read the rows before it into a hash set of ids.
 */
 #ifndef TRACE_H
 #define TRACE_H
@@ -26,6 +29,11 @@ struct trace_row {
   long lineno;             /* for messages */
 };
 
+struct trace_id {
+  int64_t id;
+  long lineno;             /* 0: an empty slot */
+};
+
 struct trace {
   struct csv csv;
   int col_arrival, col_deadline, col_network, col_batch, col_priority, col_tenant, col_id,
@@ -34,6 +42,9 @@ struct trace {
   const char *arrival_name, *deadline_name;  /* column names, for messages */
   sl_ns last_arrival;
   int64_t rows;
+  int64_t max_id;          /* the largest id so far, while ids increase */
+  struct trace_id *ids;    /* every id so far, once ids stopped increasing (else NULL) */
+  size_t ids_cap, ids_n;   /* open addressing, power-of-two capacity */
 };
 
 int trace_open(struct trace *t, const char *path, struct sl_err *e);

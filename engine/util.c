@@ -174,7 +174,7 @@ int sl_parse_decimal_scaled(const char *s, size_t n, int scale, int64_t *out) {
   if (i != n) return -1;
   exp10 += scale;
   if (nd == 0) { *out = 0; return 0; }
-  if (nd + exp10 > 19) return -1;               /* beyond int64 */
+  if (nd + exp10 > 19) return -2;               /* beyond int64 */
   if (exp10 >= 0) {
     for (int k = 0; k < nd; k++) v = v * 10 + (dig[k] - '0');
     for (int k = 0; k < exp10; k++) v *= 10;
@@ -186,7 +186,7 @@ int sl_parse_decimal_scaled(const char *s, size_t n, int scale, int64_t *out) {
     else if (keep < 0) round_up = 0;
     v += round_up;
   }
-  if (v > INT64_MAX) return -1;
+  if (v > INT64_MAX) return -2;
   *out = neg ? -(int64_t)v : (int64_t)v;
   return 0;
 }
