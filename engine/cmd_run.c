@@ -114,8 +114,9 @@ int cmd_run(int argc, char **argv) {
       break;
     }
     case 'e':
-      if (sl_parse_double(optarg, &cfg.predict_sigma) < 0 || cfg.predict_sigma < 0) {
-        cli_usage_error("run", "--predict-sigma expects a number >= 0, got '%s'", optarg);
+      if (sl_parse_double(optarg, &cfg.predict_sigma) < 0 || cfg.predict_sigma < 0 ||
+          cfg.predict_sigma > 100) {
+        cli_usage_error("run", "--predict-sigma expects a number in [0, 100], got '%s'", optarg);
         goto out;
       }
       break;

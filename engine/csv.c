@@ -57,7 +57,7 @@ static int split(struct csv *c, struct sl_err *e) {
   return 0;
 }
 
-#define CSV_BUF (CSV_MAX_LINE + 1u)
+#define CSV_BUF (CSV_MAX_LINE + 2u)   /* a longest line, its newline, a NUL */
 
 /* The next raw line into c->line (its newline replaced by NUL), reading the
 ** file in large blocks: 1 found, 0 end of file, -1 error. The buffer never

@@ -251,8 +251,12 @@ sl_ns sim_waited(const struct sim *s, const struct req *r) {
   return r->state == RS_READY ? r->waited + (s->now - r->ready_since) : r->waited;
 }
 
+/* A prediction: v <= SL_TIME_LIMIT, but a large --predict-sigma may scale
+** it past int64, so it saturates at 4 SL_TIME_LIMIT (it is only advice). */
 static sl_ns scaled(double factor, sl_ns v) {
-  return factor == 1.0 ? v : (sl_ns)llround(factor * (double)v);
+  double x = factor * (double)v;
+  if (factor == 1.0) return v;
+  return x < 4.0 * (double)SL_TIME_LIMIT ? (sl_ns)llround(x) : 4 * SL_TIME_LIMIT;
 }
 
 sl_ns sim_predicted_total(const struct req *r) {

@@ -24,7 +24,8 @@ const struct command commands[] = {
      "                          take durations: 250us, 0.25ms, 1s\n"
      "  --device-param NAME=VALUE  override a device param (repeatable)\n"
      "  --seed N                seed of the run's random streams (default 1)\n"
-     "  --predict-sigma S       std. dev. of the multiplicative prediction error (default 0)\n"
+     "  --predict-sigma S       std. dev. of the multiplicative prediction error, 0-100\n"
+     "                          (default 0)\n"
      "  --db FILE               results database (default results/schedlab.db)\n"
      "  --label TEXT            free-form label stored with the run\n"
      "  --experiment NAME       experiment name stored with the run\n"
@@ -119,6 +120,10 @@ const struct command commands[] = {
      "mmpp       rate | load; burst=HIGH/LOW (10); high_fraction=F (0.1); dwell=DURATION\n"
      "periodic   tasks=M (4); utilization=U (0.5, UUniFast); horizon=DURATION;\n"
      "           jitter=F (0, fraction of the period); deadline=F (1, of the period)\n"
+     "Limits: n <= 1e9, tasks <= 1e6, numbers finite (rate, load <= 1e12; burst <= 1e6),\n"
+     "durations and every written time <= 2^60 ns: a rate so low (1e-300) that an\n"
+     "arrival would pass it is an error, and the --out file is not written. Names\n"
+     "are quoted where CSV needs it; names with line breaks are refused.\n"
      "Example: schedlab trace gen poisson n=10000 load=0.7 networks=resnet50,vgg16 \\\n"
      "           batches=1,4 priorities=1,9 --device profile:traces/profiles/h100_torchvision.csv\n"},
     {"predict", cmd_predict, "predict per-layer latency of a network on a device model",
