@@ -207,12 +207,14 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
   int starts = 1;                        /* this chunk starts a line (long lines come in chunks) */
   ps->n = 0;
   if (!f) return 0;                      /* csv_open reports it */
-  while (fgets(line, sizeof line, f)) {
+  for (;;) {
     char *s = line, *name, *eq, *end;
     size_t n;
     int64_t v;
     int started = starts;
-    starts = strchr(line, '\n') != NULL;
+    memset(line, 0, sizeof line);        /* so a NUL byte inside cannot hide the newline */
+    if (!fgets(line, sizeof line, f)) break;
+    starts = memchr(line, '\n', sizeof line) != NULL;
     if (!started) continue;              /* csv_open refuses what is wrong with the line */
     lineno++;
     if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
