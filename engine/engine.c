@@ -663,7 +663,8 @@ enum sim_status sim_run(struct sim *s) {
     if (t == last_instant) {
       if (++rounds > LIVELOCK_ROUNDS) {
         sl_errf(&s->err, "policy '%s' made %d decisions at t=%lld ns without time advancing "
-                         "(preempting back and forth at no cost?)", s->policy_name,
+                         "(a livelock: preempting back and forth at no cost, or re-arming "
+                         "zero-delay timers?)", s->policy_name,
                 LIVELOCK_ROUNDS, (long long)t);
         goto policy_fail;
       }

@@ -81,8 +81,9 @@ struct sim_config {
   int64_t max_wall_ms;             /* wall-clock ms of the event loop; 0: none */
 };
 
-/* The default event limit: 40 times what the shipped 10-million-request
-** replay needs (about 2.5 events per request), minutes of a runaway. */
+/* The default event limit: a replay takes 2 to 3 events per request, so a
+** 10-million-request trace stays 40 times below it; a runaway stops
+** within minutes. */
 #define SIM_MAX_EVENTS 1000000000
 
 /* How a run ended. Input errors write nothing; a policy failure is recorded. */

@@ -8,6 +8,7 @@
 
 #include "engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -282,7 +283,9 @@ static int l_timer(lua_State *L) {
   if (lua_type(L, 1) == LUA_TNUMBER && !lua_isinteger(L, 1)) {
     lua_Number d = lua_tonumber(L, 1);
     if (d != d) lua_pushliteral(L, "NaN");
-    else if (d > LUA_MAXINTEGER || d < LUA_MININTEGER) lua_pushfstring(L, "%f (out of range)", d);
+    else if (d == HUGE_VAL || d == -HUGE_VAL) lua_pushstring(L, d > 0 ? "inf" : "-inf");
+    else if (d >= -(lua_Number)LUA_MININTEGER || d < (lua_Number)LUA_MININTEGER)
+      lua_pushfstring(L, "%f (beyond 64-bit integers)", d);
     else lua_pushfstring(L, "%f", d);
     return luaL_argerror(L, 1, lua_pushfstring(L, "the delay must be a whole number of ns, not %s",
                                                lua_tostring(L, -1)));
