@@ -78,6 +78,8 @@ int cmd_run(int argc, char **argv) {
       {"experiment", required_argument, 0, 'x'}, {"log", required_argument, 0, 'L'},
       {"predict-sigma", required_argument, 0, 'e'}, {"quiet", no_argument, 0, 'q'},
       {"stats", no_argument, 0, 'S'},
+      {"max-sim-time", required_argument, 0, 'T'}, {"max-events", required_argument, 0, 'E'},
+      {"max-wall", required_argument, 0, 'W'},
       {0, 0, 0, 0}};
   struct sim_config cfg;
   struct kv_list params = {0}, dparams = {0};
@@ -120,6 +122,29 @@ int cmd_run(int argc, char **argv) {
         goto out;
       }
       break;
+    case 'T':
+      if (sl_parse_duration(optarg, &cfg.max_sim_time) < 0 || cfg.max_sim_time < 0) {
+        cli_usage_error("run", "--max-sim-time expects a duration >= 0 (ns, or 250us, 2s; 0: none), "
+                               "got '%s'", optarg);
+        goto out;
+      }
+      break;
+    case 'E':
+      if (sl_parse_i64(optarg, &cfg.max_events) < 0 || cfg.max_events < 1) {
+        cli_usage_error("run", "--max-events expects an integer >= 1, got '%s'", optarg);
+        goto out;
+      }
+      break;
+    case 'W': {
+      sl_ns ns;
+      if (sl_parse_duration(optarg, &ns) < 0 || ns < 0 || ns % 1000000) {
+        cli_usage_error("run", "--max-wall expects a whole number of ms, or 0 for none "
+                               "(e.g. 90s, 500ms), got '%s'", optarg);
+        goto out;
+      }
+      cfg.max_wall_ms = ns / 1000000;
+      break;
+    }
     case 'b': db = optarg; db_given = 1; break;
     case 'l': meta.label = optarg; break;
     case 'x': meta.experiment = optarg; break;

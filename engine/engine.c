@@ -12,9 +12,21 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LIVELOCK_ROUNDS 100000    /* decision rounds at one instant before we call it a livelock */
 #define IDLE_TIMER_ROUNDS 1000000 /* timer-only instants with work ready and the device idle */
+/* Instants with a preemption in a row, after which none of the preempted
+** requests got further than it had ever been, with no completion between:
+** time passes (saves, restores) but nothing progresses. (Preempting back
+** and forth at one instant is LIVELOCK_ROUNDS' case.) A real policy's
+** streak is a burst of arrivals that each preempt the one before; far
+** below this. */
+#define STALL_SWITCHES 100000
+/* Zero-delay timers armed at one instant: each fires at that instant, so
+** a chain of them never lets time advance. */
+#define ZERO_TIMER_CHAIN 1000000
+#define WALL_CHECK_EVENTS 1024    /* events between looks at the clock */
 
 /* {===================================================================
 ** Lifecycle
@@ -26,6 +38,10 @@ int sim_init(struct sim *s, const struct sim_config *cfg) {
   if (!s->cfg.spool_mem) s->cfg.spool_mem = 1u << 18;   /* 256 Ki records, ~27 MiB */
   if (!s->cfg.hook_budget) s->cfg.hook_budget = 10000000;
   if (!s->cfg.lua_mem_limit) s->cfg.lua_mem_limit = (size_t)256 << 20;
+  if (!s->cfg.max_events) s->cfg.max_events = SIM_MAX_EVENTS;
+  timerq_init(&s->timers);
+  s->zero_timer_at = -1;
+  s->stall_at = -1;
   evq_init(&s->evq);
   rng_seed(&s->rng, cfg->seed);
   spool_init(&s->spool, s->cfg.spool_mem);
@@ -169,7 +185,7 @@ void sim_free(struct sim *s) {
   if (s->own_dev) dev_close(s->dev);
   evq_free(&s->evq);
   free(s->reqs);
-  free(s->timers);
+  timerq_free(&s->timers);
   rq_free(&s->rq);
   for (size_t i = 0; i < s->nets_cap; i++) free(s->nets[i].by_batch);
   free(s->nets);
@@ -223,8 +239,8 @@ static struct rq_view rq_view(struct sim *s) {
   return v;
 }
 
-static int ready_insert(struct sim *s, int32_t slot, sl_ns since) {
-  struct req *r = &s->reqs[slot];
+/* Set the keys a ready request is ordered by; they hold while it waits. */
+static void ready_keys(struct sim *s, struct req *r, sl_ns since) {
   r->state = RS_READY;
   r->ready_since = since;
   r->link.arrival = r->arrival;
@@ -233,15 +249,29 @@ static int ready_insert(struct sim *s, int32_t slot, sl_ns since) {
   r->link.key[ORD_DEADLINE] = r->deadline == SL_NS_NONE ? SL_NS_MAX : r->deadline;
   r->link.key[ORD_REMAINING] = sim_predicted_remaining(s, r);
   r->link.key[ORD_TOTAL] = sim_predicted_total(r);
+}
+
+static int ready_insert(struct sim *s, int32_t slot, sl_ns since) {
+  ready_keys(s, &s->reqs[slot], since);
   return rq_insert(&s->rq, rq_view(s), slot, &s->err);
+}
+
+/* A preempted request is ready again, in the place it never left. */
+static int ready_return(struct sim *s, int32_t slot, sl_ns since) {
+  ready_keys(s, &s->reqs[slot], since);
+  return rq_unpark(&s->rq, rq_view(s), slot, &s->err);
 }
 
 static void ready_remove(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   SL_ASSERT(r->state == RS_READY);
-  rq_remove(&s->rq, rq_view(s), slot);
+  rq_park(&s->rq, rq_view(s), slot);
   r->waited += s->now - r->ready_since;
 }
+
+int32_t sim_ready_first(struct sim *s) { return rq_first(&s->rq, rq_view(s)); }
+
+int32_t sim_ready_next(struct sim *s, int32_t slot) { return rq_next(&s->rq, rq_view(s), slot); }
 
 sl_ns sim_executed(const struct sim *s, const struct req *r) {
   return r->state == RS_RUNNING ? r->progress + (s->now - r->run_since) : r->progress;
@@ -318,37 +348,36 @@ int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_co
 }
 
 static int timer_push(struct sim *s, int64_t id, sl_ns at, struct sl_err *e) {
-  struct timer *nt = sl_grow(s->timers, &s->timers_cap, s->ntimers + 1, sizeof *nt, e);
-  int32_t h;
-  if (!nt) return -1;
-  s->timers = nt;
-  if ((h = evq_push(&s->evq, at, EV_TIMER, id, e)) == EVQ_NONE) return -1;
-  nt[s->ntimers].id = id;
-  nt[s->ntimers].handle = h;
-  s->ntimers++;
+  int32_t h = evq_push(&s->evq, at, EV_TIMER, id, e);
+  if (h == EVQ_NONE) return -1;
+  if (timerq_put(&s->timers, id, h, e) < 0) {
+    evq_cancel(&s->evq, h);
+    return -1;
+  }
   return 0;
 }
 
 int64_t sim_timer_add(struct sim *s, sl_ns delay, struct sl_err *e) {
-  int64_t id = ++s->next_timer_id;
   if (delay < 0) return sl_errf(e, "timer delay %lld ns is negative", (long long)delay);
-  if (timer_push(s, id, s->now + delay, e) < 0) return -1;
-  return id;
-}
-
-static int timer_take(struct sim *s, int64_t id) {
-  for (size_t i = 0; i < s->ntimers; i++)
-    if (s->timers[i].id == id) {
-      int32_t h = s->timers[i].handle;
-      s->timers[i] = s->timers[--s->ntimers];
-      return h;
+  if (delay > SL_NS_MAX - s->now)
+    return sl_errf(e, "timer delay %lld ns from t=%lld ns overflows simulated time (at most "
+                      "%lld ns)", (long long)delay, (long long)s->now, (long long)SL_NS_MAX);
+  if (delay == 0) {
+    if (s->zero_timer_at != s->now) {
+      s->zero_timer_at = s->now;
+      s->zero_timers = 0;
     }
-  return EVQ_NONE;
+    if (++s->zero_timers > ZERO_TIMER_CHAIN)
+      return sl_errf(e, "%d zero-delay timers at t=%lld ns without time advancing (a livelock: "
+                        "a chain of sim.timer(0)?)", ZERO_TIMER_CHAIN, (long long)s->now);
+  }
+  if (timer_push(s, s->next_timer_id + 1, s->now + delay, e) < 0) return -1;
+  return ++s->next_timer_id;
 }
 
 int sim_timer_cancel(struct sim *s, int64_t id) {
-  int32_t h = timer_take(s, id);
-  if (h == EVQ_NONE) return 0;
+  int32_t h = timerq_take(&s->timers, id);
+  if (h < 0) return 0;
   evq_cancel(&s->evq, h);
   return 1;
 }
@@ -422,6 +451,15 @@ static int preempt(struct sim *s, int32_t in, enum mech m) {
     drain(s);
     return 0;
   }
+  if (stop > o->reached) {
+    o->reached = stop;
+    s->stalled_switches = 0;
+  } else if (s->stall_at != s->now && (s->stall_at = s->now, ++s->stalled_switches > STALL_SWITCHES)) {
+    return sl_errf(&s->err, "policy '%s' preempted at %d instants in a row without progress (no "
+                            "request got further than it had been, none completed; t=%lld ns): a "
+                            "livelock, preempting back and forth?", s->policy_name, STALL_SWITCHES,
+                   (long long)s->now);
+  }
   evq_cancel(&s->evq, o->complete_ev);
   o->complete_ev = EVQ_NONE;
   t_stop = s->now + (stop - now_p);
@@ -453,7 +491,7 @@ static int on_switch_done(struct sim *s) {
   s->switch_ev = EVQ_NONE;
   if (run_on_device(s, in) < 0) return -1;
   if (out >= 0) {
-    if (ready_insert(s, out, s->switch_out_ready) < 0) return -1;
+    if (ready_return(s, out, s->switch_out_ready) < 0) return -1;
     if (pol_preempted(s->pol, out, s->switch_mech) < 0) return -1;
   }
   return 0;
@@ -469,6 +507,8 @@ static int on_complete(struct sim *s, int32_t slot) {
   s->dstate = DS_IDLE;
   s->cur = -1;
   s->in_flight--;
+  s->stalled_switches = 0;
+  rq_drop(&s->rq, rq_view(s), slot);
   memset(&rec, 0, sizeof rec);
   rec.task_id = r->task_id;
   rec.seq = r->seq;
@@ -527,10 +567,14 @@ static int on_arrival(struct sim *s) {
 
 static int on_timer(struct sim *s, int64_t id) {
   sl_ns rearm = -1;
-  timer_take(s, id);
+  timerq_take(&s->timers, id);
   if (pol_timer(s->pol, id, &rearm) < 0) return -1;
-  if (rearm >= 0) return timer_push(s, id, s->now + rearm, &s->err);
-  return 0;
+  if (rearm < 0) return 0;
+  if (rearm > SL_NS_MAX - s->now)
+    return sl_errf(&s->err, "policy '%s' hook on_timer at t=%lld ns returned %lld: re-arming "
+                            "overflows simulated time (at most %lld ns)", s->policy_name,
+                   (long long)s->now, (long long)rearm, (long long)SL_NS_MAX);
+  return timer_push(s, id, s->now + rearm, &s->err);
 }
 
 /* }=================================================================== */
@@ -582,10 +626,33 @@ int sim_finish(struct sim *s) {
   return 0;
 }
 
+static double wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The run limits (limit.* params) that do not belong to one event. */
+static int check_limits(struct sim *s, sl_ns t, double wall_start) {
+  const struct sim_config *c = &s->cfg;
+  if (c->max_sim_time > 0 && t > c->max_sim_time)
+    return sl_errf(&s->err, "run limit exceeded: simulated time would pass limit.max_sim_time_ns "
+                            "= %lld ns (next event at t=%lld ns, %lld request(s) unfinished); "
+                            "raise it with --max-sim-time", (long long)c->max_sim_time,
+                   (long long)t, (long long)s->in_flight);
+  if (c->max_wall_ms > 0 && s->events % WALL_CHECK_EVENTS == 0 &&
+      wall_ms() - wall_start > (double)c->max_wall_ms)
+    return sl_errf(&s->err, "run limit exceeded: limit.max_wall_ms = %lld ms of wall-clock time "
+                            "(at t=%lld ns, after %llu events); raise it with --max-wall",
+                   (long long)c->max_wall_ms, (long long)s->now, (unsigned long long)s->events);
+  return 0;
+}
+
 enum sim_status sim_run(struct sim *s) {
   const struct event *ev;
   sl_ns last_instant = -1;
   int64_t rounds = 0;
+  double wall_start = s->cfg.max_wall_ms > 0 ? wall_ms() : 0;
   if (pol_init(s->pol) < 0) {             /* a policy rejecting its params: bad input */
     s->status = SIM_EINPUT;
     return s->status;
@@ -595,11 +662,13 @@ enum sim_status sim_run(struct sim *s) {
     int only_timers = 1;
     if (s->trace_done && s->in_flight == 0) break;
     SL_ASSERT(t >= s->now);
+    if (check_limits(s, t, wall_start) < 0) goto policy_fail;
     s->now = t;
     if (t == last_instant) {
       if (++rounds > LIVELOCK_ROUNDS) {
         sl_errf(&s->err, "policy '%s' made %d decisions at t=%lld ns without time advancing "
-                         "(preempting back and forth at no cost?)", s->policy_name,
+                         "(a livelock: preempting back and forth at no cost, or re-arming "
+                         "zero-delay timers?)", s->policy_name,
                 LIVELOCK_ROUNDS, (long long)t);
         goto policy_fail;
       }
@@ -610,7 +679,13 @@ enum sim_status sim_run(struct sim *s) {
     while ((ev = evq_peek(&s->evq)) && ev->time == t) {
       struct event e = evq_pop(&s->evq);
       int rc = 0;
-      s->events++;
+      if ((int64_t)++s->events > s->cfg.max_events) {
+        sl_errf(&s->err, "run limit exceeded: limit.max_events = %lld events (at t=%lld ns, "
+                         "%lld request(s) unfinished); raise it with --max-events",
+                (long long)s->cfg.max_events, (long long)t, (long long)s->in_flight);
+        goto policy_fail;
+      }
+      if (check_limits(s, t, wall_start) < 0) goto policy_fail;
       switch (e.cls) {
       case EV_COMPLETE: rc = on_complete(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_SWITCH: rc = on_switch_done(s); only_timers = 0; break;

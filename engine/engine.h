@@ -16,6 +16,7 @@
 #include "rng.h"
 #include "spool.h"
 #include "strtab.h"
+#include "timerq.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -46,6 +47,7 @@ struct req {
   sl_ns waited;            /* ready-queue time accumulated before ready_since, ns */
   sl_ns progress;          /* isolated ns executed, as of run_since */
   sl_ns run_since;         /* when its current execution interval began (or began restoring) */
+  sl_ns reached;           /* the furthest progress it ever stopped at, ns (livelock detection) */
   sl_ns restore_cost;      /* what resuming from its checkpoint costs, ns */
   sl_ns overhead, wasted;  /* save+restore charged; work discarded by KILL, ns */
   int32_t network, tenant, workload;   /* string table indices */
@@ -73,15 +75,19 @@ struct sim_config {
   size_t spool_mem;                /* task records kept in memory before spilling */
   int64_t hook_budget;             /* Lua instructions per hook call */
   size_t lua_mem_limit;            /* bytes */
+  /* Run limits (params limit.*): exceeding one fails the run. */
+  sl_ns max_sim_time;              /* simulated ns; 0: none */
+  int64_t max_events;              /* events processed; 0: the default, SIM_MAX_EVENTS */
+  int64_t max_wall_ms;             /* wall-clock ms of the event loop; 0: none */
 };
+
+/* The default event limit: a replay takes 2 to 3 events per request, so a
+** 10-million-request trace stays 40 times below it; a runaway stops
+** within minutes. */
+#define SIM_MAX_EVENTS 1000000000
 
 /* How a run ended. Input errors write nothing; a policy failure is recorded. */
 enum sim_status { SIM_OK = 0, SIM_EINPUT = 1, SIM_EPOLICY = 2 };
-
-struct timer {
-  int64_t id;
-  int32_t handle;          /* its event */
-};
 
 struct pending {           /* the next arrival, read ahead from the trace */
   int64_t task_id;
@@ -132,10 +138,13 @@ struct sim {
   enum mech dispatch_mech;
   int in_schedule;
 
-  struct timer *timers;
-  size_t ntimers, timers_cap;
+  struct timerq timers;    /* pending policy timers: id -> event */
   int64_t next_timer_id;
   int64_t idle_timer_rounds;  /* consecutive timer-only instants with work ready and none run */
+  sl_ns zero_timer_at;     /* the instant of the last zero-delay timer */
+  int64_t zero_timers;     /* zero-delay timers armed at that instant */
+  int64_t stalled_switches;   /* instants with a preemption since the last progress */
+  sl_ns stall_at;          /* the last of them */
 
   sl_ns now;
   uint64_t events;         /* processed, for messages */
@@ -171,6 +180,10 @@ sl_ns sim_executed(const struct sim *s, const struct req *r);   /* isolated ns d
 sl_ns sim_waited(const struct sim *s, const struct req *r);
 sl_ns sim_predicted_total(const struct req *r);
 sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r);
+/* Ready requests in arrival order: the first, and the one after `slot`
+** (a listed request); -1 at the end. */
+int32_t sim_ready_first(struct sim *s);
+int32_t sim_ready_next(struct sim *s, int32_t slot);
 /* The request that holds the device (running, or switching in), or -1. */
 int32_t sim_running(const struct sim *s);
 /* Best ready request by an order (readyq.h), ties by earlier arrival then
@@ -187,7 +200,10 @@ struct stop_cost {
   sl_ns at;                /* progress at which it stops, ns */
 };
 int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_cost *c);
+/* Arm a timer `delay` ns from now; its id, or -1 with a message (a delay
+** out of range, a zero-delay chain, out of memory). */
 int64_t sim_timer_add(struct sim *s, sl_ns delay, struct sl_err *e);
 int sim_timer_cancel(struct sim *s, int64_t id);
+static inline size_t sim_timers_pending(const struct sim *s) { return s->timers.n; }
 
 #endif

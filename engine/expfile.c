@@ -273,6 +273,29 @@ static int push_kv(struct experiment *x, struct kv **arr, size_t *n, const char 
 }
 
 /* Turn the point table at the top of the stack into a run. */
+/* limit.NAME = VALUE of a grid point: the run limits of `schedlab run`. */
+static int limit_key(const struct experiment *x, struct exp_run *r, const char *k, const char *v,
+                     struct sl_err *e) {
+  int64_t n;
+  int ok = sl_parse_i64(v, &n) == 0;
+  if (!strcmp(k, "limit.max_events")) {
+    if (!ok || n < 1) return sl_errf(e, "%s: limit.max_events '%s' is not an integer >= 1", x->path, v);
+    r->cfg.max_events = n;
+  } else if (!strcmp(k, "limit.max_sim_time_ns")) {
+    if (!ok || n < 0)
+      return sl_errf(e, "%s: limit.max_sim_time_ns '%s' is not an integer >= 0 (0: none)", x->path, v);
+    r->cfg.max_sim_time = n;
+  } else if (!strcmp(k, "limit.max_wall_ms")) {
+    if (!ok || n < 0)
+      return sl_errf(e, "%s: limit.max_wall_ms '%s' is not an integer >= 0 (0: none)", x->path, v);
+    r->cfg.max_wall_ms = n;
+  } else {
+    return sl_errf(e, "%s: unknown key '%s' in a grid point (limits: limit.max_events, "
+                      "limit.max_sim_time_ns, limit.max_wall_ms)", x->path, k);
+  }
+  return 0;
+}
+
 static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_err *e) {
   struct pair *p = NULL;
   size_t n = 0, cap = 0;
@@ -325,6 +348,9 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
         sl_errf(e, "%s: predict_sigma '%s' is not a number >= 0", x->path, v);
         goto done;
       }
+    } else if (!strncmp(k, "limit.", 6)) {
+      if (limit_key(x, r, k, v, e) < 0) goto done;
+      in_point = 0;                  /* a limit changes no result, only whether it fails */
     } else if (!strcmp(k, "label")) { r->meta.label = v; in_point = 0; }
     else if (!strcmp(k, "trace")) trace = v;
     else if (!strcmp(k, "trace.gen")) gen = v;
@@ -336,7 +362,8 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
     else {
       sl_errf(e, "%s: unknown key '%s' in a grid point (known: policy, device, seed, "
                  "predict_sigma, trace, trace.gen, trace.<generator param>, param.<policy "
-                 "param>, device.<device param>, var.<name>, label)", x->path, k);
+                 "param>, device.<device param>, var.<name>, label, limit.max_events, "
+                 "limit.max_sim_time_ns, limit.max_wall_ms)", x->path, k);
       goto done;
     }
     if (in_point) sl_buf_addf(&point, "%s%s=%s", point.len ? ";" : "", k, v);

@@ -8,6 +8,7 @@
 
 #include "engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,11 +198,11 @@ static int ready_step(lua_State *L) {
   struct pol *p = ctx(L);
   int32_t next;
   if (lua_isnil(L, 2)) {
-    next = p->sim->rq.head;
+    next = sim_ready_first(p->sim);
   } else {
     struct req *prev = check_req(L, p, 2);
     if (prev->state != RS_READY) return luaL_error(L, "sim.ready: the iteration lost its place");
-    next = prev->link.next;
+    next = sim_ready_next(p->sim, slot_of(p, prev));
   }
   if (next < 0) return 0;
   lsim_push_req(L, p, next);
@@ -273,13 +274,30 @@ static int l_cost(lua_State *L) {
 
 static int l_timer(lua_State *L) {
   struct pol *p = ctx(L);
-  lua_Integer delay = luaL_checkinteger(L, 1);
+  lua_Integer delay;
   struct sl_err e;
   int64_t id;
+  size_t pending = sim_timers_pending(p->sim);
   if (p->hook[H_TIMER] == LUA_NOREF)
     return luaL_error(L, "sim.timer: the policy has no on_timer hook to receive it");
+  if (lua_type(L, 1) == LUA_TNUMBER && !lua_isinteger(L, 1)) {
+    lua_Number d = lua_tonumber(L, 1);
+    if (d != d) lua_pushliteral(L, "NaN");
+    else if (d == HUGE_VAL || d == -HUGE_VAL) lua_pushstring(L, d > 0 ? "inf" : "-inf");
+    else if (d >= -(lua_Number)LUA_MININTEGER || d < (lua_Number)LUA_MININTEGER)
+      lua_pushfstring(L, "%f (beyond 64-bit integers)", d);
+    else lua_pushfstring(L, "%f", d);
+    return luaL_argerror(L, 1, lua_pushfstring(L, "the delay must be a whole number of ns, not %s",
+                                               lua_tostring(L, -1)));
+  }
+  delay = luaL_checkinteger(L, 1);
   if (delay < 0) return luaL_argerror(L, 1, "the delay must be >= 0 ns");
-  if ((id = sim_timer_add(p->sim, delay, &e)) < 0) return luaL_error(L, "%s", e.msg);
+  /* Pending timers live outside the Lua heap; they share its ceiling. */
+  if (p->mem_used + (pending + 1) * TIMERQ_BYTES > p->mem_limit)
+    return luaL_error(L, "sim.timer: %d pending timers (%d bytes each) and the Lua heap would "
+                         "pass the memory ceiling of %d MiB", (int)pending, TIMERQ_BYTES,
+                      (int)(p->mem_limit >> 20));
+  if ((id = sim_timer_add(p->sim, delay, &e)) < 0) return luaL_error(L, "sim.timer: %s", e.msg);
   if (!lua_isnoneornil(L, 2)) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_tags);
     lua_pushvalue(L, 2);

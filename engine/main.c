@@ -33,9 +33,18 @@ const struct command commands[] = {
      "                          '-' for stderr)\n"
      "  --quiet                 print only the run id\n"
      "  --stats                 print where the time and memory went (stderr)\n"
+     "  --max-events N          fail the run past N events (default 1000000000)\n"
+     "  --max-sim-time D        fail the run if simulated time would pass D (default 0: none)\n"
+     "  --max-wall D            fail the run after D of wall-clock time (default 0: none;\n"
+     "                          machine-dependent, so off unless asked for)\n"
+     "\n"
+     "The limits are stored as params limit.max_events, limit.max_sim_time_ns and\n"
+     "limit.max_wall_ms (0: none). A run that exceeds one, or that the engine finds\n"
+     "livelocked (preempting without progress, zero-delay timer chains), is stored\n"
+     "with status 'failed' and a message naming what was detected.\n"
      "\n"
      "Exit status: 0 the run succeeded; 1 the run failed (bad input: nothing is\n"
-     "written; a policy error: the run is stored with status 'failed'); 2 usage.\n"},
+     "written; a policy error or a limit: the run is stored with status 'failed'); 2 usage.\n"},
     {"query", cmd_query, "run SQL against a results database",
      "usage: schedlab query DB \"SQL\" [--csv]\n"
      "\n"

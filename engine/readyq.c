@@ -99,41 +99,75 @@ static void heap_remove(struct rq_heap *h, struct rq_view v, int o, int32_t slot
 
 /* }=================================================================== */
 
-int rq_insert(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e) {
-  struct rq_link *r = link_of(v, slot);
-  int32_t after = q->tail;
-  /* New arrivals go to the tail at once; a preempted request walks from the head. */
-  if (after >= 0 && before(r, link_of(v, after))) {
-    int32_t b = q->head;
-    while (!before(r, link_of(v, b))) b = link_of(v, b)->next;
-    after = link_of(v, b)->prev;
-  }
-  r->prev = after;
-  r->next = after >= 0 ? link_of(v, after)->next : q->head;
-  if (r->prev >= 0) link_of(v, r->prev)->next = slot; else q->head = slot;
-  if (r->next >= 0) link_of(v, r->next)->prev = slot; else q->tail = slot;
-  q->n++;
+static int32_t skip_parked(struct rq_view v, int32_t slot) {
+  while (slot >= 0 && link_of(v, slot)->parked) slot = link_of(v, slot)->next;
+  return slot;
+}
+
+int32_t rq_first(const struct readyq *q, struct rq_view v) { return skip_parked(v, q->head); }
+
+int32_t rq_next(const struct readyq *q, struct rq_view v, int32_t slot) {
+  (void)q;
+  return skip_parked(v, link_of(v, slot)->next);
+}
+
+static int heaps_push(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e) {
   for (int o = 1; o < ORD_COUNT; o++)
     if (q->heap[o].on && heap_push(&q->heap[o], v, o, slot, e) < 0) return -1;
   return 0;
 }
 
-void rq_remove(struct readyq *q, struct rq_view v, int32_t slot) {
+int rq_insert(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e) {
   struct rq_link *r = link_of(v, slot);
-  if (r->prev >= 0) link_of(v, r->prev)->next = r->next; else q->head = r->next;
-  if (r->next >= 0) link_of(v, r->next)->prev = r->prev; else q->tail = r->prev;
-  r->prev = r->next = -1;
+  int32_t after = q->tail;
+  /* Arrivals come in trace order, so this is the tail; the walk only serves
+  ** a caller that inserts out of order. */
+  if (after >= 0 && before(r, link_of(v, after))) {
+    int32_t b = q->head;
+    while (!before(r, link_of(v, b))) b = link_of(v, b)->next;
+    after = link_of(v, b)->prev;
+  }
+  r->parked = 0;
+  r->prev = after;
+  r->next = after >= 0 ? link_of(v, after)->next : q->head;
+  if (r->prev >= 0) link_of(v, r->prev)->next = slot; else q->head = slot;
+  if (r->next >= 0) link_of(v, r->next)->prev = slot; else q->tail = slot;
+  q->n++;
+  return heaps_push(q, v, slot, e);
+}
+
+void rq_park(struct readyq *q, struct rq_view v, int32_t slot) {
+  struct rq_link *r = link_of(v, slot);
+  SL_ASSERT(!r->parked);
+  r->parked = 1;
   q->n--;
   for (int o = 1; o < ORD_COUNT; o++)
     if (q->heap[o].on) heap_remove(&q->heap[o], v, o, slot);
 }
 
+int rq_unpark(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e) {
+  struct rq_link *r = link_of(v, slot);
+  SL_ASSERT(r->parked);
+  r->parked = 0;
+  q->n++;
+  return heaps_push(q, v, slot, e);
+}
+
+void rq_drop(struct readyq *q, struct rq_view v, int32_t slot) {
+  struct rq_link *r = link_of(v, slot);
+  SL_ASSERT(r->parked);
+  if (r->prev >= 0) link_of(v, r->prev)->next = r->next; else q->head = r->next;
+  if (r->next >= 0) link_of(v, r->next)->prev = r->prev; else q->tail = r->prev;
+  r->prev = r->next = -1;
+  r->parked = 0;
+}
+
 int32_t rq_best(struct readyq *q, struct rq_view v, enum order o, struct sl_err *e) {
   struct rq_heap *h = &q->heap[o];
-  if (o == ORD_FIFO) return q->head;
+  if (o == ORD_FIFO) return rq_first(q, v);
   if (!h->on) {                       /* first use: index what is queued now */
     h->on = 1;
-    for (int32_t i = q->head; i >= 0; i = link_of(v, i)->next)
+    for (int32_t i = rq_first(q, v); i >= 0; i = rq_next(q, v, i))
       if (heap_push(h, v, o, i, e) < 0) {
         h->on = 0;
         h->n = 0;

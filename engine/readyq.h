@@ -5,6 +5,15 @@
 ** then on. So sim.best costs O(1) for fifo and O(log n) for the others,
 ** whatever the queue's length. A ready request's keys do not change while
 ** it waits (it makes no progress), which is what makes heaps valid.
+**
+** A request that leaves the queue for the device stays in the list,
+** "parked" (out of every heap, skipped by iteration), until it completes:
+** when it is preempted it is back in its place at once, with no search for
+** the place. Searching the list for it made every preemption O(n), and SJF,
+** which preempts often while the long requests it starves pile up in the
+** queue, quadratic. At most two requests are parked at any time (the one
+** on the device and, during a switch, the one leaving it), so skipping them
+** costs O(1).
 */
 #ifndef READYQ_H
 #define READYQ_H
@@ -26,6 +35,7 @@ struct rq_entry {
 /* Per-request bookkeeping the queue needs; embedded in struct req. */
 struct rq_link {
   int32_t prev, next;            /* list neighbours (slots), -1 at the ends */
+  int parked;                    /* in the list, but on the device: not ready */
   int32_t pos[ORD_COUNT];        /* index in each heap ([ORD_FIFO] unused) */
   sl_ns key[ORD_COUNT];          /* the keys, set by the caller before insert */
   sl_ns arrival;
@@ -40,7 +50,7 @@ struct rq_heap {
 
 struct readyq {
   int32_t head, tail;
-  int64_t n;
+  int64_t n;                     /* ready requests (parked ones excluded) */
   struct rq_heap heap[ORD_COUNT];
 };
 
@@ -53,9 +63,19 @@ struct rq_view {
 
 void rq_init(struct readyq *q);
 void rq_free(struct readyq *q);
+/* A new request: ready, placed by (arrival, trace order). */
 int rq_insert(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e);
-void rq_remove(struct readyq *q, struct rq_view v, int32_t slot);
+/* A ready request goes to the device: parked in its place. */
+void rq_park(struct readyq *q, struct rq_view v, int32_t slot);
+/* A parked request is ready again (its keys set anew by the caller). */
+int rq_unpark(struct readyq *q, struct rq_view v, int32_t slot, struct sl_err *e);
+/* A parked request completed: out of the list. */
+void rq_drop(struct readyq *q, struct rq_view v, int32_t slot);
 /* The best ready request in order o, or -1 when empty. */
 int32_t rq_best(struct readyq *q, struct rq_view v, enum order o, struct sl_err *e);
+/* Ready requests in (arrival, trace order): the first, and the one after a
+** listed slot (ready or parked); -1 at the end. */
+int32_t rq_first(const struct readyq *q, struct rq_view v);
+int32_t rq_next(const struct readyq *q, struct rq_view v, int32_t slot);
 
 #endif

@@ -286,6 +286,9 @@ static int write_params(struct writer *w) {
     }
   snprintf(num, sizeof num, "%.17g", s->cfg.predict_sigma);
   PARAM_ROW("predict_sigma", bind_natural(q, 3, num));
+  PARAM_ROW("limit.max_events", sqlite3_bind_int64(q, 3, s->cfg.max_events));
+  PARAM_ROW("limit.max_sim_time_ns", sqlite3_bind_int64(q, 3, s->cfg.max_sim_time));
+  PARAM_ROW("limit.max_wall_ms", sqlite3_bind_int64(q, 3, s->cfg.max_wall_ms));
   if (w->meta)
     for (size_t i = 0; i < w->meta->nextra; i++)
       PARAM_ROW(w->meta->extra[i].key, bind_natural(q, 3, w->meta->extra[i].value));
