@@ -1,7 +1,10 @@
 # Timers that would stop time or overflow it fail the run, located.
+# fail [--trace FILE] ARGS...: the trace defaults to one.csv.
 fail() {
+  trace=one.csv
+  if [ "$1" = --trace ]; then trace=$2; shift 2; fi
   timeout 60 "$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
-    --trace one.csv "$@" >/dev/null 2>"$DB.err"
+    --trace "$trace" "$@" >/dev/null 2>"$DB.err"
   echo "exit $?"
   head -n 1 "$DB.err"
 }
@@ -16,7 +19,7 @@ fail --policy again.lua
 # position of the sim.timer call. math.maxinteger - 7 ends exactly at the
 # last representable ns (the run completes; the timer never fires);
 # math.maxinteger from t=7 would overflow.
-for d in neg nan inf ninf frac big edge max; do fail --policy delay.lua --param "d=$d" --trace late.csv; done
+for d in neg nan inf ninf frac big edge max; do fail --trace late.csv --policy delay.lua --param "d=$d"; done
 # on_timer at t=10 re-arms with math.maxinteger: 10 + that overflows.
 fail --policy rearm.lua
 db_state
