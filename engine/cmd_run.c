@@ -133,6 +133,12 @@ int cmd_run(int argc, char **argv) {
     cli_usage_error("run", "--trace, --policy and --device are required");
     goto out;
   }
+  if (!*db) { cli_usage_error("run", "--db expects a file name, got ''"); goto out; }
+  /* Before anything is opened for writing: a log over the database would wipe it. */
+  if (log_path && store_check_output(db, log_path, "--log", &e) < 0) {
+    cli_usage_error("run", "%s", e.msg);
+    goto out;
+  }
   rc = EXIT_RUN_FAILED;
   if (check_db_dir(db, !db_given)) goto out;
   cfg.params = params.kv;
@@ -145,6 +151,10 @@ int cmd_run(int argc, char **argv) {
   }
   res = runner_run(&s, &cfg, NULL, &st, db, &meta, &run_id, &stats, &e);
   switch (res) {
+  case RUN_ALREADY_STORED:
+    fprintf(stderr, "schedlab: run %lld in %s has the same run key (identical inputs): "
+                    "not stored again\n", (long long)run_id, db);
+    /* fall through - the results are those of the stored run */
   case RUN_STORED_OK:
     /* run_summary has a column per param name: new names need a new view. */
     if (store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
