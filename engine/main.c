@@ -101,7 +101,20 @@ const struct command commands[] = {
      "is already complete in OUT is skipped when its tasks and metrics are identical,\n"
      "and is an error when they differ; failed attempts give way to successful ones.\n"
      "The merge is built in OUT.merging and renamed into place: on any error OUT is\n"
-     "left as it was.\n"},
+     "left as it was. runs.superseded is recomputed over the result.\n"},
+    {"prune", cmd_prune, "remove runs (superseded ones, an experiment's, old ones) from a database",
+     "usage: schedlab prune DB [--superseded] [--experiment E] [--before DATE]\n"
+     "\n"
+     "Removes the selected runs with their params, tasks and metrics, in one\n"
+     "transaction, and prints what it removed. A run must match every selector\n"
+     "given; at least one is required.\n"
+     "  --superseded     successful runs replaced by a later success of the same\n"
+     "                   run key or (experiment, point, seed) (runs.superseded = 1)\n"
+     "  --experiment E   runs of experiment E (successful, superseded and failed)\n"
+     "  --before DATE    runs started before DATE: YYYY-MM-DD or\n"
+     "                   YYYY-MM-DDTHH:MM:SS[Z], UTC, compared with runs.started_at\n"
+     "Exit status: 0 done (also when nothing matched); 1 the database could not be\n"
+     "changed (nothing removed); 2 usage.\n"},
     {"trace", cmd_trace, "generate arrival traces",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
      "\n"

@@ -126,6 +126,141 @@ static const char *const summary_metrics[] = {
     "count", "antt", "stp", "fairness", "p50_latency_ns", "p99_latency_ns", "sla_5",
     "throughput_rps", "utilization", "preemptions", "overhead_ns", "deadline_miss_rate", NULL};
 
+/* One line of meaning per column of every table and view, for `query
+** --schema`. A test checks that every column the database has is here,
+** so a new column without a description fails the build's tests. Params
+** columns of run_summary and policy_summary are found in the database and
+** described by cmd_query.c. */
+static const struct store_doc docs[] = {
+    {"meta", NULL, "what the file is: key/value pairs"},
+    {"meta", "key", "'schema_version'"},
+    {"meta", "value", "its value (this schedlab writes schema version " SCHEMA_VERSION ")"},
+    {"runs", NULL, "one row per run, successful or failed"},
+    {"runs", "run_id", "the run's number in this database"},
+    {"runs", "run_key", "hash of everything that determines the results (inputs, params, engine)"},
+    {"runs", "experiment", "experiment name (sweep, or run --experiment); NULL for a plain run"},
+    {"runs", "label", "free-form label (run --label, or a grid point's label)"},
+    {"runs", "policy", "policy name"},
+    {"runs", "policy_path", "the policy script that ran"},
+    {"runs", "device", "device spec: npu-prema, npu:FILE.dev, profile:TABLE.csv"},
+    {"runs", "trace", "trace file (generated traces: the cached file)"},
+    {"runs", "seed", "seed of the run's random streams"},
+    {"runs", "status", "'ok' or 'failed'"},
+    {"runs", "error", "why a failed run failed"},
+    {"runs", "engine_version", "schedlab version that ran it"},
+    {"runs", "started_at", "start time, ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ)"},
+    {"runs", "wall_ms", "wall-clock time of the run, ms"},
+    {"runs", "n_tasks", "requests in the trace (successful runs)"},
+    {"runs", "sim_end_ns", "simulated time at the end, ns"},
+    {"runs", "events", "engine events processed"},
+    {"runs", "hook_calls", "calls into the policy"},
+    {"runs", "point", "the grid point without its seed: key=value;... (sweeps)"},
+    {"runs", "trace_origin", "a generated trace's description (generator and params)"},
+    {"runs", "superseded", "1: a later success of the same key or (experiment, point, seed) "
+                           "replaced it; views leave it out"},
+    {"params", NULL, "every knob of a run"},
+    {"params", "run_id", "the run"},
+    {"params", "name", "policy param, device.*, trace.* (generator), var.*, limit.*, predict_sigma"},
+    {"params", "value", "its value (numbers stored as numbers)"},
+    {"tasks", NULL, "one row per request of a successful run"},
+    {"tasks", "run_id", "the run"},
+    {"tasks", "seq", "position in the trace, from 0"},
+    {"tasks", "task_id", "the trace's id of the request"},
+    {"tasks", "tenant", "tenant (trace column), may be NULL"},
+    {"tasks", "network", "network name"},
+    {"tasks", "batch", "batch size"},
+    {"tasks", "priority", "priority (larger: more important)"},
+    {"tasks", "arrival_ns", "arrival time, ns"},
+    {"tasks", "start_ns", "first time it ran, ns; NULL if it never ran"},
+    {"tasks", "finish_ns", "completion time, ns; NULL if unfinished"},
+    {"tasks", "isolated_ns", "its latency alone on the device, ns"},
+    {"tasks", "deadline_ns", "absolute deadline, ns; NULL if none"},
+    {"tasks", "preemptions", "times it was preempted"},
+    {"tasks", "overhead_ns", "save and restore time charged to it, ns"},
+    {"tasks", "wasted_ns", "progress discarded by kills, ns"},
+    {"tasks", "waited_ns", "time spent ready but not running, ns"},
+    {"tasks", "checkpoints", "preemptions that saved its state"},
+    {"tasks", "kills", "preemptions that discarded its progress"},
+    {"tasks", "workload", "workload (trace column) it belongs to, may be NULL"},
+    {"metrics", NULL, "metrics of successful runs (docs/metrics.md)"},
+    {"metrics", "run_id", "the run"},
+    {"metrics", "name", "metric name: antt, stp, p99_latency_ns, ..."},
+    {"metrics", "class", "'all', a priority as text, or tenant:NAME"},
+    {"metrics", "value", "its value (REAL)"},
+    {"baselines", NULL, "each experiment's baseline policy, for vs_baseline"},
+    {"baselines", "experiment", "experiment name"},
+    {"baselines", "policy", "its baseline policy"},
+    {"t975", NULL, "Student t quantiles for 95% confidence intervals"},
+    {"t975", "df", "degrees of freedom"},
+    {"t975", "t", "t(0.975, df)"},
+    {"run_metrics", NULL, "metrics of current successful runs (not superseded), long form"},
+    {"run_metrics", "run_id", "the run"},
+    {"run_metrics", "experiment", "experiment name"},
+    {"run_metrics", "policy", "policy name"},
+    {"run_metrics", "device", "device spec"},
+    {"run_metrics", "trace", "trace file"},
+    {"run_metrics", "seed", "seed"},
+    {"run_metrics", "point", "grid point without its seed"},
+    {"run_metrics", "metric", "metric name"},
+    {"run_metrics", "class", "'all', a priority, or tenant:NAME"},
+    {"run_metrics", "value", "the metric's value"},
+    {"policy_summary", NULL, "each metric over the seeds of a configuration"},
+    {"policy_summary", "experiment", "experiment name"},
+    {"policy_summary", "policy", "policy name"},
+    {"policy_summary", "device", "device spec"},
+    {"policy_summary", "point", "grid point without its seed"},
+    {"policy_summary", "metric", "metric name"},
+    {"policy_summary", "class", "'all', a priority, or tenant:NAME"},
+    {"policy_summary", "n", "number of seeds (current runs)"},
+    {"policy_summary", "mean", "mean over the seeds"},
+    {"policy_summary", "sd", "sample standard deviation (NULL for one seed)"},
+    {"policy_summary", "ci95", "half-width of the 95% confidence interval of the mean"},
+    {"policy_summary", "lo", "lower end of the 95% interval, inside the metric's domain"},
+    {"policy_summary", "hi", "upper end of the 95% interval, inside the metric's domain"},
+    {"vs_baseline", NULL, "each current run against its experiment's baseline policy "
+                          "on the same workload (trace, device, seed)"},
+    {"vs_baseline", "run_id", "the run"},
+    {"vs_baseline", "experiment", "experiment name"},
+    {"vs_baseline", "policy", "policy name"},
+    {"vs_baseline", "point", "grid point without its seed"},
+    {"vs_baseline", "seed", "seed"},
+    {"vs_baseline", "metric", "metric name"},
+    {"vs_baseline", "class", "'all', a priority, or tenant:NAME"},
+    {"vs_baseline", "value", "the run's value"},
+    {"vs_baseline", "baseline_value", "the baseline policy's value on the same workload"},
+    {"vs_baseline", "baseline", "the baseline policy"},
+    {"vs_baseline", "ratio", "value / baseline_value (NULL when the baseline is 0)"},
+    {"task_times", NULL, "tasks with their latency"},
+    {"task_times", "latency_ns", "finish_ns - arrival_ns, ns; NULL if unfinished"},
+    {"run_summary", NULL, "one row per current run (not superseded), params and main "
+                          "metrics as columns"},
+    {"run_summary", "run_id", "the run"},
+    {"run_summary", "experiment", "experiment name"},
+    {"run_summary", "label", "label"},
+    {"run_summary", "policy", "policy name"},
+    {"run_summary", "device", "device spec"},
+    {"run_summary", "trace", "trace file"},
+    {"run_summary", "seed", "seed"},
+    {"run_summary", "status", "'ok' or 'failed'"},
+    {"run_summary", "point", "grid point without its seed"},
+    {NULL, NULL, NULL}};
+
+const char *store_doc(const char *table, const char *column) {
+  /* task_times repeats every tasks column. */
+  if (column && !strcmp(table, "task_times") && strcmp(column, "latency_ns")) table = "tasks";
+  if (column && !strcmp(table, "run_summary"))
+    for (int i = 0; summary_metrics[i]; i++)
+      if (!strcmp(column, summary_metrics[i]))
+        return "a main metric of the run: metrics.value with this name and class 'all' "
+               "(docs/metrics.md)";
+  for (const struct store_doc *d = docs; d->table; d++)
+    if (!strcmp(d->table, table) &&
+        (column ? d->column && !strcmp(d->column, column) : !d->column))
+      return d->text;
+  return NULL;
+}
+
+
 static int db_err(struct store *st, struct sl_err *e, const char *what) {
   return sl_errf(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
 }
@@ -368,7 +503,7 @@ int store_refresh_views(struct store *st, struct sl_err *e) {
   for (int i = 0; summary_metrics[i]; i++)
     sl_buf_addf(&b, ",\n         (SELECT value FROM metrics m WHERE m.run_id = r.run_id AND "
                     "m.class = 'all' AND m.name = '%s') AS %s", summary_metrics[i], summary_metrics[i]);
-  sl_buf_addf(&b, "\n  FROM runs r;\n");
+  sl_buf_addf(&b, "\n  FROM runs r WHERE r.superseded = 0;\n");
   if (b.oom) { sl_errf(e, "out of memory"); goto done; }
   sqlite3_finalize(q);
   q = NULL;

@@ -52,6 +52,12 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
 ** always there: run_metrics, policy_summary (mean, sd, 95% CI over seeds),
 ** vs_baseline (ratios to the experiment's baseline policy, same workload). */
 int store_refresh_views(struct store *st, struct sl_err *e);
+/* One line of meaning of a table's or view's column (column NULL: of the
+** table itself), or NULL if it has none; for `query --schema`. */
+struct store_doc {
+  const char *table, *column, *text;
+};
+const char *store_doc(const char *table, const char *column);
 /* Recompute runs.superseded for the whole database (after a merge or prune). */
 int store_recompute_superseded(struct store *st, struct sl_err *e);
 /* Execute SQL (several statements allowed) with no result rows. */
