@@ -66,10 +66,13 @@ static int same_results(sqlite3 *db, int64_t a, int64_t b) {
   return 1;
 }
 
-static int copy_run(sqlite3 *db, int64_t src_id, int with_results, struct sl_err *e) {
+/* Copied as superseded when a current copy of its key is there already;
+** the recompute at the end of the merge decides which one stays current. */
+static int copy_run(sqlite3 *db, int64_t src_id, int with_results, int superseded,
+                    struct sl_err *e) {
   int64_t id;
-  if (exec_ids(db, "INSERT INTO main.runs(" RUN_COLS ") SELECT " RUN_COLS
-                   " FROM src.runs WHERE run_id = ?1", src_id, 0, e) < 0)
+  if (exec_ids(db, "INSERT INTO main.runs(" RUN_COLS ", superseded) SELECT " RUN_COLS
+                   ", ?2 FROM src.runs WHERE run_id = ?1", src_id, superseded, e) < 0)
     return -1;
   id = sqlite3_last_insert_rowid(db);
   if (exec_ids(db, "INSERT INTO main.params(run_id, name, value) SELECT ?1, name, value "
@@ -124,6 +127,15 @@ static int merge_one(struct store *st, const char *in, size_t *added, size_t *sa
                 in, (long long)sid, key, (long long)have);
         goto rollback;
       }
+      /* A key run again after other inputs superseded it (a reverted edit)
+      ** is the latest answer of its grid point: keep that it came later. */
+      if (single_int(db, "SELECT (SELECT started_at FROM src.runs WHERE run_id = ?1) > (SELECT "
+                         "max(started_at) FROM main.runs WHERE status = 'ok' AND run_key = (SELECT "
+                         "run_key FROM src.runs WHERE run_id = ?1))", sid, 0, NULL) == 1) {
+        if (copy_run(db, sid, 1, 1, e) < 0) goto rollback;
+        (*added)++;
+        continue;
+      }
       (*same)++;
       continue;
     }
@@ -136,7 +148,7 @@ static int merge_one(struct store *st, const char *in, size_t *added, size_t *sa
     if (ok && exec_ids(db, "DELETE FROM main.runs WHERE run_key = (SELECT run_key FROM src.runs "
                            "WHERE run_id = ?1) AND status = 'failed'", sid, 0, e) < 0)
       goto rollback;
-    if (copy_run(db, sid, ok, e) < 0) goto rollback;
+    if (copy_run(db, sid, ok, 0, e) < 0) goto rollback;
     (*added)++;
   }
   sqlite3_finalize(q);

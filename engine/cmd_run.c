@@ -157,7 +157,7 @@ int cmd_run(int argc, char **argv) {
     /* fall through - the results are those of the stored run */
   case RUN_STORED_OK:
     /* run_summary has a column per param name: new names need a new view. */
-    if (store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
+    if (res == RUN_STORED_OK && store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
     if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);
     if (show_stats)
       fprintf(stderr, "stats: load %.3f ms (policy %.3f ms), simulate %.1f ms (%.0f requests/s, %llu events, "
