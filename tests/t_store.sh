@@ -150,7 +150,7 @@ while [ $i -lt 8 ]; do
   kids=$(pgrep -P $m)
   kill -KILL $m 2>/dev/null && killed=$((killed + 1))
   wait $m 2>/dev/null
-  sleep 0.3
+  sleep 0.05
   for k in $kids; do
     state=$(awk '{ print $3 }' "/proc/$k/stat" 2>/dev/null)
     [ -n "$state" ] && [ "$state" != Z ] && left=$((left + 1))
