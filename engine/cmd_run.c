@@ -140,6 +140,7 @@ int cmd_run(int argc, char **argv) {
     goto out;
   }
   rc = EXIT_RUN_FAILED;
+  if (store_check(db, &e) < 0) { cli_fail("%s", e.msg); goto out; }
   if (check_db_dir(db, !db_given)) goto out;
   cfg.params = params.kv;
   cfg.nparams = params.n;

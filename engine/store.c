@@ -423,6 +423,24 @@ static int schema_version(struct store *st, const char *path, struct sl_err *e) 
   return version;
 }
 
+int store_check(const char *path, struct sl_err *e) {
+  struct store st;
+  struct stat sb;
+  int rc;
+  if (check_file(path, e) < 0) return -1;
+  if (stat(path, &sb) != 0 || sb.st_size == 0) return 0;
+  memset(&st, 0, sizeof st);
+  if (sqlite3_open_v2(path, &st.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sl_errf(e, "database %s: %s", path, st.db ? sqlite3_errmsg(st.db) : "cannot open");
+    store_close(&st);
+    return -1;
+  }
+  sqlite3_busy_timeout(st.db, 120000);
+  rc = schema_version(&st, path, e) < 0 ? -1 : 0;
+  store_close(&st);
+  return rc;
+}
+
 /* Version 1 to 2: runs.superseded, computed from what is stored, and the
 ** views that read it. Later duplicates of a key become superseded, never
 ** deleted: nothing stored is lost. */

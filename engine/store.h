@@ -34,7 +34,13 @@ struct run_info {
   double wall_ms;
 };
 
+/* Opens (creating it if missing) and, for a version-1 database, upgrades.
+** Refuses, touching nothing, an empty path, a file that is not SQLite and
+** an SQLite file that is not a schedlab database. */
 int store_open(struct store *st, const char *path, struct sl_err *e);
+/* The same refusals, read-only and without creating anything: for checking
+** a database up front, before a long run. */
+int store_check(const char *path, struct sl_err *e);
 void store_close(struct store *st);
 /* Refuses (usage-style message naming `opt`) an output file `out` that is
 ** the database `db` or one of its -wal/-shm/-journal files, by any path:
