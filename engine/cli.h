@@ -62,6 +62,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 
 #endif

@@ -2,8 +2,10 @@
 ** cmd_merge.c — `schedlab merge OUT.db IN.db...`: gather the runs of
 ** several databases (the shards of a sweep) into one. A run key already
 ** complete in OUT is skipped if its results are identical and is an error
-** if they differ. The merge is built in a copy and renamed into place, so
-** a failed merge leaves OUT as it was.
+** if they differ. runs.superseded is recomputed over the result (the
+** latest success of a grid point is current), so no key is current twice.
+** The merge is built in a copy and renamed into place, so a failed merge
+** leaves OUT as it was.
 */
 #include "cli.h"
 #include "store.h"
@@ -64,10 +66,13 @@ static int same_results(sqlite3 *db, int64_t a, int64_t b) {
   return 1;
 }
 
-static int copy_run(sqlite3 *db, int64_t src_id, int with_results, struct sl_err *e) {
+/* Copied as superseded when a current copy of its key is there already;
+** the recompute at the end of the merge decides which one stays current. */
+static int copy_run(sqlite3 *db, int64_t src_id, int with_results, int superseded,
+                    struct sl_err *e) {
   int64_t id;
-  if (exec_ids(db, "INSERT INTO main.runs(" RUN_COLS ") SELECT " RUN_COLS
-                   " FROM src.runs WHERE run_id = ?1", src_id, 0, e) < 0)
+  if (exec_ids(db, "INSERT INTO main.runs(" RUN_COLS ", superseded) SELECT " RUN_COLS
+                   ", ?2 FROM src.runs WHERE run_id = ?1", src_id, superseded, e) < 0)
     return -1;
   id = sqlite3_last_insert_rowid(db);
   if (exec_ids(db, "INSERT INTO main.params(run_id, name, value) SELECT ?1, name, value "
@@ -82,7 +87,9 @@ static int copy_run(sqlite3 *db, int64_t src_id, int with_results, struct sl_err
   return 0;
 }
 
-static int merge_one(sqlite3 *db, const char *in, size_t *added, size_t *same, struct sl_err *e) {
+static int merge_one(struct store *st, const char *in, size_t *added, size_t *same,
+                     struct sl_err *e) {
+  sqlite3 *db = st->db;
   char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS src", in);
   sqlite3_stmt *q = NULL;
   int rc = -1;
@@ -92,9 +99,10 @@ static int merge_one(sqlite3 *db, const char *in, size_t *added, size_t *same, s
     return sl_errf(e, "%s: %s", in, sqlite3_errmsg(db));
   }
   sqlite3_free(sql);
-  if (single_int(db, "SELECT count(*) FROM src.meta WHERE key = 'schema_version' AND value = "
-                     "(SELECT value FROM main.meta WHERE key = 'schema_version')", 0, 0, NULL) != 1) {
-    sl_errf(e, "%s: not a schedlab database of this schema version", in);
+  /* Version 1 lacks runs.superseded only; it is recomputed here anyway. */
+  if (single_int(db, "SELECT count(*) FROM src.meta WHERE key = 'schema_version' AND value IN "
+                     "('1', '2')", 0, 0, NULL) != 1) {
+    sl_errf(e, "%s: not a schedlab results database of schema version 1 or 2", in);
     goto out;
   }
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -119,6 +127,15 @@ static int merge_one(sqlite3 *db, const char *in, size_t *added, size_t *same, s
                 in, (long long)sid, key, (long long)have);
         goto rollback;
       }
+      /* A key run again after other inputs superseded it (a reverted edit)
+      ** is the latest answer of its grid point: keep that it came later. */
+      if (single_int(db, "SELECT (SELECT started_at FROM src.runs WHERE run_id = ?1) > (SELECT "
+                         "max(started_at) FROM main.runs WHERE status = 'ok' AND run_key = (SELECT "
+                         "run_key FROM src.runs WHERE run_id = ?1))", sid, 0, NULL) == 1) {
+        if (copy_run(db, sid, 1, 1, e) < 0) goto rollback;
+        (*added)++;
+        continue;
+      }
       (*same)++;
       continue;
     }
@@ -131,11 +148,13 @@ static int merge_one(sqlite3 *db, const char *in, size_t *added, size_t *same, s
     if (ok && exec_ids(db, "DELETE FROM main.runs WHERE run_key = (SELECT run_key FROM src.runs "
                            "WHERE run_id = ?1) AND status = 'failed'", sid, 0, e) < 0)
       goto rollback;
-    if (copy_run(db, sid, ok, e) < 0) goto rollback;
+    if (copy_run(db, sid, ok, 0, e) < 0) goto rollback;
     (*added)++;
   }
   sqlite3_finalize(q);
   q = NULL;
+  /* The latest success of each key and grid point, over both databases. */
+  if (store_recompute_superseded(st, e) < 0) goto rollback;
   if (sqlite3_exec(db, "INSERT OR IGNORE INTO main.baselines SELECT * FROM src.baselines; COMMIT",
                    NULL, NULL, NULL) != SQLITE_OK) {
     sl_errf(e, "merge: %s", sqlite3_errmsg(db));
@@ -162,6 +181,7 @@ int cmd_merge(int argc, char **argv) {
   int rc = EXIT_RUN_FAILED;
   if (argc < 3) return cli_usage_error("merge", "expects OUT.db and at least one IN.db");
   out = argv[1];
+  if (!*out) return cli_usage_error("merge", "OUT.db is an empty file name");
   snprintf(tmp, sizeof tmp, "%s.merging", out);
   remove(tmp);
   if (access(out, F_OK) == 0) {               /* start from a snapshot of OUT */
@@ -180,7 +200,7 @@ int cmd_merge(int argc, char **argv) {
     return EXIT_RUN_FAILED;
   }
   for (int i = 2; i < argc; i++)
-    if (merge_one(st.db, argv[i], &added, &same, &e) < 0) {
+    if (merge_one(&st, argv[i], &added, &same, &e) < 0) {
       cli_fail("%s", e.msg);
       store_close(&st);
       remove(tmp);

@@ -161,7 +161,14 @@ int cmd_run(int argc, char **argv) {
     cli_usage_error("run", "--trace, --policy and --device are required");
     goto out;
   }
+  if (!*db) { cli_usage_error("run", "--db expects a file name, got ''"); goto out; }
+  /* Before anything is opened for writing: a log over the database would wipe it. */
+  if (log_path && store_check_output(db, log_path, "--log", &e) < 0) {
+    cli_usage_error("run", "%s", e.msg);
+    goto out;
+  }
   rc = EXIT_RUN_FAILED;
+  if (store_check(db, &e) < 0) { cli_fail("%s", e.msg); goto out; }
   if (check_db_dir(db, !db_given)) goto out;
   cfg.params = params.kv;
   cfg.nparams = params.n;
@@ -173,9 +180,13 @@ int cmd_run(int argc, char **argv) {
   }
   res = runner_run(&s, &cfg, NULL, &st, db, &meta, &run_id, &stats, &e);
   switch (res) {
+  case RUN_ALREADY_STORED:
+    fprintf(stderr, "schedlab: run %lld in %s has the same run key (identical inputs): "
+                    "not stored again\n", (long long)run_id, db);
+    /* fall through - the results are those of the stored run */
   case RUN_STORED_OK:
     /* run_summary has a column per param name: new names need a new view. */
-    if (store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
+    if (res == RUN_STORED_OK && store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
     if (quiet) printf("%lld\n", (long long)run_id); else print_summary(&s, run_id);
     if (show_stats)
       fprintf(stderr, "stats: load %.3f ms (policy %.3f ms), simulate %.1f ms (%.0f requests/s, %llu events, "

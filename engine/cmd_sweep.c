@@ -48,6 +48,9 @@ static int write_report(struct experiment *x, const char *db, const char *out, s
   char *md = NULL, tmp[2100];
   FILE *f;
   int r;
+  snprintf(tmp, sizeof tmp, "%s.tmp", out);
+  if (store_check_output(db, out, "report", e) < 0 || store_check_output(db, tmp, "report", e) < 0)
+    return -1;
   if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
     sl_errf(e, "%s: %s", db, h ? sqlite3_errmsg(h) : "cannot open");
     sqlite3_close(h);
@@ -56,7 +59,6 @@ static int write_report(struct experiment *x, const char *db, const char *out, s
   r = exp_report(x, h, &md, e);
   sqlite3_close(h);
   if (r != 0) return r;
-  snprintf(tmp, sizeof tmp, "%s.tmp", out);
   if (!(f = fopen(tmp, "w")) || fputs(md, f) < 0 || fclose(f) != 0 || rename(tmp, out) != 0) {
     sl_errf(e, "%s: %s", out, strerror(errno));
     remove(tmp);
@@ -181,8 +183,10 @@ int cmd_sweep(int argc, char **argv) {
     if (!strcmp(a, "--jobs") && i + 1 < argc) {
       o.jobs = atoi(argv[++i]);
       if (o.jobs < 1) return cli_usage_error("sweep", "--jobs expects a positive number");
-    } else if (!strcmp(a, "--db") && i + 1 < argc) snprintf(db, sizeof db, "%s", argv[++i]);
-    else if (!strcmp(a, "--quick")) quick = 1;
+    } else if (!strcmp(a, "--db") && i + 1 < argc) {
+      if (!argv[++i][0]) return cli_usage_error("sweep", "--db expects a file name, got ''");
+      snprintf(db, sizeof db, "%s", argv[i]);
+    } else if (!strcmp(a, "--quick")) quick = 1;
     else if (!strcmp(a, "--dry-run")) o.dry_run = 1;
     else if (!strcmp(a, "--quiet")) o.quiet = 1;
     else if (!strcmp(a, "--emit-slurm")) slurm = 1;
@@ -208,6 +212,10 @@ int cmd_sweep(int argc, char **argv) {
   }
   if (!db[0]) default_db(&x, quick, db, sizeof db);
   o.db = db;
+  if (report && store_check_output(db, report, "--report", &e) < 0) {
+    rc = cli_usage_error("sweep", "%s", e.msg);
+    goto done;
+  }
   if (slurm) {
     rc = emit_slurm(&x, file, db, quick, shards, report, argv[0]) ? EXIT_RUN_FAILED : 0;
     goto done;
@@ -277,8 +285,10 @@ int cmd_report(int argc, char **argv) {
   struct cli_once once = {0};
   for (int i = 1; i < argc; i++) {
     if (cli_once(&once, "report", argv[i]) < 0) return EXIT_USAGE;
-    if (!strcmp(argv[i], "--db") && i + 1 < argc) snprintf(db, sizeof db, "%s", argv[++i]);
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+    if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+      if (!argv[++i][0]) return cli_usage_error("report", "--db expects a file name, got ''");
+      snprintf(db, sizeof db, "%s", argv[i]);
+    } else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--quick")) quick = 1;
     else if (argv[i][0] == '-') return cli_usage_error("report", "unknown option '%s'", argv[i]);
     else if (!file) file = argv[i];

@@ -30,7 +30,7 @@ const struct command commands[] = {
      "  --label TEXT            free-form label stored with the run\n"
      "  --experiment NAME       experiment name stored with the run\n"
      "  --log FILE              where the policy's print()/sim.log() go (default: discarded;\n"
-     "                          '-' for stderr)\n"
+     "                          '-' for stderr); never the database itself\n"
      "  --quiet                 print only the run id\n"
      "  --stats                 print where the time and memory went (stderr)\n"
      "  --max-events N          fail the run past N events (default 1000000000)\n"
@@ -43,13 +43,21 @@ const struct command commands[] = {
      "livelocked (preempting without progress, zero-delay timer chains), is stored\n"
      "with status 'failed' and a message naming what was detected.\n"
      "\n"
+     "A run whose run key has a current successful run in the database already is\n"
+     "not stored again: it says so and prints that run's id.\n"
+     "\n"
      "Exit status: 0 the run succeeded; 1 the run failed (bad input: nothing is\n"
      "written; a policy error or a limit: the run is stored with status 'failed'); 2 usage.\n"},
     {"query", cmd_query, "run SQL against a results database",
      "usage: schedlab query DB \"SQL\" [--csv]\n"
+     "       schedlab query DB --schema\n"
      "\n"
-     "Runs the SQL (several statements allowed) and prints each result as aligned\n"
-     "columns, or as CSV with --csv. The database is opened read-only.\n"
+     "Runs the SQL and prints each result as aligned columns, or as CSV with --csv.\n"
+     "Several statements run in order, each result printed; the first that fails\n"
+     "stops the rest and is named by its number (exit 1). The database is opened\n"
+     "read-only: a statement that writes fails. Integral REALs print as integers.\n"
+     "--schema prints every table and view with one line of meaning per column.\n"
+     "Views leave out superseded runs (README.md, 'Results database').\n"
      "Example: schedlab query results/schedlab.db \\\n"
      "  \"SELECT policy, name, value FROM metrics JOIN runs USING (run_id)\n"
      "   WHERE class='all' AND name IN ('antt','stp')\"\n"},
@@ -111,7 +119,20 @@ const struct command commands[] = {
      "is already complete in OUT is skipped when its tasks and metrics are identical,\n"
      "and is an error when they differ; failed attempts give way to successful ones.\n"
      "The merge is built in OUT.merging and renamed into place: on any error OUT is\n"
-     "left as it was.\n"},
+     "left as it was. runs.superseded is recomputed over the result.\n"},
+    {"prune", cmd_prune, "remove runs (superseded ones, an experiment's, old ones) from a database",
+     "usage: schedlab prune DB [--superseded] [--experiment E] [--before DATE]\n"
+     "\n"
+     "Removes the selected runs with their params, tasks and metrics, in one\n"
+     "transaction, and prints what it removed. A run must match every selector\n"
+     "given; at least one is required.\n"
+     "  --superseded     successful runs replaced by a later success of the same\n"
+     "                   run key or (experiment, point, seed) (runs.superseded = 1)\n"
+     "  --experiment E   runs of experiment E (successful, superseded and failed)\n"
+     "  --before DATE    runs started before DATE: YYYY-MM-DD or\n"
+     "                   YYYY-MM-DDTHH:MM:SS[Z], UTC, compared with runs.started_at\n"
+     "Exit status: 0 done (also when nothing matched); 1 the database could not be\n"
+     "changed (nothing removed); 2 usage.\n"},
     {"trace", cmd_trace, "generate arrival traces",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
      "\n"

@@ -60,7 +60,11 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   if (status == SIM_EINPUT && !(meta && meta->sweep)) return RUN_INPUT_ERROR;
   ri.wall_ms = ms_since(&t0);
   if (!st->db && store_open(st, db_path, e) < 0) return RUN_STORE_ERROR;
-  if (store_write_run(st, s, &ri, run_id, e) < 0) return RUN_STORE_ERROR;
+  switch (store_write_run(st, s, &ri, run_id, e)) {
+  case 0: break;
+  case 1: return RUN_ALREADY_STORED;
+  default: return RUN_STORE_ERROR;
+  }
   stats->write_ms = ms_since(&t0) - ri.wall_ms;
   if (getrusage(RUSAGE_SELF, &ru) == 0) stats->peak_rss_kib = ru.ru_maxrss;
   if (status != SIM_OK) {

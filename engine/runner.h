@@ -24,7 +24,9 @@ enum runner_result {
   RUN_STORED_OK = 0,       /* simulated and stored */
   RUN_STORED_FAILED,       /* the policy failed; stored with status 'failed' */
   RUN_INPUT_ERROR,         /* bad input: nothing written */
-  RUN_STORE_ERROR          /* the database refused the write: nothing written */
+  RUN_STORE_ERROR,         /* the database refused the write: nothing written */
+  RUN_ALREADY_STORED       /* succeeded, but its key is stored already: nothing written,
+                              *run_id is the stored run */
 };
 
 /* Where a run's wall time went, for `schedlab run --stats` and the benchmark. */

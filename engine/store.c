@@ -10,11 +10,15 @@
 
 #include "version.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -38,8 +42,13 @@ static const char *const schema =
     "  events INTEGER,\n"
     "  hook_calls INTEGER,\n"
     "  point TEXT,\n"
-    "  trace_origin TEXT);\n"
+    "  trace_origin TEXT,\n"
+    "  superseded INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);\n"
+    "CREATE INDEX IF NOT EXISTS runs_by_point ON runs(experiment, point, seed);\n"
+    /* The database itself keeps a key from being stored as two current successes. */
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_one_ok_per_key ON runs(run_key)\n"
+    "  WHERE status = 'ok' AND superseded = 0;\n"
     "CREATE TABLE IF NOT EXISTS params(\n"
     "  run_id INTEGER NOT NULL,\n"
     "  name TEXT NOT NULL,\n"
@@ -82,11 +91,14 @@ static const char *const schema =
     "  (14,2.145),(15,2.131),(16,2.120),(17,2.110),(18,2.101),(19,2.093),(20,2.086),\n"
     "  (21,2.080),(22,2.074),(23,2.069),(24,2.064),(25,2.060),(26,2.056),(27,2.052),\n"
     "  (28,2.048),(29,2.045),(30,2.042),(40,2.021),(60,2.000),(120,1.980);\n"
-    /* Metrics of successful runs with what identifies their configuration. */
+    /* Metrics of the current successful runs with what identifies their configuration. */
     "CREATE VIEW IF NOT EXISTS run_metrics AS\n"
     "  SELECT r.run_id, r.experiment, r.policy, r.device, r.trace, r.seed, r.point,\n"
     "         m.name AS metric, m.class, m.value\n"
-    "  FROM runs r JOIN metrics m ON m.run_id = r.run_id WHERE r.status = 'ok';\n"
+    "  FROM runs r JOIN metrics m ON m.run_id = r.run_id\n"
+    "  WHERE r.status = 'ok' AND r.superseded = 0;\n"
+    "CREATE VIEW IF NOT EXISTS task_times AS\n"
+    "  SELECT t.*, t.finish_ns - t.arrival_ns AS latency_ns FROM tasks t;\n"
     /* Mean and 95% confidence interval of each metric across seeds. */
     "CREATE VIEW IF NOT EXISTS policy_summary AS\n"
     "  SELECT s.experiment, s.policy, s.device, s.point, s.metric, s.class, s.n, s.mean, s.sd,\n"
@@ -114,8 +126,147 @@ static const char *const summary_metrics[] = {
     "count", "antt", "stp", "fairness", "p50_latency_ns", "p99_latency_ns", "sla_5",
     "throughput_rps", "utilization", "preemptions", "overhead_ns", "deadline_miss_rate", NULL};
 
+/* One line of meaning per column of every table and view, for `query
+** --schema`. A test checks that every column the database has is here,
+** so a new column without a description fails the build's tests. Params
+** columns of run_summary and policy_summary are found in the database and
+** described by cmd_query.c. */
+static const struct store_doc docs[] = {
+    {"meta", NULL, "what the file is: key/value pairs"},
+    {"meta", "key", "'schema_version'"},
+    {"meta", "value", "its value (this schedlab writes schema version " SCHEMA_VERSION ")"},
+    {"runs", NULL, "one row per run, successful or failed"},
+    {"runs", "run_id", "the run's number in this database"},
+    {"runs", "run_key", "hash of everything that determines the results (inputs, params, engine)"},
+    {"runs", "experiment", "experiment name (sweep, or run --experiment); NULL for a plain run"},
+    {"runs", "label", "free-form label (run --label, or a grid point's label)"},
+    {"runs", "policy", "policy name"},
+    {"runs", "policy_path", "the policy script that ran"},
+    {"runs", "device", "device spec: npu-prema, npu:FILE.dev, profile:TABLE.csv"},
+    {"runs", "trace", "trace file (generated traces: the cached file)"},
+    {"runs", "seed", "seed of the run's random streams"},
+    {"runs", "status", "'ok' or 'failed'"},
+    {"runs", "error", "why a failed run failed"},
+    {"runs", "engine_version", "schedlab version that ran it"},
+    {"runs", "started_at", "start time, ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ)"},
+    {"runs", "wall_ms", "wall-clock time of the run, ms"},
+    {"runs", "n_tasks", "requests in the trace (successful runs)"},
+    {"runs", "sim_end_ns", "simulated time at the end, ns"},
+    {"runs", "events", "engine events processed"},
+    {"runs", "hook_calls", "calls into the policy"},
+    {"runs", "point", "the grid point without its seed: key=value;... (sweeps)"},
+    {"runs", "trace_origin", "a generated trace's description (generator and params)"},
+    {"runs", "superseded", "1: a later success of the same key or (experiment, point, seed) "
+                           "replaced it; views leave it out"},
+    {"params", NULL, "every knob of a run"},
+    {"params", "run_id", "the run"},
+    {"params", "name", "policy param, device.*, trace.* (generator), var.*, limit.*, predict_sigma"},
+    {"params", "value", "its value (numbers stored as numbers)"},
+    {"tasks", NULL, "one row per request of a successful run"},
+    {"tasks", "run_id", "the run"},
+    {"tasks", "seq", "position in the trace, from 0"},
+    {"tasks", "task_id", "the trace's id of the request"},
+    {"tasks", "tenant", "tenant (trace column), may be NULL"},
+    {"tasks", "network", "network name"},
+    {"tasks", "batch", "batch size"},
+    {"tasks", "priority", "priority (larger: more important)"},
+    {"tasks", "arrival_ns", "arrival time, ns"},
+    {"tasks", "start_ns", "first time it ran, ns; NULL if it never ran"},
+    {"tasks", "finish_ns", "completion time, ns; NULL if unfinished"},
+    {"tasks", "isolated_ns", "its latency alone on the device, ns"},
+    {"tasks", "deadline_ns", "absolute deadline, ns; NULL if none"},
+    {"tasks", "preemptions", "times it was preempted"},
+    {"tasks", "overhead_ns", "save and restore time charged to it, ns"},
+    {"tasks", "wasted_ns", "progress discarded by kills, ns"},
+    {"tasks", "waited_ns", "time spent ready but not running, ns"},
+    {"tasks", "checkpoints", "preemptions that saved its state"},
+    {"tasks", "kills", "preemptions that discarded its progress"},
+    {"tasks", "workload", "workload (trace column) it belongs to, may be NULL"},
+    {"metrics", NULL, "metrics of successful runs (docs/metrics.md)"},
+    {"metrics", "run_id", "the run"},
+    {"metrics", "name", "metric name: antt, stp, p99_latency_ns, ..."},
+    {"metrics", "class", "'all', a priority as text, or tenant:NAME"},
+    {"metrics", "value", "its value (REAL)"},
+    {"baselines", NULL, "each experiment's baseline policy, for vs_baseline"},
+    {"baselines", "experiment", "experiment name"},
+    {"baselines", "policy", "its baseline policy"},
+    {"t975", NULL, "Student t quantiles for 95% confidence intervals"},
+    {"t975", "df", "degrees of freedom"},
+    {"t975", "t", "t(0.975, df)"},
+    {"run_metrics", NULL, "metrics of current successful runs (not superseded), long form"},
+    {"run_metrics", "run_id", "the run"},
+    {"run_metrics", "experiment", "experiment name"},
+    {"run_metrics", "policy", "policy name"},
+    {"run_metrics", "device", "device spec"},
+    {"run_metrics", "trace", "trace file"},
+    {"run_metrics", "seed", "seed"},
+    {"run_metrics", "point", "grid point without its seed"},
+    {"run_metrics", "metric", "metric name"},
+    {"run_metrics", "class", "'all', a priority, or tenant:NAME"},
+    {"run_metrics", "value", "the metric's value"},
+    {"policy_summary", NULL, "each metric over the seeds of a configuration"},
+    {"policy_summary", "experiment", "experiment name"},
+    {"policy_summary", "policy", "policy name"},
+    {"policy_summary", "device", "device spec"},
+    {"policy_summary", "point", "grid point without its seed"},
+    {"policy_summary", "metric", "metric name"},
+    {"policy_summary", "class", "'all', a priority, or tenant:NAME"},
+    {"policy_summary", "n", "number of seeds (current runs)"},
+    {"policy_summary", "mean", "mean over the seeds"},
+    {"policy_summary", "sd", "sample standard deviation (NULL for one seed)"},
+    {"policy_summary", "ci95", "half-width of the 95% confidence interval of the mean"},
+    {"policy_summary", "lo", "lower end of the 95% interval, inside the metric's domain"},
+    {"policy_summary", "hi", "upper end of the 95% interval, inside the metric's domain"},
+    {"vs_baseline", NULL, "each current run against its experiment's baseline policy "
+                          "on the same workload (trace, device, seed)"},
+    {"vs_baseline", "run_id", "the run"},
+    {"vs_baseline", "experiment", "experiment name"},
+    {"vs_baseline", "policy", "policy name"},
+    {"vs_baseline", "point", "grid point without its seed"},
+    {"vs_baseline", "seed", "seed"},
+    {"vs_baseline", "metric", "metric name"},
+    {"vs_baseline", "class", "'all', a priority, or tenant:NAME"},
+    {"vs_baseline", "value", "the run's value"},
+    {"vs_baseline", "baseline_value", "the baseline policy's value on the same workload"},
+    {"vs_baseline", "baseline", "the baseline policy"},
+    {"vs_baseline", "ratio", "value / baseline_value (NULL when the baseline is 0)"},
+    {"task_times", NULL, "tasks with their latency"},
+    {"task_times", "latency_ns", "finish_ns - arrival_ns, ns; NULL if unfinished"},
+    {"run_summary", NULL, "one row per current run (not superseded), params and main "
+                          "metrics as columns"},
+    {"run_summary", "run_id", "the run"},
+    {"run_summary", "experiment", "experiment name"},
+    {"run_summary", "label", "label"},
+    {"run_summary", "policy", "policy name"},
+    {"run_summary", "device", "device spec"},
+    {"run_summary", "trace", "trace file"},
+    {"run_summary", "seed", "seed"},
+    {"run_summary", "status", "'ok' or 'failed'"},
+    {"run_summary", "point", "grid point without its seed"},
+    {NULL, NULL, NULL}};
+
+const char *store_doc(const char *table, const char *column) {
+  /* task_times repeats every tasks column. */
+  if (column && !strcmp(table, "task_times") && strcmp(column, "latency_ns")) table = "tasks";
+  if (column && !strcmp(table, "run_summary"))
+    for (int i = 0; summary_metrics[i]; i++)
+      if (!strcmp(column, summary_metrics[i]))
+        return "a main metric of the run: metrics.value with this name and class 'all' "
+               "(docs/metrics.md)";
+  for (const struct store_doc *d = docs; d->table; d++)
+    if (!strcmp(d->table, table) &&
+        (column ? d->column && !strcmp(d->column, column) : !d->column))
+      return d->text;
+  return NULL;
+}
+
+
 static int db_err(struct store *st, struct sl_err *e, const char *what) {
   return sl_errf(e, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static void bind_opt_text(sqlite3_stmt *q, int i, const char *v) {
+  if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC); else sqlite3_bind_null(q, i);
 }
 
 int store_exec(struct store *st, const char *sql, struct sl_err *e) {
@@ -128,8 +279,183 @@ int store_exec(struct store *st, const char *sql, struct sl_err *e) {
   return 0;
 }
 
+/* Which runs are current. A successful run is superseded by a later
+** successful run (started_at, then run_id) of the same key, or of the same
+** experiment, grid point and seed. `where` narrows the rows recomputed
+** (to those a new run can affect); bound parameters ?1.. are the caller's.
+** Rows are first raised to 1 and only then lowered to 0, so the unique
+** index on current successes holds after every single row update. */
+#define LATER_OK_SQL                                                                      \
+  "EXISTS (SELECT 1 FROM runs n WHERE n.status = 'ok' AND n.run_id != runs.run_id"       \
+  " AND (n.started_at > runs.started_at OR (n.started_at = runs.started_at"              \
+  " AND n.run_id > runs.run_id))"                                                        \
+  " AND (n.run_key = runs.run_key OR (runs.experiment IS NOT NULL AND runs.point IS NOT NULL" \
+  " AND n.experiment = runs.experiment AND n.point = runs.point AND n.seed = runs.seed)))"
+
+static int supersede(struct store *st, const char *where, const char *key, const char *exp,
+                     const char *point, int64_t seed, struct sl_err *e) {
+  static const char *const set[2] = {
+      "UPDATE runs SET superseded = 1 WHERE status = 'ok' AND superseded = 0 AND " LATER_OK_SQL,
+      "UPDATE runs SET superseded = 0 WHERE status = 'ok' AND superseded = 1 AND NOT " LATER_OK_SQL};
+  for (int i = 0; i < 2; i++) {
+    sqlite3_stmt *q = NULL;
+    char *sql = sqlite3_mprintf("%s%s%s", set[i], where ? " AND " : "", where ? where : "");
+    int rc;
+    if (!sql) return sl_errf(e, "out of memory");
+    rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return db_err(st, e, "prepare superseded");
+    if (where) {
+      sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+      bind_opt_text(q, 2, exp);
+      bind_opt_text(q, 3, point);
+      sqlite3_bind_int64(q, 4, seed);
+    }
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) return db_err(st, e, "mark superseded runs");
+  }
+  return 0;
+}
+
+int store_recompute_superseded(struct store *st, struct sl_err *e) {
+  return supersede(st, NULL, NULL, NULL, NULL, 0, e);
+}
+
+/* A path made absolute through its folder, which must exist; the last
+** component is kept as given (the file may not exist yet). */
+static int resolve_path(const char *p, char *out, size_t n) {
+  char dir[PATH_MAX], real[PATH_MAX];
+  const char *slash = strrchr(p, '/'), *base = slash ? slash + 1 : p;
+  if (realpath(p, real)) return snprintf(out, n, "%s", real) < (int)n ? 0 : -1;
+  if (slash == p) snprintf(dir, sizeof dir, "/");
+  else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - p), p);
+  else snprintf(dir, sizeof dir, ".");
+  if (!realpath(dir, real)) return -1;
+  return snprintf(out, n, "%s/%s", real, base) < (int)n ? 0 : -1;
+}
+
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  char ra[PATH_MAX + 64], rb[PATH_MAX + 64];
+  int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+  if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (ea != eb) return 0;
+  if (resolve_path(a, ra, sizeof ra) == 0 && resolve_path(b, rb, sizeof rb) == 0)
+    return !strcmp(ra, rb);
+  return !strcmp(a, b);
+}
+
+int store_check_output(const char *db, const char *out, const char *opt, struct sl_err *e) {
+  static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+  if (!db || !out || !strcmp(out, "-")) return 0;
+  if (!*out) return sl_errf(e, "%s: the path is empty", opt);
+  for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
+    char f[PATH_MAX + 16];
+    if (snprintf(f, sizeof f, "%s%s", db, side[i]) >= (int)sizeof f) continue;
+    if (same_file(f, out))
+      return sl_errf(e, "%s %s is the results database %s%s%s%s; refusing to overwrite it", opt,
+                     out, db, *side[i] ? " (its " : "", side[i], *side[i] ? " file)" : "");
+  }
+  return 0;
+}
+
+/* The file, before SQLite touches it: a directory, a device or a file of
+** another format is refused, so nothing of it is overwritten. */
+static int check_file(const char *path, struct sl_err *e) {
+  static const char magic[16] = "SQLite format 3";   /* with its NUL: 16 bytes */
+  struct stat sb;
+  char head[16];
+  FILE *f;
+  size_t n;
+  if (!*path) return sl_errf(e, "the database path is empty");
+  if (stat(path, &sb) != 0) return 0;              /* a new database */
+  if (!S_ISREG(sb.st_mode)) return sl_errf(e, "%s: not a regular file", path);
+  if (sb.st_size == 0) return 0;
+  if (!(f = fopen(path, "rb"))) return sl_errf(e, "%s: %s", path, strerror(errno));
+  n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  if (n != sizeof head || memcmp(head, magic, sizeof magic) != 0)
+    return sl_errf(e, "%s: not an SQLite database; refusing to write schedlab results into it",
+                   path);
+  return 0;
+}
+
+/* The schema version the database says it has: 0 for an empty database,
+** -1 (with e set) for a database that is not schedlab's. */
+static int schema_version(struct store *st, const char *path, struct sl_err *e) {
+  sqlite3_stmt *q = NULL;
+  int objects = 0, version = 0, rc;
+  if (sqlite3_prepare_v2(st->db, "SELECT count(*), (SELECT count(*) FROM sqlite_master WHERE "
+                                 "type = 'table' AND name = 'meta') FROM sqlite_master",
+                         -1, &q, NULL) != SQLITE_OK ||
+      sqlite3_step(q) != SQLITE_ROW) {
+    sl_errf(e, "%s: %s", path, sqlite3_errmsg(st->db));
+    sqlite3_finalize(q);
+    return -1;
+  }
+  objects = sqlite3_column_int(q, 0);
+  rc = sqlite3_column_int(q, 1);
+  sqlite3_finalize(q);
+  if (rc == 1) {
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q,
+                           NULL) != SQLITE_OK) {
+      sl_errf(e, "%s: %s", path, sqlite3_errmsg(st->db));
+      return -1;
+    }
+    if (sqlite3_step(q) == SQLITE_ROW) {
+      const char *v = (const char *)sqlite3_column_text(q, 0);
+      int64_t iv;
+      version = v && sl_parse_i64(v, &iv) == 0 && iv > 0 && iv < 1000 ? (int)iv : -2;
+    }
+    sqlite3_finalize(q);
+  }
+  if (version == 0 && objects > 0) {
+    sl_errf(e, "%s: an SQLite database that is not a schedlab results database (no "
+               "meta.schema_version); refusing to add tables to it", path);
+    return -1;
+  }
+  if (version == -2 || version > atoi(SCHEMA_VERSION)) {
+    sl_errf(e, "%s: results database of an unknown schema version (this schedlab writes version "
+               SCHEMA_VERSION ")", path);
+    return -1;
+  }
+  return version;
+}
+
+int store_check(const char *path, struct sl_err *e) {
+  struct store st;
+  struct stat sb;
+  int rc;
+  if (check_file(path, e) < 0) return -1;
+  if (stat(path, &sb) != 0 || sb.st_size == 0) return 0;
+  memset(&st, 0, sizeof st);
+  if (sqlite3_open_v2(path, &st.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sl_errf(e, "database %s: %s", path, st.db ? sqlite3_errmsg(st.db) : "cannot open");
+    store_close(&st);
+    return -1;
+  }
+  sqlite3_busy_timeout(st.db, 120000);
+  rc = schema_version(&st, path, e) < 0 ? -1 : 0;
+  store_close(&st);
+  return rc;
+}
+
+/* Version 1 to 2: runs.superseded, computed from what is stored, and the
+** views that read it. Later duplicates of a key become superseded, never
+** deleted: nothing stored is lost. */
+static const char *const upgrade_1_2 =
+    "ALTER TABLE runs ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX IF NOT EXISTS runs_by_point ON runs(experiment, point, seed);\n"
+    "DROP VIEW IF EXISTS vs_baseline;\n"
+    "DROP VIEW IF EXISTS policy_summary;\n"
+    "DROP VIEW IF EXISTS run_summary;\n"
+    "DROP VIEW IF EXISTS run_metrics;\n";
+
 int store_open(struct store *st, const char *path, struct sl_err *e) {
+  int version, upgraded = 0;
   memset(st, 0, sizeof *st);
+  if (check_file(path, e) < 0) return -1;
   if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       NULL) != SQLITE_OK) {
     sl_errf(e, "database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
@@ -137,18 +463,38 @@ int store_open(struct store *st, const char *path, struct sl_err *e) {
     return -1;
   }
   sqlite3_busy_timeout(st->db, 120000);
+  /* Read before anything is written: a foreign database stays byte for byte as it was. */
+  if (schema_version(st, path, e) < 0) {
+    store_close(st);
+    return -1;
+  }
   if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) < 0 ||
       store_exec(st, "BEGIN IMMEDIATE;", e) < 0) {
     sl_err_prefix(e, "%s", path);
     store_close(st);
     return -1;
   }
-  if (store_exec(st, schema, e) < 0 || store_exec(st, "COMMIT;", e) < 0) {
+  /* Again under the write lock: another process may have upgraded it meanwhile. */
+  if ((version = schema_version(st, path, e)) < 0) goto fail;
+  if (version == 1) {
+    if (store_exec(st, upgrade_1_2, e) < 0 || store_recompute_superseded(st, e) < 0 ||
+        store_exec(st, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version';", e) < 0)
+      goto fail_prefix;
+    upgraded = 1;
+  }
+  if (store_exec(st, schema, e) < 0 || store_exec(st, "COMMIT;", e) < 0) goto fail_prefix;
+  if (upgraded && store_refresh_views(st, e) < 0) {
     sl_err_prefix(e, "%s", path);
     store_close(st);
     return -1;
   }
   return 0;
+fail_prefix:
+  sl_err_prefix(e, "%s", path);
+fail:
+  store_exec(st, "ROLLBACK;", NULL);
+  store_close(st);
+  return -1;
 }
 
 /* run_summary: one row per run, its params as columns (whichever names the
@@ -175,7 +521,7 @@ int store_refresh_views(struct store *st, struct sl_err *e) {
   for (int i = 0; summary_metrics[i]; i++)
     sl_buf_addf(&b, ",\n         (SELECT value FROM metrics m WHERE m.run_id = r.run_id AND "
                     "m.class = 'all' AND m.name = '%s') AS %s", summary_metrics[i], summary_metrics[i]);
-  sl_buf_addf(&b, "\n  FROM runs r;\n");
+  sl_buf_addf(&b, "\n  FROM runs r WHERE r.superseded = 0;\n");
   if (b.oom) { sl_errf(e, "out of memory"); goto done; }
   sqlite3_finalize(q);
   q = NULL;
@@ -323,10 +669,6 @@ static int write_metrics(struct writer *w) {
   return 0;
 }
 
-static void bind_opt_text(sqlite3_stmt *q, int i, const char *v) {
-  if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC); else sqlite3_bind_null(q, i);
-}
-
 static int write_run_row(struct writer *w, const struct run_info *ri) {
   struct sim *s = w->sim;
   const struct run_meta *m = ri->meta;
@@ -388,6 +730,24 @@ static int drop_failed(struct writer *w, const char *key) {
   return 0;
 }
 
+/* The current successful run of a key: its id, -1 if none, -2 on error. */
+static int64_t current_run(struct store *st, const char *key, struct sl_err *e) {
+  sqlite3_stmt *q = NULL;
+  int64_t id = -1;
+  int rc;
+  if (sqlite3_prepare_v2(st->db, "SELECT run_id FROM runs WHERE run_key = ? AND status = 'ok' "
+                                 "AND superseded = 0", -1, &q, NULL) != SQLITE_OK) {
+    db_err(st, e, "look up run key");
+    return -2;
+  }
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) id = sqlite3_column_int64(q, 0);
+  else if (rc != SQLITE_DONE) { db_err(st, e, "look up run key"); id = -2; }
+  sqlite3_finalize(q);
+  return id;
+}
+
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e) {
   struct writer w;
@@ -397,6 +757,16 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
   w.meta = ri->meta;
   w.e = e;
   if (store_exec(st, "BEGIN IMMEDIATE;", e) < 0) return -1;
+  /* Under the write lock, so two writers of one key cannot both pass. */
+  if (s->status == SIM_OK) {
+    int64_t have = current_run(st, ri->run_key, e);
+    if (have == -2) goto fail;
+    if (have >= 0) {
+      store_exec(st, "ROLLBACK;", NULL);
+      *run_id = have;
+      return 1;
+    }
+  }
   if (ri->meta && ri->meta->sweep && drop_failed(&w, ri->run_key) < 0) goto fail;
   if (write_run_row(&w, ri) < 0 || write_params(&w) < 0) goto fail;
   if (s->status == SIM_OK) {
@@ -413,6 +783,10 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
     sqlite3_finalize(w.task);
     w.task = NULL;
     if (write_metrics(&w) < 0) goto fail;
+    if (supersede(st, "(runs.run_key = ?1 OR (runs.experiment = ?2 AND runs.point = ?3 AND "
+                      "runs.seed = ?4))", ri->run_key, ri->meta ? ri->meta->experiment : NULL,
+                  ri->meta ? ri->meta->point : NULL, (int64_t)s->cfg.seed, e) < 0)
+      goto fail;
   }
   if (store_exec(st, "COMMIT;", e) < 0) goto fail;
   *run_id = w.run_id;

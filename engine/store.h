@@ -2,7 +2,9 @@
 ** store.h — the results database (SQLite). Tables, as in DESIGN.md:
 **   runs(run_id, run_key, experiment, label, policy, policy_path, device, trace, seed,
 **        status, error, engine_version, started_at, wall_ms, n_tasks, sim_end_ns, events,
-**        hook_calls, point, trace_origin)
+**        hook_calls, point, trace_origin, superseded)
+**   superseded = 1: a later successful run of the same key, or of the same
+**   (experiment, point, seed), replaced this one; views leave it out.
 **   params(run_id, name, value)          every knob of the run
 **   tasks(run_id, seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns,
 **         finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns,
@@ -32,18 +34,38 @@ struct run_info {
   double wall_ms;
 };
 
+/* Opens (creating it if missing) and, for a version-1 database, upgrades.
+** Refuses, touching nothing, an empty path, a file that is not SQLite and
+** an SQLite file that is not a schedlab database. */
 int store_open(struct store *st, const char *path, struct sl_err *e);
+/* The same refusals, read-only and without creating anything: for checking
+** a database up front, before a long run. */
+int store_check(const char *path, struct sl_err *e);
 void store_close(struct store *st);
+/* Refuses (usage-style message naming `opt`) an output file `out` that is
+** the database `db` or one of its -wal/-shm/-journal files, by any path:
+** same device and inode when both exist, else the same resolved path. */
+int store_check_output(const char *db, const char *out, const char *opt, struct sl_err *e);
 /* Write one run: the runs row, its params, and, when it succeeded, its tasks
 ** and metrics. A failed run (s->status != SIM_OK) gets its row with status
 ** 'failed' and the error, and its params, nothing else. In a sweep, earlier
-** failed rows of the same key are replaced (a retry, not a duplicate). */
+** failed rows of the same key are replaced (a retry, not a duplicate).
+** Returns 1, writing nothing, when a current successful run of the same key
+** is stored already (*run_id is that run): one success per key. */
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e);
 /* Rebuild the run_summary view (params as columns) after new runs. Views
 ** always there: run_metrics, policy_summary (mean, sd, 95% CI over seeds),
 ** vs_baseline (ratios to the experiment's baseline policy, same workload). */
 int store_refresh_views(struct store *st, struct sl_err *e);
+/* One line of meaning of a table's or view's column (column NULL: of the
+** table itself), or NULL if it has none; for `query --schema`. */
+struct store_doc {
+  const char *table, *column, *text;
+};
+const char *store_doc(const char *table, const char *column);
+/* Recompute runs.superseded for the whole database (after a merge or prune). */
+int store_recompute_superseded(struct store *st, struct sl_err *e);
 /* Execute SQL (several statements allowed) with no result rows. */
 int store_exec(struct store *st, const char *sql, struct sl_err *e);
 

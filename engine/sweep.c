@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -117,8 +118,8 @@ static int already_done(struct worker *w, const char *key) {
   sqlite3_stmt *q = NULL;
   int done = 0;
   if (!w->st.db) return 0;
-  if (sqlite3_prepare_v2(w->st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok'", -1,
-                         &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(w->st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok' "
+                         "AND superseded = 0", -1, &q, NULL) != SQLITE_OK)
     return 0;
   sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
   done = sqlite3_step(q) == SQLITE_ROW;
@@ -142,6 +143,7 @@ static int worker_run(struct worker *w, struct exp_run *r) {
   }
   res = runner_run(&s, &r->cfg, d, &w->st, w->o->db, &r->meta, &run_id, NULL, &e);
   sim_free(&s);
+  if (res == RUN_ALREADY_STORED) return -1;  /* another sweep stored it meanwhile */
   if (res == RUN_STORE_ERROR) fprintf(stderr, "schedlab sweep: run %zu: %s\n", r->index, e.msg);
   return res;
 }
@@ -207,8 +209,8 @@ static int mark_done(struct experiment *x, const struct sweep_opts *o, struct sl
   struct store st;
   sqlite3_stmt *q = NULL;
   if (store_open(&st, o->db, e) < 0) return -1;
-  if (sqlite3_prepare_v2(st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok'", -1, &q,
-                         NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(st.db, "SELECT 1 FROM runs WHERE run_key = ? AND status = 'ok' "
+                         "AND superseded = 0", -1, &q, NULL) != SQLITE_OK) {
     store_close(&st);
     return sl_errf(e, "%s: %s", o->db, "cannot query run keys");
   }
@@ -228,7 +230,7 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
   int32_t *todo;
   size_t ntodo = 0, next = 0, finished = 0;
   int nw, (*to)[2] = NULL, from[2] = {-1, -1}, *busy = NULL;
-  pid_t *pid = NULL;
+  pid_t *pid = NULL, master;
   struct sigaction sa, old_sa;
   double t0, last = 0;
   int tty = isatty(2), rc = 0;
@@ -272,6 +274,7 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
     rc = sl_errf(e, "cannot set up workers: %s", strerror(errno));
     goto done;
   }
+  master = getpid();
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigaction(SIGINT, &sa, &old_sa);
@@ -281,6 +284,11 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
     if ((pid[i] = fork()) < 0) { rc = sl_errf(e, "fork: %s", strerror(errno)); nw = i; break; }
     if (pid[i] == 0) {
       struct worker w;
+      /* A worker must not outlive its sweep: a master killed with -9 takes
+      ** its workers along, instead of leaving them writing runs nobody
+      ** waits for while the user starts the sweep again. The parent may
+      ** have died before prctl took effect, hence the check after it. */
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != master) _exit(1);
       memset(&w, 0, sizeof w);
       w.x = x;
       w.o = o;

@@ -2,7 +2,9 @@
 ** sweep.h — running an experiment's runs on worker processes. Each run is
 ** written in its own transaction, so a sweep killed at any instant loses
 ** nothing that had finished; run keys already complete in the database
-** are skipped, so starting it again finishes the rest.
+** are skipped, so starting it again finishes the rest. Workers die with
+** their master (kill -9 included); a run another sweep stored meanwhile
+** counts as done, never as a second copy.
 */
 #ifndef SWEEP_H
 #define SWEEP_H

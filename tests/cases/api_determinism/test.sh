@@ -1,6 +1,7 @@
 # Same inputs and seed, same rows (api-2): two runs of a policy that uses
 # the seeded random stream and prediction error give identical tasks and
-# metrics; a different seed changes them.
+# metrics; a different seed changes them. Running it again
+# into the same database stores nothing: one success per run key.
 cat > "$DB.lua" <<'LUA'
 local P = { params = {} }
 function P.schedule(sim)
@@ -14,17 +15,25 @@ function P.schedule(sim)
 end
 return P
 LUA
-for seed in 7 7 8; do
-  run_ok --trace trace.csv --policy "$DB.lua" --seed $seed --predict-sigma 0.2
-done
+# Seed 7 into two databases (one database keeps one success per run key),
+# seed 8 beside the first.
+run_ok --trace trace.csv --policy "$DB.lua" --seed 7 --predict-sigma 0.2
+DB=$DB.b run_ok --trace trace.csv --policy "$DB.lua" --seed 7 --predict-sigma 0.2
+run_ok --trace trace.csv --policy "$DB.lua" --seed 8 --predict-sigma 0.2
 q="SELECT group_concat(task_id || ':' || start_ns || ':' || finish_ns || ':' || preemptions, ' ')
    FROM (SELECT * FROM tasks WHERE run_id = RUN ORDER BY seq)"
 a=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/1/)")
-b=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/2/)")
-c=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/3/)")
+b=$("$SCHEDLAB" query --csv "$DB.b" "$(echo "$q" | sed s/RUN/1/)")
+c=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/2/)")
 [ "$a" = "$b" ] && echo "seed 7 twice: identical tasks" || echo "seed 7 twice: DIFFERENT"
 [ "$a" != "$c" ] && echo "seed 8: a different schedule" || echo "seed 8: same schedule"
-"$SCHEDLAB" query --csv "$DB" "SELECT count(*) FROM metrics m1 JOIN metrics m2
-  ON m1.name = m2.name AND m1.class = m2.class AND m1.run_id = 1 AND m2.run_id = 2
+"$SCHEDLAB" query --csv "$DB" "ATTACH '$DB.b' AS b; SELECT count(*) FROM metrics m1 JOIN b.metrics m2
+  ON m1.name = m2.name AND m1.class = m2.class AND m1.run_id = 1 AND m2.run_id = 1
   WHERE m1.value IS NOT m2.value" | tail -n 1
-"$SCHEDLAB" query --csv "$DB" "SELECT count(DISTINCT run_key) FROM runs WHERE run_id IN (1, 2)" | tail -n 1
+"$SCHEDLAB" query --csv "$DB" "ATTACH '$DB.b' AS b;
+  SELECT count(*) FROM runs r1 JOIN b.runs r2 ON r1.run_key = r2.run_key" | tail -n 1
+# The same run again into the first database: its key is there, nothing is added.
+"$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
+  --trace trace.csv --policy "$DB.lua" --seed 7 --predict-sigma 0.2 --quiet 2>&1 |
+  sed "s|$DB|DB|"
+db_state
