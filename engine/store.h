@@ -40,8 +40,10 @@ void store_close(struct store *st);
 ** failed rows of the same key are replaced (a retry, not a duplicate). */
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e);
-/* Rebuild the run_summary view (params as columns) after new runs. Views
-** always there: run_metrics, policy_summary (mean, sd, 95% CI over seeds),
+/* Rebuild the views with a column per param name (trace.load ->
+** trace_load) after new runs: run_summary (one row per run, main metrics)
+** and policy_summary (over seeds: n, mean, sd, ci95, lo/hi a 95% interval
+** inside the metric's domain). Views always there: run_metrics,
 ** vs_baseline (ratios to the experiment's baseline policy, same workload). */
 int store_refresh_views(struct store *st, struct sl_err *e);
 /* Execute SQL (several statements allowed) with no result rows. */
