@@ -276,6 +276,10 @@ static int spans_decades(const struct table *t, int c0, int c1, int c2) {
   return n > 0 && hi / lo > 100;
 }
 
+/* A cell as a .dat field: a number, or def (NaN, 0) for anything else, so
+** no text from the data ever lands in a .dat file. */
+static const char *num(const char *s, const char *def) { return is_number(s, NULL) ? s : def; }
+
 static int numeric_column(const struct table *t, int c) {
   for (size_t r = 0; r < t->nrow; r++) if (!is_number(at(t, r, c), NULL)) return 0;
   return t->nrow > 0;
@@ -288,12 +292,12 @@ static int cmp_double(const void *a, const void *b) {
 
 /* An interval: the columns lo and hi when the query has them, else y +- err. */
 static void put_interval(struct ctx *c, size_t r) {
-  const char *y = *at(c->t, r, c->cy) ? at(c->t, r, c->cy) : "NaN";
+  const char *y = num(at(c->t, r, c->cy), "NaN");
   if (c->clo >= 0) {
     const char *lo = at(c->t, r, c->clo), *hi = at(c->t, r, c->chi);
-    fprintf(c->dat, " %s %s", *lo ? lo : y, *hi ? hi : y);
+    fprintf(c->dat, " %s %s", num(lo, y), num(hi, y));
   } else if (c->ce >= 0) {
-    fprintf(c->dat, " %s", *at(c->t, r, c->ce) ? at(c->t, r, c->ce) : "0");
+    fprintf(c->dat, " %s", num(at(c->t, r, c->ce), "0"));
   }
 }
 
@@ -326,8 +330,8 @@ static int emit_line(struct ctx *c, struct sl_err *e) {
       if (c->cs >= 0 && strcmp(at(c->t, r, c->cs), series[s])) continue;
       if (cat) fprintf(c->dat, "%.10g", (double)index_of(cats, ncat, at(c->t, r, c->cx)) + shift);
       else if (shift != 0 && is_number(at(c->t, r, c->cx), &v)) fprintf(c->dat, "%.10g", v + shift);
-      else fprintf(c->dat, "%s", at(c->t, r, c->cx));
-      fprintf(c->dat, " %s", *at(c->t, r, c->cy) ? at(c->t, r, c->cy) : "NaN");
+      else fprintf(c->dat, "%s", num(at(c->t, r, c->cx), "NaN"));
+      fprintf(c->dat, " %s", num(at(c->t, r, c->cy), "NaN"));
       put_interval(c, r);
       fprintf(c->dat, "\n");
     }
@@ -383,7 +387,7 @@ static int emit_bar(struct ctx *c, struct sl_err *e) {
         fputs(per == 3 ? " NaN NaN NaN" : per == 2 ? " NaN 0" : " NaN", c->dat);
         continue;
       }
-      fprintf(c->dat, " %s", *at(c->t, row, c->cy) ? at(c->t, row, c->cy) : "NaN");
+      fprintf(c->dat, " %s", num(at(c->t, row, c->cy), "NaN"));
       put_interval(c, row);
     }
     fputc('\n', c->dat);
@@ -452,7 +456,7 @@ static int emit_heatmap(struct ctx *c, struct sl_err *e) {
       const char *z = "NaN";
       for (size_t r = 0; r < c->t->nrow; r++)
         if (!strcmp(at(c->t, r, c->cx), xs[i]) && !strcmp(at(c->t, r, c->cy), ys[j]) && *at(c->t, r, c->cz))
-          z = at(c->t, r, c->cz);
+          z = num(at(c->t, r, c->cz), "NaN");
       fprintf(c->dat, "%zu %zu %s\n", i, j, z);
     }
     fputc('\n', c->dat);

@@ -72,9 +72,11 @@ while [ "$i" -le "$nv" ]; do
   alias=$(printf '%s' "$v" | sed 's/"/""/g')
   out="o_$i"
   res=""
-  # series (line), with the title and axis labels from the command line
+  # series (line), with the title and axis labels from the command line; the
+  # value as a y cell too (a .dat file holds numbers only: NaN)
   "$S" plot --db r.db --out "$out" --name line --kind line --title "$v" --xlabel "$v" --ylabel "$v" \
-    --sql "SELECT 1 AS x, 2 AS y, v FROM evil WHERE id = $i UNION ALL SELECT 2, 3, v FROM evil WHERE id = $i" \
+    --sql "SELECT 1 AS x, 2 AS y, v FROM evil WHERE id = $i UNION ALL SELECT 2, 3, v FROM evil WHERE id = $i
+           UNION ALL SELECT 3, v, v FROM evil WHERE id = $i" \
     >/dev/null 2>"$out.err"
   res="$res $?"
   # a bar category, and the y column named by the value (the key and y label)
@@ -94,6 +96,8 @@ while [ "$i" -le "$nv" ]; do
   check "plot-safety-2.$i: $what: four PNGs" \
     "$(ls "$out"/*.png 2>/dev/null | wc -l | tr -d ' ')" 4
   check "plot-safety-2.$i: $what: nothing executed" "$([ -e "$M" ] && echo created || echo absent)" absent
+  check "plot-safety-2.$i: $what: no text from the data in a .dat file outside comments" \
+    "$(cat "$out"/*.dat | grep -v '^#' | grep -c -e touch -e xxx)" 0
   rm -f "$M"
   # the same strings as an experiment file's title and labels (a Lua string
   # of decimal escapes, byte for byte)

@@ -52,7 +52,8 @@ INSERT INTO params VALUES
   (101, 'trace.seed', 1), (102, 'trace.seed', 2), (103, 'trace.seed', 3),
   (104, 'trace.load', 0.7),
   (109, 'trace.load', 0.9), (195, 'trace.load', 0.95),
-  (109, 'trace_load', 'same column name'), (109, 'policy', 'a param named like a column');"
+  (109, 'trace_load', 'same column name'), (109, 'policy', 'a param named like a column'),
+  (109, 'we\"ird''.na me', 'quotes');"
 "$S" run --trace two.csv --policy np_fcfs --device "$dev" --db v.db --quiet >/dev/null 2>&1
 s() { # s METRIC COLUMN: that column of point A's row
   q "SELECT $2 FROM policy_summary WHERE experiment = 'vt' AND point = '${3:-A}' AND metric = '$1' AND class = 'all'"
@@ -108,7 +109,9 @@ check "views-2.6: two names mapping to one column: the later gets _2" \
 check "views-2.7: a param named like a fixed column gets _2" \
   "$(q "SELECT policy || ' / ' || policy_2 FROM policy_summary WHERE experiment = 'vt' AND trace_load = 0.9 AND metric = 'antt'")" \
   "p / a param named like a column"
-check "views-2.8: device params are columns too" \
+check "views-2.8: quotes and spaces in a param name become _" \
+  "$(q "SELECT we_ird__na_me FROM policy_summary WHERE experiment = 'vt' AND trace_load = 0.9")" quotes
+check "views-2.9: device params are columns too" \
   "$(q "SELECT DISTINCT device_bandwidth_gbps FROM run_summary WHERE experiment IS NULL")" 64
 echo "1..$n"
 [ "$failed" -eq 0 ]
