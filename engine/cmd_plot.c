@@ -55,6 +55,7 @@ int cmd_plot(int argc, char **argv) {
     if (!adhoc.kind) return cli_usage_error("plot", "--sql needs --kind bar|line|cdf|heatmap");
     if (!db) return cli_usage_error("plot", "--sql needs --db FILE");
     if (!adhoc.name) adhoc.name = "figure";
+    if (plot_check_spec(&adhoc, &e) < 0) return cli_usage_error("plot", "%s", e.msg);
     if (open_db(db, &h)) return EXIT_RUN_FAILED;
     if (plot_figure(h, &adhoc, out ? out : ".", &e) < 0) cli_fail("%s", e.msg);
     else { printf("%s/%s.png\n%s/%s.svg\n", out ? out : ".", adhoc.name, out ? out : ".", adhoc.name); rc = 0; }

@@ -224,6 +224,11 @@ static int read_figures(struct experiment *x, lua_State *L, int idx, struct sl_e
       lua_pop(L, 3);
       return -1;
     }
+    if (plot_check_spec(f, e) < 0) {       /* names and styles reach files and gnuplot */
+      sl_err_prefix(e, "%s", x->path);
+      lua_pop(L, 3);
+      return -1;
+    }
     x->nfigs++;
     lua_pop(L, 1);
   }

@@ -103,31 +103,182 @@ static size_t index_of(const char **v, size_t n, const char *s) {
   return n;
 }
 
-/* A string for a gnuplot double-quoted literal. */
+/* {===================================================================
+** Text from data in a gnuplot script
+**
+** Every string that comes from the database or an experiment file (series
+** and category names, column names, titles, labels) reaches the .gp file
+** only as a single-quoted literal: gnuplot expands backquotes (shell
+** commands) and @macros inside double quotes, but nothing inside single
+** quotes, where the only special character is the quote itself, written
+** twice. A newline would end the literal, so control characters become
+** spaces; a label is cut at LABEL_MAX bytes (on a UTF-8 boundary).
+** =================================================================== */
+
+#define LABEL_MAX 160
+
 static void gp_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') fputc('\\', f);
-    fputc(*s, f);
+  size_t n = strlen(s), cut = n;
+  if (n > LABEL_MAX) {
+    cut = LABEL_MAX;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
   }
-  fputc('"', f);
+  fputc('\'', f);
+  for (size_t i = 0; i < cut; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '\'') fputs("''", f);
+    else fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+  }
+  if (cut < n) fputs("...", f);
+  fputc('\'', f);
 }
+
+/* Text in a comment line of a .dat file: one line, whatever it holds. */
+static void dat_comment(FILE *f, const char *s) {
+  for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+/* A figure name becomes file names in the output folder: letters, digits,
+** '_', '-' and '.', not first, at most 100 of them, so it names a file
+** there and nothing else (no '/', no '..', no hidden file). */
+static int check_name(const char *name, struct sl_err *e) {
+  size_t n = name ? strlen(name) : 0;
+  if (n == 0) return sl_errf(e, "a figure needs a name");
+  if (n > 100) return sl_errf(e, "figure name '%.40s...' is longer than 100 characters", name);
+  for (size_t i = 0; i < n; i++) {
+    char c = name[i];
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+             (i > 0 && (c == '-' || c == '.'));
+    if (!ok)
+      return sl_errf(e, "figure name '%.40s': character %zu is not allowed (names are letters, digits, "
+                        "'_', and '-' or '.' after the first character; they name files in the output folder)",
+                     name, i + 1);
+  }
+  if (strstr(name, "..")) return sl_errf(e, "figure name '%.40s': '..' is not allowed", name);
+  return 0;
+}
+
+/* The words a figure's style may use: settings of axes, ranges, tics, the
+** key, grid, margins and fills. Nothing that writes files (output, print,
+** table), runs commands (system, shell, load, call, '!', pipes), defines
+** functions or variables, or expands macros; double-quoted strings are
+** refused too since gnuplot expands backquotes inside them. */
+static const char *const style_words[] = {
+    "set", "unset",
+    "xrange", "yrange", "x2range", "y2range", "cbrange", "logscale", "log", "nologscale",
+    "key", "nokey", "format", "xtics", "ytics", "x2tics", "y2tics", "cbtics", "mxtics", "mytics",
+    "noxtics", "noytics", "tics", "grid", "nogrid", "border", "noborder", "offsets", "size", "ratio",
+    "noratio", "square", "nosquare", "boxwidth", "style", "fill", "solid", "empty", "pattern",
+    "transparent", "histogram", "histograms", "clustered", "rowstacked", "errorbars", "gap", "data",
+    "lines", "linespoints", "points", "boxes", "steps", "yerrorlines", "yerrorbars", "xlabel",
+    "ylabel", "cblabel", "title", "label", "at", "left", "right", "center", "top", "bottom",
+    "inside", "outside", "above", "below", "box", "nobox", "opaque", "noopaque", "horizontal",
+    "vertical", "reverse", "noreverse", "invert", "noinvert", "font", "textcolor", "tc", "samplen",
+    "spacing", "width", "height", "columns", "maxrows", "maxcols", "autotitle", "noautotitle",
+    "front", "back", "graph", "first", "second", "screen", "character", "rotate", "by", "norotate",
+    "parallel", "offset", "nooffset", "mirror", "nomirror", "in", "out", "scale", "autofreq", "add",
+    "lc", "lw", "lt", "dt", "pt", "ps", "linecolor", "linewidth", "linetype", "dashtype",
+    "pointtype", "pointsize", "rgb", "rgbcolor", "palette", "rgbformulae", "defined", "colorbox",
+    "nocolorbox", "autoscale", "fix", "noextend", "min", "max", "x", "y", "x2", "y2", "xy", "cb",
+    "lmargin", "rmargin", "tmargin", "bmargin", "margins", "xzeroaxis", "yzeroaxis", "zeroaxis",
+    "bars", "small", "large", "fullwidth", "default", NULL};
+
+static int style_word(const char *w, size_t n) {
+  for (int i = 0; style_words[i]; i++)
+    if (strlen(style_words[i]) == n && !memcmp(style_words[i], w, n)) return 1;
+  return 0;
+}
+
+/* A style: lines (or ';'-separated commands), each `set ...` or `unset ...`
+** made of allowed words, numbers, single-quoted strings and [ ] ( ) : , . +
+** - * / %. Anything else is refused with the command it is in. */
+static int check_style(const char *style, struct sl_err *e) {
+  const char *s = style;
+  int words = 0;                           /* words so far in this command */
+  while (*s) {
+    const char *t = s;
+    unsigned char c = (unsigned char)*s;
+    if (c == '\n' || c == ';') { words = 0; s++; continue; }
+    if (c == ' ' || c == '\t') { s++; continue; }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+      while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_') s++;
+      if (!style_word(t, (size_t)(s - t)))
+        return sl_errf(e, "style: '%.*s' is not an allowed gnuplot style word (a style sets axes, ranges, "
+                          "tics, the key, grid, margins or fills)", (int)(s - t > 40 ? 40 : s - t), t);
+      if (words == 0 && strncmp(t, "set", 3) && strncmp(t, "unset", 5))
+        return sl_errf(e, "style: each line starts with 'set' or 'unset', not '%.*s'",
+                       (int)(s - t > 40 ? 40 : s - t), t);
+      words++;
+      continue;
+    }
+    if (words == 0) return sl_errf(e, "style: each line starts with 'set' or 'unset'");
+    if ((c >= '0' && c <= '9') || c == '.') {
+      while ((*s >= '0' && *s <= '9') || *s == '.') s++;
+      if ((*s == 'e' || *s == 'E') && (s[1] == '-' || s[1] == '+' || (s[1] >= '0' && s[1] <= '9'))) {
+        s += 2;
+        while (*s >= '0' && *s <= '9') s++;
+      }
+      continue;
+    }
+    if (c == '\'') {                       /* single quotes: nothing inside is evaluated */
+      for (s++; *s && !(*s == '\'' && s[1] != '\''); s += *s == '\'' ? 2 : 1)
+        if ((unsigned char)*s < 0x20) return sl_errf(e, "style: a string holds a control character");
+      if (!*s) return sl_errf(e, "style: unterminated string");
+      s++;
+      continue;
+    }
+    if (strchr("[]():,+-*/%", c)) { s++; continue; }
+    if (c == '"')
+      return sl_errf(e, "style: double-quoted strings are not allowed (gnuplot runs backquoted commands in "
+                        "them); use single quotes");
+    if (c >= 0x20 && c < 0x7f)
+      return sl_errf(e, "style: character '%c' is not allowed (no commands, macros, pipes or assignments)", c);
+    return sl_errf(e, "style: character 0x%02x is not allowed", c);
+  }
+  return 0;
+}
+
+int plot_check_spec(const struct plot_spec *p, struct sl_err *e) {
+  if (check_name(p->name, e) < 0) return -1;
+  if (p->style && check_style(p->style, e) < 0) return sl_err_prefix(e, "figure '%s'", p->name);
+  return 0;
+}
+
+/* }=================================================================== */
 
 struct ctx {
   const struct plot_spec *p;
   const struct table *t;
   int cx, cy, cs, ce, cz;
+  int clo, chi;            /* an interval's bounds (columns lo and hi), else -1 */
+  int logx;
   FILE *dat, *gp;
   const char *datname;
 };
 
-/* Decades between the smallest and largest positive value of a column. */
-static double decades(const struct table *t, int c) {
+/* Whether the values of up to three columns (-1: none) span decades: all
+** positive, max/min > 100. A linear axis squeezes the small values of such
+** data into one line. */
+static int spans_decades(const struct table *t, int c0, int c1, int c2) {
   double lo = INFINITY, hi = 0, v;
-  for (size_t r = 0; r < t->nrow; r++)
-    if (is_number(at(t, r, c), &v) && v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  return hi > 0 && lo < INFINITY ? log10(hi / lo) : 0;
+  int cols[3] = {c0, c1, c2};
+  size_t n = 0;
+  for (int k = 0; k < 3; k++) {
+    if (cols[k] < 0) continue;
+    for (size_t r = 0; r < t->nrow; r++) {
+      if (!*at(t, r, cols[k])) continue;
+      if (!is_number(at(t, r, cols[k]), &v) || !(v > 0)) return 0;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      n++;
+    }
+  }
+  return n > 0 && hi / lo > 100;
 }
+
+/* A cell as a .dat field: a number, or def (NaN, 0) for anything else, so
+** no text from the data ever lands in a .dat file. */
+static const char *num(const char *s, const char *def) { return is_number(s, NULL) ? s : def; }
 
 static int numeric_column(const struct table *t, int c) {
   for (size_t r = 0; r < t->nrow; r++) if (!is_number(at(t, r, c), NULL)) return 0;
@@ -139,20 +290,49 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* An interval: the columns lo and hi when the query has them, else y +- err. */
+static void put_interval(struct ctx *c, size_t r) {
+  const char *y = num(at(c->t, r, c->cy), "NaN");
+  if (c->clo >= 0) {
+    const char *lo = at(c->t, r, c->clo), *hi = at(c->t, r, c->chi);
+    fprintf(c->dat, " %s %s", num(lo, y), num(hi, y));
+  } else if (c->ce >= 0) {
+    fprintf(c->dat, " %s", num(at(c->t, r, c->ce), "0"));
+  }
+}
+
+static int has_interval(const struct ctx *c) { return c->clo >= 0 || c->ce >= 0; }
+
 static int emit_line(struct ctx *c, struct sl_err *e) {
   const char **series, **cats = NULL;
   size_t ns = distinct(c->t, c->cs, &series, e), ncat = 0;
   int cat = !numeric_column(c->t, c->cx);
   if (ns == (size_t)-1) return -1;
   if (cat && (ncat = distinct(c->t, c->cx, &cats, e)) == (size_t)-1) { free(series); return -1; }
+  /* Several series with error bars at the same x hide each other's bars:
+  ** each is moved sideways by a little (up to 2.5% of the x range, or a
+  ** tenth of a category); the .dat holds the moved x. */
+  double dodge = 0, xlo = INFINITY, xhi = -INFINITY, v;
+  if (has_interval(c) && ns > 1 && !c->logx) {
+    if (cat) dodge = 0.2 / (double)(ns - 1);
+    else {
+      for (size_t r = 0; r < c->t->nrow; r++)
+        if (is_number(at(c->t, r, c->cx), &v)) { if (v < xlo) xlo = v; if (v > xhi) xhi = v; }
+      if (xhi > xlo) dodge = 0.05 * (xhi - xlo) / (double)(ns - 1);
+    }
+  }
   for (size_t s = 0; s < ns; s++) {
-    fprintf(c->dat, "# series %s\n", series[s]);
+    double shift = dodge * ((double)s - (double)(ns - 1) / 2);
+    fputs("# series ", c->dat);
+    dat_comment(c->dat, series[s]);
+    fputc('\n', c->dat);
     for (size_t r = 0; r < c->t->nrow; r++) {
       if (c->cs >= 0 && strcmp(at(c->t, r, c->cs), series[s])) continue;
-      if (cat) fprintf(c->dat, "%zu", index_of(cats, ncat, at(c->t, r, c->cx)));
-      else fprintf(c->dat, "%s", at(c->t, r, c->cx));
-      fprintf(c->dat, " %s", *at(c->t, r, c->cy) ? at(c->t, r, c->cy) : "NaN");
-      if (c->ce >= 0) fprintf(c->dat, " %s", *at(c->t, r, c->ce) ? at(c->t, r, c->ce) : "0");
+      if (cat) fprintf(c->dat, "%.10g", (double)index_of(cats, ncat, at(c->t, r, c->cx)) + shift);
+      else if (shift != 0 && is_number(at(c->t, r, c->cx), &v)) fprintf(c->dat, "%.10g", v + shift);
+      else fprintf(c->dat, "%s", num(at(c->t, r, c->cx), "NaN"));
+      fprintf(c->dat, " %s", num(at(c->t, r, c->cy), "NaN"));
+      put_interval(c, r);
       fprintf(c->dat, "\n");
     }
     fprintf(c->dat, "\n\n");
@@ -170,8 +350,9 @@ static int emit_line(struct ctx *c, struct sl_err *e) {
   }
   fprintf(c->gp, "plot ");
   for (size_t s = 0; s < ns; s++) {
-    fprintf(c->gp, "%s'%s' index %zu using 1:2%s with %s lw 2 pt 7 ps 0.8 title ", s ? ", \\\n     " : "",
-            c->datname, s, c->ce >= 0 ? ":3" : "", c->ce >= 0 ? "yerrorlines" : "linespoints");
+    fprintf(c->gp, "%s'%s' index %zu using 1:2%s with %s lt %zu lw 2 ps 1.1 title ", s ? ", \\\n     " : "",
+            c->datname, s, c->clo >= 0 ? ":3:4" : c->ce >= 0 ? ":3" : "",
+            has_interval(c) ? "yerrorlines" : "linespoints", s + 1);
     gp_str(c->gp, c->cs >= 0 ? series[s] : (c->p->ylabel ? c->p->ylabel : c->t->name[c->cy]));
   }
   fputc('\n', c->gp);
@@ -180,36 +361,54 @@ static int emit_line(struct ctx *c, struct sl_err *e) {
   return 0;
 }
 
+/* Bars: one row of the .dat per category (its position, then y and the
+** interval of each series); category names reach the script as tic labels. */
 static int emit_bar(struct ctx *c, struct sl_err *e) {
   const char **series, **cats;
   size_t ns = distinct(c->t, c->cs, &series, e), ncat;
+  int per = c->clo >= 0 ? 3 : c->ce >= 0 ? 2 : 1;      /* .dat columns per series */
   if (ns == (size_t)-1) return -1;
   if ((ncat = distinct(c->t, c->cx, &cats, e)) == (size_t)-1) { free(series); return -1; }
-  fprintf(c->dat, "# category");
-  for (size_t s = 0; s < ns; s++) fprintf(c->dat, " \"%s\"%s", series[s], c->ce >= 0 ? " err" : "");
-  fputc('\n', c->dat);
+  fputs("# category index, then per series: y", c->dat);
+  fputs(c->clo >= 0 ? " lo hi\n" : c->ce >= 0 ? " err\n" : "\n", c->dat);
+  for (size_t s = 0; s < ns; s++) {
+    fprintf(c->dat, "# series %zu: ", s + 1);
+    dat_comment(c->dat, series[s]);
+    fputc('\n', c->dat);
+  }
   for (size_t k = 0; k < ncat; k++) {
-    fprintf(c->dat, "\"%s\"", cats[k]);
+    fprintf(c->dat, "%zu", k);
     for (size_t s = 0; s < ns; s++) {
-      const char *y = "NaN", *er = "0";
+      size_t row = c->t->nrow;
       for (size_t r = 0; r < c->t->nrow; r++)
-        if (!strcmp(at(c->t, r, c->cx), cats[k]) && (c->cs < 0 || !strcmp(at(c->t, r, c->cs), series[s]))) {
-          if (*at(c->t, r, c->cy)) y = at(c->t, r, c->cy);
-          if (c->ce >= 0 && *at(c->t, r, c->ce)) er = at(c->t, r, c->ce);
-        }
-      fprintf(c->dat, " %s", y);
-      if (c->ce >= 0) fprintf(c->dat, " %s", er);
+        if (!strcmp(at(c->t, r, c->cx), cats[k]) && (c->cs < 0 || !strcmp(at(c->t, r, c->cs), series[s])))
+          row = r;
+      if (row == c->t->nrow) {
+        fputs(per == 3 ? " NaN NaN NaN" : per == 2 ? " NaN 0" : " NaN", c->dat);
+        continue;
+      }
+      fprintf(c->dat, " %s", num(at(c->t, row, c->cy), "NaN"));
+      put_interval(c, row);
     }
     fputc('\n', c->dat);
   }
   fprintf(c->gp, "set style data histograms\nset style histogram %s gap 1\n"
-                 "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset xtics rotate by -30\n",
-          c->ce >= 0 ? "errorbars lw 1.5" : "clustered");
-  fprintf(c->gp, "plot ");
+                 "set boxwidth 0.9\nset xtics (",
+          has_interval(c) ? "errorbars lw 1.5" : "clustered");
+  for (size_t k = 0; k < ncat; k++) {
+    if (k) fputs(", ", c->gp);
+    gp_str(c->gp, cats[k]);
+    fprintf(c->gp, " %zu", k);
+  }
+  fprintf(c->gp, ") rotate by -30\nplot ");
   for (size_t s = 0; s < ns; s++) {
-    int col = c->ce >= 0 ? 2 + 2 * (int)s : 2 + (int)s;
-    if (c->ce >= 0) fprintf(c->gp, "%s'%s' using %d:%d%s title ", s ? ", \\\n     " : "", c->datname, col, col + 1, s ? "" : ":xtic(1)");
-    else fprintf(c->gp, "%s'%s' using %d%s title ", s ? ", \\\n     " : "", c->datname, col, s ? "" : ":xtic(1)");
+    int col = 2 + per * (int)s;
+    fprintf(c->gp, "%s'%s' using %d", s ? ", \\\n     " : "", c->datname, col);
+    if (per == 3) fprintf(c->gp, ":%d:%d", col + 1, col + 2);
+    else if (per == 2) fprintf(c->gp, ":%d", col + 1);
+    /* Fill patterns besides colours, so series differ in grey too. */
+    if (s == 0) fprintf(c->gp, " lt 1 fs solid 0.85 border lc rgb '#333333' title ");
+    else fprintf(c->gp, " lt %zu fs pattern %d border lc rgb '#333333' title ", s + 1, (int)(s - 1) % 6 + 1);
     gp_str(c->gp, c->cs >= 0 ? series[s] : (c->p->ylabel ? c->p->ylabel : c->t->name[c->cy]));
   }
   fputc('\n', c->gp);
@@ -229,13 +428,16 @@ static int emit_cdf(struct ctx *c, struct sl_err *e) {
     for (size_t r = 0; r < c->t->nrow; r++)
       if ((c->cs < 0 || !strcmp(at(c->t, r, c->cs), series[s])) && is_number(at(c->t, r, c->cy), &v[n])) n++;
     qsort(v, n, sizeof *v, cmp_double);
-    fprintf(c->dat, "# series %s\n", series[s]);
+    fputs("# series ", c->dat);
+    dat_comment(c->dat, series[s]);
+    fputc('\n', c->dat);
     for (size_t i = 0; i < n; i++) fprintf(c->dat, "%.10g %.10g\n", v[i], (double)(i + 1) / (double)n);
     fprintf(c->dat, "\n\n");
   }
   fprintf(c->gp, "set yrange [0:1]\nplot ");
   for (size_t s = 0; s < ns; s++) {
-    fprintf(c->gp, "%s'%s' index %zu using 1:2 with steps lw 2 title ", s ? ", \\\n     " : "", c->datname, s);
+    fprintf(c->gp, "%s'%s' index %zu using 1:2 with steps lt %zu lw 2 title ", s ? ", \\\n     " : "",
+            c->datname, s, s + 1);
     gp_str(c->gp, c->cs >= 0 ? series[s] : c->t->name[c->cy]);
   }
   fputc('\n', c->gp);
@@ -254,7 +456,7 @@ static int emit_heatmap(struct ctx *c, struct sl_err *e) {
       const char *z = "NaN";
       for (size_t r = 0; r < c->t->nrow; r++)
         if (!strcmp(at(c->t, r, c->cx), xs[i]) && !strcmp(at(c->t, r, c->cy), ys[j]) && *at(c->t, r, c->cz))
-          z = at(c->t, r, c->cz);
+          z = num(at(c->t, r, c->cz), "NaN");
       fprintf(c->dat, "%zu %zu %s\n", i, j, z);
     }
     fputc('\n', c->dat);
@@ -290,21 +492,53 @@ static int run_gnuplot(const char *dir, const char *script, struct sl_err *e) {
   return 0;
 }
 
+/* Line types every figure uses: colours that stay apart on white and for
+** colour-blind readers (Okabe-Ito without its yellow), each with its own
+** dash pattern and point shape, so series differ in grey too. */
+static void write_lines(FILE *gp) {
+  static const char *const colour[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000",
+                                       "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F", "#882255"};
+  static const int point[] = {7, 5, 9, 11, 13, 6, 4, 8, 10, 12};
+  for (int i = 0; i < 10; i++)
+    fprintf(gp, "set linetype %d lc rgb '%s' dt %d pt %d\n", i + 1, colour[i], i % 5 + 1, point[i]);
+  fprintf(gp, "set linetype cycle 10\n");
+}
+
+/* The key says what the error bars are: lo/hi (a 95% interval inside the
+** metric's domain, as policy_summary computes it) or y +- ci95, and over
+** how many seeds when the query has a column n. */
+static void key_title(struct ctx *c, int cn) {
+  char buf[160];
+  double lo = INFINITY, hi = -INFINITY, v;
+  if (!has_interval(c)) return;
+  if (cn >= 0)
+    for (size_t r = 0; r < c->t->nrow; r++)
+      if (is_number(at(c->t, r, cn), &v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (lo > hi) snprintf(buf, sizeof buf, "bars: 95%% interval");
+  else if (lo == hi) snprintf(buf, sizeof buf, "mean over %.0f seeds, bars: 95%% interval", lo);
+  else snprintf(buf, sizeof buf, "mean over %.0f-%.0f seeds, bars: 95%% interval", lo, hi);
+  fprintf(c->gp, "set key title ");
+  gp_str(c->gp, buf);
+  fputc('\n', c->gp);
+}
+
 int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdir, struct sl_err *e) {
   struct table t;
   struct ctx c;
   char path[2400], datname[300], gpname[300];
-  int rc = -1;
+  int rc = -1, cn = -1;
   memset(&c, 0, sizeof c);
+  if (plot_check_spec(p, e) < 0) return -1;
   if (mkdir(outdir, 0777) < 0 && errno != EEXIST) return sl_errf(e, "%s: %s", outdir, strerror(errno));
   if (run_query(db, p->sql, &t, e) < 0) { table_free(&t); return sl_err_prefix(e, "figure '%s'", p->name); }
   if (t.nrow == 0) { table_free(&t); return sl_errf(e, "figure '%s': the query returned no rows", p->name); }
   c.p = p;
   c.t = &t;
   /* Roles by name, else by position: x, y (values for a cdf), then the
-  ** error column (named err or ci95), then the series: the first column
-  ** left over. */
-  c.cx = c.cy = c.cs = c.ce = c.cz = -1;
+  ** interval (columns lo and hi, else one named err or ci95 for y +- err),
+  ** then the series: the first column left over that is not n (the
+  ** number of seeds or samples, named in the key). */
+  c.cx = c.cy = c.cs = c.ce = c.cz = c.clo = c.chi = -1;
   if (!strcmp(p->kind, "cdf")) c.cy = column(&t, p->y, 0, "values", e);
   else {
     c.cx = column(&t, p->x, 0, "x", e);
@@ -316,11 +550,18 @@ int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdi
     if (!p->err)
       for (int k = 0; k < t.ncol; k++)
         if (!strcmp(t.name[k], "ci95") || !strcmp(t.name[k], "err")) c.ce = k;
+    for (int k = 0; k < t.ncol; k++) {
+      if (!strcmp(t.name[k], "lo")) c.clo = k;
+      if (!strcmp(t.name[k], "hi")) c.chi = k;
+    }
+    if (c.clo < 0 || c.chi < 0) c.clo = c.chi = -1;
   }
+  for (int k = 0; k < t.ncol; k++)
+    if (!strcmp(t.name[k], "n") && k != c.cx && k != c.cy && k != c.cz) cn = k;
   if (p->series) c.cs = column(&t, p->series, -1, "series", e);
   else if (strcmp(p->kind, "heatmap"))
     for (int k = 0; k < t.ncol && c.cs < 0; k++)
-      if (k != c.cx && k != c.cy && k != c.ce && k != c.cz) c.cs = k;
+      if (k != c.cx && k != c.cy && k != c.ce && k != c.cz && k != c.clo && k != c.chi && k != cn) c.cs = k;
   if (c.cx == -2 || c.cy == -2 || c.cs == -2 || c.ce == -2 || c.cz == -2) {
     table_free(&t);
     return sl_err_prefix(e, "figure '%s'", p->name);
@@ -336,8 +577,8 @@ int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdi
   if (!(c.dat = fopen(path, "w"))) { sl_errf(e, "%s: %s", path, strerror(errno)); goto done; }
   fprintf(c.dat, "# %s: the rows of\n# ", p->name);
   for (const char *q = p->sql; *q; q++) {     /* every line of the query commented out */
-    fputc(*q, c.dat);
-    if (*q == '\n') fputs("# ", c.dat);
+    if (*q == '\n') fputs("\n# ", c.dat);
+    else fputc((unsigned char)*q < 0x20 || *q == 0x7f ? ' ' : *q, c.dat);
   }
   fputc('\n', c.dat);
   snprintf(path, sizeof path, "%s/%s", outdir, gpname);
@@ -353,9 +594,18 @@ int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdi
   fprintf(c.gp, "\nset ylabel ");
   gp_str(c.gp, p->ylabel ? p->ylabel : (!strcmp(p->kind, "cdf") ? "fraction of requests" : t.name[c.cy]));
   fputc('\n', c.gp);
-  if (p->logx || (!strcmp(p->kind, "cdf") && decades(&t, c.cy) >= 3)) fprintf(c.gp, "set logscale x\n");
-  if (p->logy || (strcmp(p->kind, "cdf") && strcmp(p->kind, "heatmap") && decades(&t, c.cy) >= 3))
-    fprintf(c.gp, "set logscale y\n");
+  write_lines(c.gp);
+  key_title(&c, cn);
+  if (p->logx || (!strcmp(p->kind, "cdf") && spans_decades(&t, c.cy, -1, -1)) ||
+      (!strcmp(p->kind, "line") && numeric_column(&t, c.cx) && spans_decades(&t, c.cx, -1, -1))) {
+    fprintf(c.gp, "set logscale x\n");
+    c.logx = 1;
+  }
+  /* On a log axis, autoscaling to whole decades wastes most of a line plot
+  ** (its offsets keep a margin); bars keep the decades, as they start at the
+  ** bottom edge. */
+  if (p->logy || (strcmp(p->kind, "cdf") && strcmp(p->kind, "heatmap") && spans_decades(&t, c.cy, c.clo, c.chi)))
+    fprintf(c.gp, "set logscale y\n%s", !strcmp(p->kind, "line") ? "set autoscale yfix\n" : "");
   if (p->style) fprintf(c.gp, "%s\n", p->style);
   if (!strcmp(p->kind, "line")) rc = emit_line(&c, e);
   else if (!strcmp(p->kind, "bar")) rc = emit_bar(&c, e);

@@ -11,18 +11,25 @@ struct sqlite3;
 
 /* One figure: an SQL query and how to draw its rows. Column roles by name,
 ** or by position when unnamed: line/bar (x, y, series), cdf (values,
-** series), heatmap (x, y, z). A column named ci95 or err gives error bars. */
+** series), heatmap (x, y, z). Columns named lo and hi give error bars (an
+** interval), else one named ci95 or err (y +- err); a column n (seeds) is
+** named in the key. */
 struct plot_spec {
   char *name;
   char *sql;
   char *kind;              /* line | bar | cdf | heatmap */
   char *x, *y, *series, *err, *z;
   char *title, *xlabel, *ylabel;
-  char *style;             /* extra gnuplot lines, inserted before the plot command */
-  int logx, logy;          /* y is also made logarithmic when it spans 3 decades */
+  char *style;             /* extra gnuplot set/unset lines (plot_check_spec) */
+  int logx, logy;          /* also made logarithmic when positive data span max/min > 100 */
 };
 
-/* Write OUTDIR/NAME.{dat,gp} and render OUTDIR/NAME.{png,svg}. */
+/* Refuse a figure whose name would leave the output folder or whose style
+** holds anything but allowed set/unset settings (no commands, files,
+** macros or double-quoted strings). plot_figure checks it too. */
+int plot_check_spec(const struct plot_spec *p, struct sl_err *e);
+/* Write OUTDIR/NAME.{dat,gp} and render OUTDIR/NAME.{png,svg}. Text from
+** the data reaches the script only as inert single-quoted strings. */
 int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdir, struct sl_err *e);
 
 #endif

@@ -99,16 +99,6 @@ static const char *const schema =
     "  WHERE r.status = 'ok' AND r.superseded = 0;\n"
     "CREATE VIEW IF NOT EXISTS task_times AS\n"
     "  SELECT t.*, t.finish_ns - t.arrival_ns AS latency_ns FROM tasks t;\n"
-    /* Mean and 95% confidence interval of each metric across seeds. */
-    "CREATE VIEW IF NOT EXISTS policy_summary AS\n"
-    "  SELECT s.experiment, s.policy, s.device, s.point, s.metric, s.class, s.n, s.mean, s.sd,\n"
-    "         s.sd * coalesce((SELECT t FROM t975 WHERE df <= s.n - 1 ORDER BY df DESC LIMIT 1), 1.96)\n"
-    "           / sqrt(s.n) AS ci95\n"
-    "  FROM (SELECT experiment, policy, device, point, metric, class, count(*) AS n,\n"
-    "               avg(value) AS mean,\n"
-    "               CASE WHEN count(*) > 1 THEN sqrt(max(0, (sum(value * value)\n"
-    "                 - count(*) * avg(value) * avg(value)) / (count(*) - 1))) END AS sd\n"
-    "        FROM run_metrics GROUP BY experiment, policy, device, point, metric, class) s;\n"
     /* Each run against the baseline policy of its experiment on the same
     ** workload: same trace (file or generator output), device and seed. */
     "CREATE VIEW IF NOT EXISTS vs_baseline AS\n"
@@ -497,42 +487,200 @@ fail:
   return -1;
 }
 
-/* run_summary: one row per run, its params as columns (whichever names the
-** database holds, hence rebuilt) and its main metrics. */
-int store_refresh_views(struct store *st, struct sl_err *e) {
-  struct sl_buf b = {0};
+/* {===================================================================
+** Summary views: run_summary and policy_summary, rebuilt because they have
+** a column per param name the database holds.
+** =================================================================== */
+
+/* Where a metric's values live, by name, so policy_summary's lo/hi never
+** leave it: SHARE is [0, 1] (Wilson score interval), POSITIVE is (0, inf)
+** or [0, inf) (an interval on the log scale). A name matching no row is
+** REAL (mean +- ci95). Rows are tried in order; a metric added to
+** metrics.c with another name belongs here too. */
+enum domain { DOM_REAL, DOM_SHARE, DOM_POSITIVE };
+static const struct {
+  const char *glob;                    /* SQLite GLOB pattern over the metric name */
+  enum domain dom;
+} metric_domains[] = {
+    {"sla_*", DOM_SHARE},            {"deadline_miss_rate", DOM_SHARE},
+    {"utilization", DOM_SHARE},      {"fairness", DOM_SHARE},
+    {"*_share", DOM_SHARE},          {"*_fraction", DOM_SHARE},
+    {"antt", DOM_POSITIVE},          {"stp", DOM_POSITIVE},
+    {"*_ns", DOM_POSITIVE},          {"*ntt", DOM_POSITIVE},
+    {"throughput*", DOM_POSITIVE},   {"count", DOM_POSITIVE},
+    {"unfinished", DOM_POSITIVE},    {"mean_np", DOM_POSITIVE},
+    {"preemptions", DOM_POSITIVE},   {"checkpoints", DOM_POSITIVE},
+    {"kills", DOM_POSITIVE},         {"drains", DOM_POSITIVE},
+    {"overhead*", DOM_POSITIVE},     {"wasted*", DOM_POSITIVE},
+};
+
+/* Names the views use themselves; a param whose column name would clash
+** with one (SQLite compares names without case) gets a suffix instead. */
+static const char *const fixed_columns[] = {
+    "run_id", "experiment", "label", "policy", "device", "trace", "seed", "status", "point",
+    "metric", "class", "n", "mean", "sd", "ci95", "lo", "hi", NULL};
+
+struct param_cols {
+  char **name, **col;                  /* param name, its column name */
+  size_t n, cap;
+};
+
+static void param_cols_free(struct param_cols *pc) {
+  for (size_t i = 0; i < pc->n; i++) { free(pc->name[i]); free(pc->col[i]); }
+  free(pc->name);
+  free(pc->col);
+  memset(pc, 0, sizeof *pc);
+}
+
+static int column_taken(const struct param_cols *pc, const char *c) {
+  for (int i = 0; fixed_columns[i]; i++) if (!sqlite3_stricmp(fixed_columns[i], c)) return 1;
+  for (int i = 0; summary_metrics[i]; i++) if (!sqlite3_stricmp(summary_metrics[i], c)) return 1;
+  for (size_t i = 0; i < pc->n; i++) if (!sqlite3_stricmp(pc->col[i], c)) return 1;
+  return 0;
+}
+
+/* Every param name, in name order, with its column name: each character
+** outside [A-Za-z0-9_] becomes '_' (trace.load -> trace_load). When two
+** names map to one column (trace.load and trace_load), or a name to a
+** column the view has anyway, the later one gets _2, _3, ... */
+static int param_columns(struct store *st, struct param_cols *pc, struct sl_err *e) {
   sqlite3_stmt *q = NULL;
-  int rc = -1;
-  sl_buf_addf(&b, "DROP VIEW IF EXISTS run_summary;\nCREATE VIEW run_summary AS\n"
-                  "  SELECT r.run_id, r.experiment, r.label, r.policy, r.device, r.trace, r.seed,\n"
-                  "         r.status, r.point");
-  if (sqlite3_prepare_v2(st->db, "SELECT DISTINCT name FROM params ORDER BY name", -1, &q, NULL) !=
-      SQLITE_OK)
-    goto done;
-  while (sqlite3_step(q) == SQLITE_ROW) {
+  int rc;
+  memset(pc, 0, sizeof *pc);
+  if (sqlite3_prepare_v2(st->db, "SELECT DISTINCT name FROM params ORDER BY name", -1, &q, NULL) != SQLITE_OK)
+    return db_err(st, e, "param names");
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text(q, 0);
-    char *quoted = sqlite3_mprintf("%Q", name), *ident = sqlite3_mprintf("%w", name);
-    if (!quoted || !ident) { sqlite3_free(quoted); sqlite3_free(ident); goto done; }
-    sl_buf_addf(&b, ",\n         (SELECT value FROM params p WHERE p.run_id = r.run_id AND "
-                    "p.name = %s) AS \"%s\"", quoted, ident);
-    sqlite3_free(quoted);
-    sqlite3_free(ident);
+    size_t len = strlen(name ? name : "");
+    char *col = sl_alloc(len + 24, e), *base;
+    char **nn = sl_grow(pc->name, &pc->cap, pc->n + 1, sizeof *nn, e);
+    if (!col || !nn) { free(col); sqlite3_finalize(q); return -1; }
+    pc->name = nn;
+    {
+      size_t cap = pc->cap;
+      char **nc = realloc(pc->col, cap * sizeof *nc);
+      if (!nc) { free(col); sqlite3_finalize(q); return sl_errf(e, "out of memory"); }
+      pc->col = nc;
+    }
+    for (size_t i = 0; i < len; i++) {
+      char ch = name[i];
+      col[i] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ? ch : '_';
+    }
+    col[len] = 0;
+    if (!len) strcpy(col, "param");
+    base = sl_strdup(col, e);
+    if (!base || !(pc->name[pc->n] = sl_strdup(name ? name : "", e))) {
+      free(col); free(base); sqlite3_finalize(q); return -1;
+    }
+    for (int k = 2; column_taken(pc, col); k++) sprintf(col, "%s_%d", base, k);
+    free(base);
+    pc->col[pc->n++] = col;
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return db_err(st, e, "param names");
+  return 0;
+}
+
+/* run_summary: one row per run, its params as columns and its main metrics. */
+static void build_run_summary(struct sl_buf *b, const struct param_cols *pc) {
+  sl_buf_addf(b, "DROP VIEW IF EXISTS run_summary;\nCREATE VIEW run_summary AS\n"
+                 "  SELECT r.run_id, r.experiment, r.label, r.policy, r.device, r.trace, r.seed,\n"
+                 "         r.status, r.point");
+  for (size_t i = 0; i < pc->n; i++) {
+    char *sql = sqlite3_mprintf(",\n         (SELECT value FROM params p WHERE p.run_id = r.run_id AND "
+                                "p.name = %Q) AS \"%w\"", pc->name[i], pc->col[i]);
+    if (!sql) { b->oom = 1; return; }
+    sl_buf_addf(b, "%s", sql);
+    sqlite3_free(sql);
   }
   for (int i = 0; summary_metrics[i]; i++)
-    sl_buf_addf(&b, ",\n         (SELECT value FROM metrics m WHERE m.run_id = r.run_id AND "
-                    "m.class = 'all' AND m.name = '%s') AS %s", summary_metrics[i], summary_metrics[i]);
-  sl_buf_addf(&b, "\n  FROM runs r WHERE r.superseded = 0;\n");
+    sl_buf_addf(b, ",\n         (SELECT value FROM metrics m WHERE m.run_id = r.run_id AND "
+                   "m.class = 'all' AND m.name = '%s') AS %s", summary_metrics[i], summary_metrics[i]);
+  sl_buf_addf(b, "\n  FROM runs r WHERE r.superseded = 0;\n");
+}
+
+/* policy_summary: each metric over the seeds of a configuration (mean, sd,
+** ci95 = t * sd / sqrt(n) with Student's t) and lo/hi, a 95% interval
+** inside the metric's domain:
+**   SHARE: Wilson score interval at the effective sample size the
+**     seed-to-seed variance implies (Kish): n_eff = p(1-p) / (sd^2/n);
+**     its z is the same t quantile, so away from 0 and 1 it agrees with
+**     mean +- ci95. All seeds equal (sd = 0, or p at 0 or 1): [p, p].
+**   POSITIVE: mean * exp(+-t * (sd/mean) / sqrt(n)), the delta-method
+**     interval of log(mean), never below 0.
+**   REAL, or data outside the domain its name promises: mean +- ci95.
+** One seed: lo and hi are NULL. A param's column holds its value when every
+** run of the row has the same one (trace_seed differs between seeds: NULL).
+** Columns named "x.*" are internal; param columns never hold a dot. */
+static void build_policy_summary(struct sl_buf *b, const struct param_cols *pc) {
+  sl_buf_addf(b, "DROP VIEW IF EXISTS policy_summary;\nCREATE VIEW policy_summary AS\n"
+                 "  WITH pv AS (SELECT run_id");
+  for (size_t i = 0; i < pc->n; i++) {
+    char *sql = sqlite3_mprintf(", max(CASE WHEN name = %Q THEN value END) AS \"x.p%d\"", pc->name[i], (int)i);
+    if (!sql) { b->oom = 1; return; }
+    sl_buf_addf(b, "%s", sql);
+    sqlite3_free(sql);
+  }
+  sl_buf_addf(b, " FROM params GROUP BY run_id),\n"
+                 "  a AS (SELECT m.experiment, m.policy, m.device, m.point, m.metric, m.class,\n"
+                 "              count(*) AS n, avg(m.value) AS mean,\n"
+                 "              CASE WHEN count(*) > 1 THEN sqrt(max(0, (sum(m.value * m.value)\n"
+                 "                - count(*) * avg(m.value) * avg(m.value)) / (count(*) - 1))) END AS sd");
+  for (size_t i = 0; i < pc->n; i++)
+    sl_buf_addf(b, ",\n              CASE WHEN count(pv.\"x.p%zu\") = count(*) AND min(pv.\"x.p%zu\") IS "
+                   "max(pv.\"x.p%zu\") THEN min(pv.\"x.p%zu\") END AS \"x.p%zu\"", i, i, i, i, i);
+  sl_buf_addf(b, "\n         FROM run_metrics m LEFT JOIN pv ON pv.run_id = m.run_id\n"
+                 "         GROUP BY m.experiment, m.policy, m.device, m.point, m.metric, m.class),\n"
+                 "  b AS (SELECT a.*, coalesce((SELECT t FROM t975 WHERE df <= a.n - 1 ORDER BY df DESC LIMIT 1),"
+                 " 1.96) AS \"x.t\",\n              CASE");
+  for (size_t i = 0; i < sizeof metric_domains / sizeof *metric_domains; i++)
+    sl_buf_addf(b, " WHEN a.metric GLOB '%s' THEN %d", metric_domains[i].glob, (int)metric_domains[i].dom);
+  sl_buf_addf(b, " ELSE %d END AS \"x.dom\" FROM a),\n"
+                 "  c AS (SELECT b.*, b.\"x.t\" * b.sd / sqrt(b.n) AS ci95,\n"
+                 "              CASE WHEN b.\"x.dom\" = %d AND b.sd > 0 AND b.mean > 0 AND b.mean < 1\n"
+                 "                THEN b.mean * (1 - b.mean) / (b.sd * b.sd / b.n) END AS \"x.neff\",\n"
+                 "              CASE WHEN b.\"x.dom\" = %d AND b.sd > 0 AND b.mean > 0\n"
+                 "                THEN b.\"x.t\" * (b.sd / b.mean) / sqrt(b.n) END AS \"x.lw\"\n"
+                 "         FROM b)\n",
+              (int)DOM_REAL, (int)DOM_SHARE, (int)DOM_POSITIVE);
+  sl_buf_addf(b, "  SELECT experiment, policy, device, point, metric, class, n, mean, sd, ci95");
+  for (int hi = 0; hi < 2; hi++)
+    sl_buf_addf(b, ",\n    CASE WHEN n < 2 OR sd IS NULL THEN NULL\n"
+                   "      WHEN sd = 0 OR (\"x.dom\" = %d AND (mean <= 0 OR mean >= 1)"
+                   " AND min(mean, 1 - mean) > -1e-12) THEN mean\n"
+                   "      WHEN \"x.neff\" IS NOT NULL THEN (mean + \"x.t\" * \"x.t\" / (2 * \"x.neff\") %c \"x.t\"\n"
+                   "        * sqrt(mean * (1 - mean) / \"x.neff\" + \"x.t\" * \"x.t\" / (4 * \"x.neff\" * \"x.neff\")))\n"
+                   "        / (1 + \"x.t\" * \"x.t\" / \"x.neff\")\n"
+                   "      WHEN \"x.lw\" IS NOT NULL THEN mean * exp(%c\"x.lw\")\n"
+                   "      ELSE mean %c ci95 END AS %s",
+                (int)DOM_SHARE, hi ? '+' : '-', hi ? ' ' : '-', hi ? '+' : '-', hi ? "hi" : "lo");
+  for (size_t i = 0; i < pc->n; i++) {
+    char *sql = sqlite3_mprintf(",\n    \"x.p%d\" AS \"%w\"", (int)i, pc->col[i]);
+    if (!sql) { b->oom = 1; return; }
+    sl_buf_addf(b, "%s", sql);
+    sqlite3_free(sql);
+  }
+  sl_buf_addf(b, "\n  FROM c;\n");
+}
+
+int store_refresh_views(struct store *st, struct sl_err *e) {
+  struct sl_buf b = {0};
+  struct param_cols pc;
+  int rc = -1;
+  if (param_columns(st, &pc, e) < 0) goto done;
+  build_run_summary(&b, &pc);
+  build_policy_summary(&b, &pc);
   if (b.oom) { sl_errf(e, "out of memory"); goto done; }
-  sqlite3_finalize(q);
-  q = NULL;
   rc = store_exec(st, "BEGIN IMMEDIATE;", e);
   if (rc == 0 && (rc = store_exec(st, b.s, e)) == 0) rc = store_exec(st, "COMMIT;", e);
   if (rc < 0) store_exec(st, "ROLLBACK;", NULL);
 done:
-  if (q) { sl_errf(e, "database: %s", sqlite3_errmsg(st->db)); sqlite3_finalize(q); }
+  param_cols_free(&pc);
   sl_buf_free(&b);
   return rc;
 }
+
+/* }=================================================================== */
 
 void store_close(struct store *st) {
   if (st->db) sqlite3_close(st->db);

@@ -54,8 +54,10 @@ int store_check_output(const char *db, const char *out, const char *opt, struct 
 ** is stored already (*run_id is that run): one success per key. */
 int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, int64_t *run_id,
                     struct sl_err *e);
-/* Rebuild the run_summary view (params as columns) after new runs. Views
-** always there: run_metrics, policy_summary (mean, sd, 95% CI over seeds),
+/* Rebuild the views with a column per param name (trace.load ->
+** trace_load) after new runs: run_summary (one row per run, main metrics)
+** and policy_summary (over seeds: n, mean, sd, ci95, lo/hi a 95% interval
+** inside the metric's domain). Views always there: run_metrics,
 ** vs_baseline (ratios to the experiment's baseline policy, same workload). */
 int store_refresh_views(struct store *st, struct sl_err *e);
 /* One line of meaning of a table's or view's column (column NULL: of the

@@ -37,48 +37,58 @@ local variants = {
 
 -- SQL shorthands: a variant's per-workload value of a metric (class 'all'
 -- unless given), and the per-workload ratio to NP-FCFS on the same workload.
+-- Grid axes are columns of run_summary and policy_summary (var.study ->
+-- var_study); run_metrics holds only the current successful runs.
 local function per_workload(study)
   return string.format([[
-    SELECT r.run_id, r.seed, v.value AS variant, m.name AS metric, m.class, m.value
-    FROM runs r JOIN params v ON v.run_id = r.run_id AND v.name = 'var.variant'
-    JOIN params s ON s.run_id = r.run_id AND s.name = 'var.study' AND s.value = '%s'
-    JOIN metrics m ON m.run_id = r.run_id
-    WHERE r.experiment = 'prema' AND r.status = 'ok']], study)
+    SELECT m.run_id, m.seed, rs.var_variant AS variant, m.metric, m.class, m.value
+    FROM run_metrics m JOIN run_summary rs ON rs.run_id = m.run_id
+    WHERE m.experiment = 'prema' AND rs.var_study = '%s']], study)
+end
+
+-- Mean, sd and n of an expression over a group; then, around a query that
+-- has them, a 95% interval on the log scale (ratios and times are positive):
+-- mean * exp(+-t * (sd/mean) / sqrt(n)), as policy_summary computes it.
+local function stats(x)
+  return string.format("avg(%s) AS mean, sqrt(max(0, avg(%s * %s) - avg(%s) * avg(%s)) * count(*)"
+                       .. " / (count(*) - 1)) AS sd, count(*) AS n", x, x, x, x, x)
+end
+local function with_interval(sql)
+  return [[SELECT *, mean * exp(-w) AS lo, mean * exp(w) AS hi
+           FROM (SELECT *, coalesce((SELECT t FROM t975 WHERE df <= n - 1 ORDER BY df DESC LIMIT 1), 1.96)
+                             * sd / mean / sqrt(n) AS w
+                 FROM (]] .. sql .. "))"
 end
 
 local ORDER = [[CASE variant WHEN 'np_fcfs' THEN 1 WHEN 'p_fcfs' THEN 2 WHEN 'np_hpf' THEN 3
   WHEN 'p_hpf' THEN 4 WHEN 'sjf' THEN 5 WHEN 'token' THEN 6 WHEN 'prema_static' THEN 7
   WHEN 'prema_dynamic' THEN 8 ELSE 9 END]]
 
--- Improvement over NP-FCFS per workload, averaged with a 95% CI:
+-- Improvement over NP-FCFS per workload, averaged with a 95% interval:
 -- lower-is-better metrics as baseline / policy, the others as policy / baseline.
 local function improvement_sql(metric, lower_better, label)
   local ratio = lower_better and "b.value / a.value" or "a.value / b.value"
-  return string.format([[
-    SELECT variant, avg(x) AS improvement,
-           1.96 * sqrt(max(0, avg(x * x) - avg(x) * avg(x)) * count(*) / (count(*) - 1)) / sqrt(count(*)) AS ci95,
+  return with_interval(string.format([[
+    SELECT variant, avg(x) AS improvement, ]] .. stats("x") .. [[,
            '%s' AS metric
     FROM (SELECT a.variant, %s AS x
           FROM (%s) a JOIN (%s) b ON b.seed = a.seed AND b.metric = a.metric AND b.class = a.class
           WHERE a.metric = '%s' AND a.class = 'all' AND b.variant = 'np_fcfs' AND a.value > 0 AND b.value > 0)
-    GROUP BY variant]], label, ratio, per_workload("policies"), per_workload("policies"), metric)
+    GROUP BY variant]], label, ratio, per_workload("policies"), per_workload("policies"), metric))
 end
 
 -- Per window scale and policy: the mean offered load (isolated work over the
 -- arrival window) and the mean per-workload ANTT improvement over NP-FCFS on
 -- the same workload.
-local CONTENTION_SQL = [[
-  SELECT coalesce(CAST(ws.value AS REAL), 1) AS scale, v.value AS variant,
+local CONTENTION_SQL = with_interval([[
+  SELECT coalesce(CAST(rs.var_window_scale AS REAL), 1) AS scale, rs.var_variant AS variant,
          avg((SELECT sum(isolated_ns) FROM tasks t WHERE t.run_id = vb.run_id)
-             / (CAST(rtrim(w.value, 'us') AS REAL) * 1000)) AS load,
-         avg(1.0 / vb.ratio) AS gain, count(*) AS n
-  FROM vs_baseline vb
-  JOIN params v ON v.run_id = vb.run_id AND v.name = 'var.variant' AND v.value IN ('sjf', 'prema_dynamic')
-  JOIN params st ON st.run_id = vb.run_id AND st.name = 'var.study' AND st.value IN ('policies', 'contention')
-  JOIN params w ON w.run_id = vb.run_id AND w.name = 'trace.window'
-  LEFT JOIN params ws ON ws.run_id = vb.run_id AND ws.name = 'var.window_scale'
+             / (CAST(rtrim(rs.trace_window, 'us') AS REAL) * 1000)) AS load,
+         avg(1.0 / vb.ratio) AS gain, ]] .. stats("1.0 / vb.ratio") .. [[
+  FROM vs_baseline vb JOIN run_summary rs ON rs.run_id = vb.run_id
   WHERE vb.experiment = 'prema' AND vb.metric = 'antt' AND vb.class = 'all' AND vb.ratio > 0
-  GROUP BY scale, variant ORDER BY variant, scale]]
+    AND rs.var_variant IN ('sjf', 'prema_dynamic') AND rs.var_study IN ('policies', 'contention')
+  GROUP BY scale, variant]]) .. " ORDER BY variant, scale"
 
 local P = {
   name = "prema",
@@ -115,21 +125,22 @@ local P = {
 
 local function ntt_by_class(q)
   return {
-    kind = "bar", title = q .. " normalized turnaround per priority class (mean over workloads)",
+    kind = "bar", title = q .. " normalized turnaround per priority class",
     xlabel = "priority class", ylabel = q .. " NTT (turnaround / isolated)",
-    sql = [[SELECT 'priority ' || class AS class, avg(value) AS ]] .. q .. [[, variant
-            FROM (]] .. per_workload("policies") .. [[)
-            WHERE metric = ']] .. q .. [[_ntt' AND class != 'all'
-            GROUP BY variant, class ORDER BY CAST(class AS INTEGER), ]] .. ORDER,
+    sql = [[SELECT 'priority ' || class AS class, mean AS ]] .. q .. [[, lo, hi, n, var_variant AS variant
+            FROM policy_summary
+            WHERE experiment = 'prema' AND var_study = 'policies' AND metric = ']] .. q .. [[_ntt'
+              AND class != 'all'
+            ORDER BY CAST(class AS INTEGER), ]] .. ORDER,
   }
 end
 
 P.figures = {
   normalised = {
-    kind = "bar", title = "Improvement over NP-FCFS (mean of per-workload ratios, 95% CI)",
+    kind = "bar", title = "Improvement over NP-FCFS (mean of per-workload ratios)",
     xlabel = "policy", ylabel = "improvement over NP-FCFS (x, higher is better)",
     style = "set logscale y\nset yrange [0.1:*]",
-    sql = [[SELECT variant, improvement, ci95, metric FROM (]] ..
+    sql = [[SELECT variant, improvement, lo, hi, n, metric FROM (]] ..
           improvement_sql("antt", true, "ANTT (NP-FCFS / policy)") .. " UNION ALL " ..
           improvement_sql("stp", false, "STP (policy / NP-FCFS)") .. " UNION ALL " ..
           improvement_sql("fairness", false, "fairness (policy / NP-FCFS)") ..
@@ -139,10 +150,11 @@ P.figures = {
     kind = "line", title = "SLA satisfaction: share of requests with turnaround <= N x isolated",
     xlabel = "SLA target N", ylabel = "share of requests (mean over workloads)",
     style = "set yrange [0:1.02]",
-    sql = [[SELECT CAST(substr(metric, 5) AS INTEGER) AS n, avg(value) AS share, variant
-            FROM (]] .. per_workload("policies") .. [[)
-            WHERE metric LIKE 'sla_%' AND class = 'all'
-            GROUP BY variant, n ORDER BY ]] .. ORDER .. ", n",
+    sql = [[SELECT CAST(substr(metric, 5) AS INTEGER) AS target, mean AS share, lo, hi, n,
+                   var_variant AS variant
+            FROM policy_summary
+            WHERE experiment = 'prema' AND var_study = 'policies' AND metric GLOB 'sla_*' AND class = 'all'
+            ORDER BY ]] .. ORDER .. ", target",
   },
   p95_ntt_by_class = ntt_by_class("p95"),
   p99_ntt_by_class = ntt_by_class("p99"),
@@ -171,21 +183,16 @@ P.figures = {
     kind = "line", title = "ANTT improvement over NP-FCFS as contention changes",
     xlabel = "offered load (isolated work / arrival window)", ylabel = "ANTT(NP-FCFS) / ANTT(policy)",
     logx = true,
-    sql = "SELECT load, gain, variant FROM (" .. CONTENTION_SQL .. ")",
+    sql = "SELECT load, gain, lo, hi, n, variant FROM (" .. CONTENTION_SQL .. ")",
   },
   prediction_error = {
     kind = "line", title = "ANTT as the prediction error grows",
     xlabel = "sigma of the multiplicative prediction error", ylabel = "ANTT (mean over workloads)",
-    sql = [[SELECT coalesce(CAST(s.value AS REAL), 0) AS sigma, avg(m.value) AS antt,
-                   1.96 * sqrt(max(0, avg(m.value * m.value) - avg(m.value) * avg(m.value)) * count(*) / (count(*) - 1)) / sqrt(count(*)) AS ci95,
-                   v.value AS variant
-            FROM runs r
-            JOIN params v ON v.run_id = r.run_id AND v.name = 'var.variant' AND v.value IN ('prema_dynamic', 'sjf')
-            JOIN params st ON st.run_id = r.run_id AND st.name = 'var.study' AND st.value IN ('policies', 'prediction')
-            JOIN params s ON s.run_id = r.run_id AND s.name = 'predict_sigma'
-            JOIN metrics m ON m.run_id = r.run_id AND m.name = 'antt' AND m.class = 'all'
-            WHERE r.experiment = 'prema' AND r.status = 'ok'
-            GROUP BY variant, sigma ORDER BY variant, sigma]],
+    sql = [[SELECT predict_sigma AS sigma, mean AS antt, lo, hi, n, var_variant AS variant
+            FROM policy_summary
+            WHERE experiment = 'prema' AND metric = 'antt' AND class = 'all'
+              AND var_variant IN ('prema_dynamic', 'sjf') AND var_study IN ('policies', 'prediction')
+            ORDER BY variant, sigma]],
   },
 }
 
@@ -440,12 +447,10 @@ function P.report(q)
   say("")
 
   -- Prediction error
-  local pe = q([[SELECT v.value AS variant, coalesce(CAST(s.value AS REAL), 0) AS sigma, avg(m.value) AS antt
-    FROM runs r JOIN params v ON v.run_id = r.run_id AND v.name = 'var.variant' AND v.value IN ('prema_dynamic', 'sjf')
-    JOIN params st ON st.run_id = r.run_id AND st.name = 'var.study' AND st.value IN ('policies', 'prediction')
-    JOIN params s ON s.run_id = r.run_id AND s.name = 'predict_sigma'
-    JOIN metrics m ON m.run_id = r.run_id AND m.name = 'antt' AND m.class = 'all'
-    WHERE r.experiment = 'prema' AND r.status = 'ok' GROUP BY variant, sigma ORDER BY variant, sigma]])
+  local pe = q([[SELECT var_variant AS variant, predict_sigma AS sigma, mean AS antt FROM policy_summary
+    WHERE experiment = 'prema' AND metric = 'antt' AND class = 'all'
+      AND var_variant IN ('prema_dynamic', 'sjf') AND var_study IN ('policies', 'prediction')
+    ORDER BY variant, sigma]])
   say("## Prediction error")
   say("")
   say("Each (network, batch) gets a multiplicative error 1 + e, e ~ N(0, sigma) clipped at -0.9,")
@@ -471,10 +476,9 @@ function P.report(q)
   say("")
 
   -- Settings
-  local prm = q([[SELECT p.name, p.value FROM params p JOIN params v ON v.run_id = p.run_id
-                  AND v.name = 'var.variant' AND v.value = 'prema_dynamic'
-                  WHERE p.run_id = (SELECT min(r.run_id) FROM runs r JOIN params w ON w.run_id = r.run_id
-                    AND w.name = 'var.variant' AND w.value = 'prema_dynamic' WHERE r.experiment = 'prema')
+  local prm = q([[SELECT p.name, p.value FROM params p
+                  WHERE p.run_id = (SELECT min(run_id) FROM run_summary
+                    WHERE experiment = 'prema' AND var_variant = 'prema_dynamic')
                   ORDER BY p.name]])
   say("## Settings")
   say("")

@@ -37,7 +37,7 @@ out=$("$S" sweep "$fx/grid.lua" --db g.db --jobs 2 --no-report 2>/dev/null | hea
 check "sweep-1.7: a second sweep skips every run" "$out" "sweep grid: 10 runs: 10 done before, 0 ok, 0 failed"
 check "sweep-1.8: report written from the database" "$(tail -n 1 grid.md 2>/dev/null)" "- sjf: 4 runs"
 check "sweep-1.9: run_summary has a column per param" \
-  "$(q g.db "SELECT count(*) FROM run_summary WHERE \"trace.load\" = 0.6 AND antt > 0")" 6
+  "$(q g.db "SELECT count(*) FROM run_summary WHERE trace_load = 0.6 AND antt > 0")" 6
 check "sweep-1.10: policy_summary aggregates two seeds" \
   "$(q g.db "SELECT n FROM policy_summary WHERE policy = 'sjf' AND metric = 'antt' AND class = 'all' LIMIT 1")" 2
 check "sweep-1.11: vs_baseline pairs each run with np_fcfs on its workload" \

@@ -24,8 +24,7 @@ return {
   quick = { grid = { seed = {1} } },
   figures = {
     antt = { kind = "line", xlabel = "load", ylabel = "ANTT",
-             sql = [[SELECT CAST(substr(point, instr(point, 'trace.load=') + 11, 3) AS REAL) AS load,
-                            mean AS antt, ci95, policy
+             sql = [[SELECT trace_load AS load, mean AS antt, lo, hi, policy
                      FROM policy_summary WHERE metric = 'antt' AND class = 'all'
                      ORDER BY policy, load]] },
     stp = { kind = "bar", ylabel = "STP", sql = [[SELECT policy, avg(value) FROM run_metrics
