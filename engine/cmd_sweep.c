@@ -157,22 +157,28 @@ static void print_table(const struct experiment *x, const char *db) {
   }
   if (!nrows) goto done;
   {
-    /* Axes: keys whose value differs between points, in the first point's order. */
-    char *keys0[64], *vals0[64], *first = sl_strdup(rows[0].point, &e);
-    size_t n0;
-    if (!first) goto done;
-    n0 = (size_t)split_point(first, keys0, vals0, 64);
-    for (size_t k = 0; k < n0 && naxes < TABLE_MAX_AXES; k++) {
-      int varies = 0;
-      for (size_t i = 1; i < nrows && !varies; i++) {
-        char *keys[64], *vals[64], *cp = sl_strdup(rows[i].point, &e);
-        size_t n;
-        if (!cp) { free(first); goto done; }
-        n = (size_t)split_point(cp, keys, vals, 64);
-        varies = strcmp(point_value(keys, vals, n, keys0[k]), vals0[k]) != 0;
-        free(cp);
+    /* Axes: keys whose value differs between points (absent counts as a
+    ** value), in order of first appearance. The names point into copies of
+    ** the points, kept until the table is printed. */
+    char *keys0[64], *vals0[64], **copies = sl_alloc(nrows * sizeof *copies, &e);
+    if (!copies) goto done;
+    for (size_t i = 0; i < nrows && naxes < TABLE_MAX_AXES; i++) {
+      size_t n0;
+      if (!(copies[i] = sl_strdup(rows[i].point, &e))) break;
+      n0 = (size_t)split_point(copies[i], keys0, vals0, 64);
+      for (size_t k = 0; k < n0 && naxes < TABLE_MAX_AXES; k++) {
+        int varies = 0, known = 0;
+        for (size_t a = 0; a < naxes; a++) known |= !strcmp(axes[a], keys0[k]);
+        for (size_t j = 0; j < nrows && !varies && !known; j++) {
+          char *keys[64], *vals[64], *cp = sl_strdup(rows[j].point, &e);
+          size_t n;
+          if (!cp) break;
+          n = (size_t)split_point(cp, keys, vals, 64);
+          varies = strcmp(point_value(keys, vals, n, keys0[k]), vals0[k]) != 0;
+          free(cp);
+        }
+        if (varies && !known) axes[naxes++] = keys0[k];
       }
-      if (varies) axes[naxes++] = keys0[k];
     }
     for (size_t i = 0; i < nrows; i++) {
       char *keys[64], *vals[64];
@@ -207,7 +213,8 @@ static void print_table(const struct experiment *x, const char *db) {
       }
       printf("\n");
     }
-    free(first);   /* the axis names point into it */
+    for (size_t i = 0; i < nrows; i++) free(copies[i]);   /* the axis names point into them */
+    free(copies);
   }
 done:
   for (size_t i = 0; i < nrows; i++) {

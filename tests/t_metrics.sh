@@ -98,5 +98,15 @@ check "metrics-gen-5: to stdout: the summary on stderr" "$(cat err)" \
 check "metrics-gen-6: a failed generation prints no summary and writes no file" \
   "$?/$(cat out)/$(ls bad.csv* 2>/dev/null)" "1//"
 
+# ---- list networks without --device: the zoo and every profile table ----------
+out=$("$S" list networks 2>&1)
+check "metrics-list-1: exit 0" "$?" 0
+zoo=$(ls "$root/traces/networks" | sed -n 's/\.csv$//p' | sort | tr '\n' ' ')
+check "metrics-list-2: the zoo's networks under their heading" \
+  "$(echo "$out" | sed -n '/^network zoo/,/^profile:/p' | sed -n 's/^  //p' | sort | tr '\n' ' ')" "$zoo"
+check "metrics-list-3: then each shipped profile table with its batches" \
+  "$(echo "$out" | grep -c "^profile:.*/traces/profiles/.*\.csv:$") $(echo "$out" | grep -c '^  resnet50 batch 1, 4, 16$')" \
+  "$(ls "$root/traces/profiles"/*.csv | wc -l) 1"
+
 echo "1..$n"
 exit $((failed > 0))
