@@ -130,12 +130,17 @@ static int list_device_networks(const char *spec) {
   return 0;
 }
 
+/* Without --device: both sources of networks, the zoo the analytical
+** devices compile and each shipped profile table with its batches. */
 static int list_networks(const char *spec) {
   char home[1024], dir[1100], spec_buf[1400];
   char **v;
   int rc = 0;
   if (spec) return list_device_networks(spec);
-  snprintf(dir, sizeof dir, "%s/traces/profiles", sl_home(home, sizeof home));
+  snprintf(dir, sizeof dir, "%s/traces/networks", sl_home(home, sizeof home));
+  printf("network zoo (%s; any batch on npu devices):\n", dir);
+  if (net_zoo_list(print_zoo_network, NULL) < 0) return cli_fail("cannot read %s", dir);
+  snprintf(dir, sizeof dir, "%s/traces/profiles", home);
   if (!(v = dir_names(dir, ".csv"))) return cli_fail("cannot read %s", dir);
   for (char **p = v; *p && !rc; p++) {
     snprintf(spec_buf, sizeof spec_buf, "profile:%s/%s", dir, *p);

@@ -26,47 +26,67 @@ static int check_db_dir(const char *db, int is_default) {
   return cli_fail("database directory %s: %s", dir, strerror(errno));
 }
 
-static void fmt_ns(char *buf, size_t n, double ns) {
-  if (isnan(ns)) snprintf(buf, n, "-");
-  else if (ns >= 1e9) snprintf(buf, n, "%.3f s", ns / 1e9);
-  else if (ns >= 1e6) snprintf(buf, n, "%.3f ms", ns / 1e6);
-  else if (ns >= 1e3) snprintf(buf, n, "%.3f us", ns / 1e3);
-  else snprintf(buf, n, "%.0f ns", ns);
+/* Times in the summary are in ms, with the unit in the header, so columns
+** line up and compare at a glance. */
+static void fmt_ms(char *buf, size_t n, double ns) {
+  if (isnan(ns)) snprintf(buf, n, "-"); else snprintf(buf, n, "%.3f", ns / 1e6);
 }
 
 static void fmt_num(char *buf, size_t n, double v, int decimals) {
   if (isnan(v)) snprintf(buf, n, "-"); else snprintf(buf, n, "%.*f", decimals, v);
 }
 
-static void summary_row(const struct metric_set *ms, const char *cls) {
+static void summary_row(const struct metric_set *ms, const char *cls, int width) {
   char c[6][32];
   fmt_num(c[0], 32, metrics_get(ms, "antt", cls), 3);
   fmt_num(c[1], 32, metrics_get(ms, "p99_ntt", cls), 2);
-  fmt_ns(c[2], 32, metrics_get(ms, "p50_latency_ns", cls));
-  fmt_ns(c[3], 32, metrics_get(ms, "p99_latency_ns", cls));
+  fmt_ms(c[2], 32, metrics_get(ms, "p50_latency_ns", cls));
+  fmt_ms(c[3], 32, metrics_get(ms, "p99_latency_ns", cls));
   fmt_num(c[4], 32, metrics_get(ms, "sla_5", cls), 3);
   fmt_num(c[5], 32, metrics_get(ms, "deadline_miss_rate", cls), 3);
-  printf("  %-6s %8.0f %8s %8s %12s %12s %7s %8.0f %6s\n", cls, metrics_get(ms, "count", cls),
-         c[0], c[1], c[2], c[3], c[4], metrics_get(ms, "preemptions", cls), c[5]);
+  printf("  %-*s %8.0f %8s %8s %11s %11s %7s %8.0f %6s\n", width, cls,
+         metrics_get(ms, "count", cls), c[0], c[1], c[2], c[3], c[4],
+         metrics_get(ms, "preemptions", cls), c[5]);
 }
+
+/* Past this many tenants the per-tenant rows stay in the database only. */
+#define SUMMARY_MAX_TENANTS 16
 
 static void print_summary(const struct sim *s, int64_t run_id) {
   const struct metric_set *ms = &s->metrics;
-  char mk[32], ov[32];
-  fmt_ns(mk, sizeof mk, metrics_get(ms, "makespan_ns", "all"));
-  fmt_ns(ov, sizeof ov, metrics_get(ms, "overhead_ns", "all"));
+  const char *unit = s->totals.by_workload ? "workload" : "busy period";
+  char mk[32], ov[32], np[32], stp[32], fair[32];
+  int width = 5, ntenants = 0;
+  fmt_ms(mk, sizeof mk, metrics_get(ms, "makespan_ns", "all"));
+  fmt_ms(ov, sizeof ov, metrics_get(ms, "overhead_ns", "all"));
+  fmt_num(np, sizeof np, metrics_get(ms, "mean_np", "all"), 3);
+  fmt_num(stp, sizeof stp, metrics_get(ms, "stp", "all"), 3);
+  fmt_num(fair, sizeof fair, metrics_get(ms, "fairness", "all"), 3);
+  for (size_t i = 0; i < ms->n; i++)
+    if (!strcmp(ms->m[i].name, "count")) {
+      int len = (int)strlen(ms->m[i].cls);
+      int tenant = !strncmp(ms->m[i].cls, "tenant:", 7);
+      ntenants += tenant;
+      if (len > width && (!tenant || ntenants <= SUMMARY_MAX_TENANTS)) width = len;
+    }
+  if (width > 40) width = 40;
   printf("run %lld ok: policy %s, device %s, trace %s, seed %llu\n", (long long)run_id,
          s->policy_name, s->cfg.device_spec, s->cfg.trace_path, (unsigned long long)s->cfg.seed);
-  printf("  %.0f requests in %s: %.1f req/s, utilization %.3f, stp %.3f, fairness %.3f, "
-         "overhead %s\n",
+  printf("  %.0f requests in %s ms of simulated time: %.1f req/s, utilization %.3f, "
+         "overhead %s ms\n",
          metrics_get(ms, "count", "all"), mk, metrics_get(ms, "throughput_rps", "all"),
-         metrics_get(ms, "utilization", "all"), metrics_get(ms, "stp", "all"),
-         metrics_get(ms, "fairness", "all"), ov);
-  printf("  %-6s %8s %8s %8s %12s %12s %7s %8s %6s\n", "class", "n", "antt", "p99_ntt",
-         "p50_latency", "p99_latency", "sla_5", "preempt", "miss");
-  summary_row(ms, "all");
+         metrics_get(ms, "utilization", "all"), ov);
+  printf("  mean_np %s; per %s (%.0f of them): stp %s, fairness %s\n", np, unit,
+         metrics_get(ms, "groups", "all"), stp, fair);
+  printf("  %-*s %8s %8s %8s %11s %11s %7s %8s %6s\n", width, "class", "n", "antt", "p99_ntt",
+         "p50_lat_ms", "p99_lat_ms", "sla_5", "preempt", "miss");
+  summary_row(ms, "all", width);
   for (size_t i = 0; i < ms->n; i++)
-    if (!strcmp(ms->m[i].name, "count") && strcmp(ms->m[i].cls, "all")) summary_row(ms, ms->m[i].cls);
+    if (!strcmp(ms->m[i].name, "count") && strcmp(ms->m[i].cls, "all") &&
+        (strncmp(ms->m[i].cls, "tenant:", 7) || ntenants <= SUMMARY_MAX_TENANTS))
+      summary_row(ms, ms->m[i].cls, width);
+  if (ntenants > SUMMARY_MAX_TENANTS)
+    printf("  (%d tenants: their rows are in the metrics table, class 'tenant:NAME')\n", ntenants);
 }
 
 int cmd_run(int argc, char **argv) {

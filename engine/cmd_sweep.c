@@ -7,6 +7,7 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,35 +70,160 @@ static int write_report(struct experiment *x, const char *db, const char *out, s
   return 0;
 }
 
-/* A short table: each policy's mean of the metrics of interest over its runs. */
+/* The closing table: one row per grid point (the seeds of a point pooled),
+** the axes that vary between points as columns, then the mean of each
+** metric of interest; times in ms with the unit in the header. */
+#define TABLE_MAX_AXES 16
+
+struct table_row {
+  char *point;                      /* owned; cut into the axis values below */
+  const char *axis[TABLE_MAX_AXES]; /* value of each shown axis, "" when absent */
+  int runs;
+  double *v;                        /* one per metric, NAN when none */
+};
+
+/* Value of key k in a point "k1=v1;k2=v2" (cut in place: ';' -> 0). */
+static const char *point_value(char *const *keys, char *const *vals, size_t n, const char *k) {
+  for (size_t i = 0; i < n; i++) if (!strcmp(keys[i], k)) return vals[i];
+  return "";
+}
+
+static int split_point(char *p, char **keys, char **vals, size_t cap) {
+  size_t n = 0;
+  for (char *tok = p; tok && *tok && n < cap;) {
+    char *next = strchr(tok, ';'), *eq;
+    if (next) *next++ = 0;
+    if ((eq = strchr(tok, '='))) {
+      *eq = 0;
+      keys[n] = tok;
+      vals[n++] = eq + 1;
+    }
+    tok = next;
+  }
+  return (int)n;
+}
+
+/* Numbers compare as numbers, so load 0.9 sorts before 10. */
+static int cmp_value(const char *a, const char *b) {
+  char *ea, *eb;
+  double x = strtod(a, &ea), y = strtod(b, &eb);
+  if (*a && *b && !*ea && !*eb && x != y) return x < y ? -1 : 1;
+  return strcmp(a, b);
+}
+
+static int cmp_row(const void *pa, const void *pb) {
+  const struct table_row *a = pa, *b = pb;
+  for (int i = 0; i < TABLE_MAX_AXES; i++) {
+    int c;
+    if (!a->axis[i] || !b->axis[i]) break;
+    if ((c = cmp_value(a->axis[i], b->axis[i]))) return c;
+  }
+  return 0;
+}
+
 static void print_table(const struct experiment *x, const char *db) {
-  static const char *const fallback[] = {"antt", "stp", "p99_latency_ns", NULL};
+  static const char *const fallback[] = {"antt", "mean_np", "p99_latency_ns", NULL};
   sqlite3 *h = NULL;
   sqlite3_stmt *q = NULL;
   struct sl_buf sql = {0};
-  size_t nm = x->nmetrics;
+  struct sl_err e;
+  struct table_row *rows = NULL;
+  size_t nrows = 0, cap = 0, nm = x->nmetrics, naxes = 0;
+  const char *axes[TABLE_MAX_AXES];
+  int width[TABLE_MAX_AXES];
   const char *const *m = nm ? (const char *const *)x->metrics : fallback;
   if (!nm) while (fallback[nm]) nm++;
   if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
-  sl_buf_addf(&sql, "SELECT policy, count(DISTINCT run_id)");
+  sl_buf_addf(&sql, "SELECT point, count(DISTINCT run_id)");
   for (size_t i = 0; i < nm; i++)
     sl_buf_addf(&sql, ", avg(CASE WHEN metric = '%s' THEN value END)", m[i]);
-  sl_buf_addf(&sql, " FROM run_metrics WHERE experiment = ? AND class = 'all' "
-                    "GROUP BY policy ORDER BY policy");
+  sl_buf_addf(&sql, " FROM run_metrics WHERE experiment = ? AND class = 'all' GROUP BY point");
   if (sql.oom || sqlite3_prepare_v2(h, sql.s, -1, &q, NULL) != SQLITE_OK) goto done;
   sqlite3_bind_text(q, 1, x->name, -1, SQLITE_STATIC);
-  printf("\n%-14s %6s", "policy", "runs");
-  for (size_t i = 0; i < nm; i++) printf(" %15s", m[i]);
-  printf("\n");
   while (sqlite3_step(q) == SQLITE_ROW) {
-    printf("%-14s %6d", (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
+    struct table_row *r;
+    const char *pt = (const char *)sqlite3_column_text(q, 0);
+    if (!(r = sl_grow(rows, &cap, nrows + 1, sizeof *rows, &e))) goto done;
+    rows = r;
+    r = &rows[nrows];
+    memset(r, 0, sizeof *r);
+    if (!(r->point = sl_strdup(pt ? pt : "", &e)) || !(r->v = sl_alloc((nm + 1) * sizeof *r->v, &e))) {
+      free(r->point);
+      goto done;
+    }
+    nrows++;
+    r->runs = sqlite3_column_int(q, 1);
+    for (size_t i = 0; i < nm; i++)
+      r->v[i] = sqlite3_column_type(q, (int)i + 2) == SQLITE_NULL ? NAN
+                                                                  : sqlite3_column_double(q, (int)i + 2);
+  }
+  if (!nrows) goto done;
+  {
+    /* Axes: keys whose value differs between points (absent counts as a
+    ** value), in order of first appearance. The names point into copies of
+    ** the points, kept until the table is printed. */
+    char *keys0[64], *vals0[64], **copies = sl_alloc(nrows * sizeof *copies, &e);
+    if (!copies) goto done;
+    for (size_t i = 0; i < nrows && naxes < TABLE_MAX_AXES; i++) {
+      size_t n0;
+      if (!(copies[i] = sl_strdup(rows[i].point, &e))) break;
+      n0 = (size_t)split_point(copies[i], keys0, vals0, 64);
+      for (size_t k = 0; k < n0 && naxes < TABLE_MAX_AXES; k++) {
+        int varies = 0, known = 0;
+        for (size_t a = 0; a < naxes; a++) known |= !strcmp(axes[a], keys0[k]);
+        for (size_t j = 0; j < nrows && !varies && !known; j++) {
+          char *keys[64], *vals[64], *cp = sl_strdup(rows[j].point, &e);
+          size_t n;
+          if (!cp) break;
+          n = (size_t)split_point(cp, keys, vals, 64);
+          varies = strcmp(point_value(keys, vals, n, keys0[k]), vals0[k]) != 0;
+          free(cp);
+        }
+        if (varies && !known) axes[naxes++] = keys0[k];
+      }
+    }
+    for (size_t i = 0; i < nrows; i++) {
+      char *keys[64], *vals[64];
+      size_t n = (size_t)split_point(rows[i].point, keys, vals, 64);
+      for (size_t a = 0; a < naxes; a++) rows[i].axis[a] = point_value(keys, vals, n, axes[a]);
+    }
+    qsort(rows, nrows, sizeof *rows, cmp_row);
+    printf("\nmean over seeds per grid point%s\n", naxes ? "" : " (one point)");
+    for (size_t a = 0; a < naxes; a++) {
+      width[a] = (int)strlen(axes[a]);
+      for (size_t i = 0; i < nrows; i++)
+        if ((int)strlen(rows[i].axis[a]) > width[a]) width[a] = (int)strlen(rows[i].axis[a]);
+      printf("%-*s ", width[a], axes[a]);
+    }
+    printf("%5s", "runs");
     for (size_t i = 0; i < nm; i++) {
-      if (sqlite3_column_type(q, (int)i + 2) == SQLITE_NULL) printf(" %15s", "-");
-      else printf(" %15.6g", sqlite3_column_double(q, (int)i + 2));
+      size_t len = strlen(m[i]);
+      int w = len > 12 ? (int)len : 12;
+      if (len > 3 && !strcmp(m[i] + len - 3, "_ns")) printf(" %*.*s_ms", w - 3, (int)(len - 3), m[i]);
+      else printf(" %*s", w, m[i]);
     }
     printf("\n");
+    for (size_t i = 0; i < nrows; i++) {
+      for (size_t a = 0; a < naxes; a++) printf("%-*s ", width[a], rows[i].axis[a]);
+      printf("%5d", rows[i].runs);
+      for (size_t j = 0; j < nm; j++) {
+        size_t len = strlen(m[j]);
+        int w = len > 12 ? (int)len : 12;
+        if (isnan(rows[i].v[j])) printf(" %*s", w, "-");
+        else if (len > 3 && !strcmp(m[j] + len - 3, "_ns")) printf(" %*.3f", w, rows[i].v[j] / 1e6);
+        else printf(" %*.6g", w, rows[i].v[j]);
+      }
+      printf("\n");
+    }
+    for (size_t i = 0; i < nrows; i++) free(copies[i]);   /* the axis names point into them */
+    free(copies);
   }
 done:
+  for (size_t i = 0; i < nrows; i++) {
+    free(rows[i].point);
+    free(rows[i].v);
+  }
+  free(rows);
   sqlite3_finalize(q);
   sqlite3_close(h);
   sl_buf_free(&sql);

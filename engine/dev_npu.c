@@ -438,7 +438,7 @@ static sl_ns npu_stop_point(const struct device *d, const struct work *w, sl_ns 
   return w->prefix[s] + npu_tile_offset(len, nw->seg[s].cost.tiles, tile_at(w, s, progress));
 }
 
-/* Saving and restoring move the same bytes (papers/prema.md §5). */
+/* Saving and restoring move the same bytes (docs/prema.md §5). */
 static sl_ns npu_transfer(const struct device *d, const struct work *w, sl_ns at) {
   const struct npu_dev *nd = d->impl;
   const struct npu_work *nw = w->ext;

@@ -10,7 +10,7 @@
 
 #include "sl.h"
 
-/* How a running request gives up the device (DESIGN.md, papers/prema.md). */
+/* How a running request gives up the device (docs/prema.md §5). */
 enum mech {
   MECH_DRAIN = 0,        /* no interruption: it keeps the device until it completes */
   MECH_CHECKPOINT = 1,   /* stop at the next preemption point, save live state, restore later */

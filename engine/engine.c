@@ -134,6 +134,12 @@ static int read_ahead(struct sim *s) {
     nc->by_batch[nc->n].w = p->work;
     nc->n++;
   }
+  if (!s->nperiods || p->arrival >= s->backlog_end) {
+    s->nperiods++;
+    s->backlog_end = p->arrival;
+  }
+  s->backlog_end += work_total(p->work);
+  p->group = s->trace.col_workload >= 0 ? p->workload : s->nperiods - 1;
   if (evq_push(&s->evq, p->arrival, EV_ARRIVAL, 0, &s->err) == EVQ_NONE) goto fail;
   return 1;
 fail:
@@ -523,6 +529,7 @@ static int on_complete(struct sim *s, int32_t slot) {
   rec.network = r->network;
   rec.tenant = r->tenant;
   rec.workload = r->workload;
+  rec.group = r->group;
   rec.batch = r->batch;
   rec.priority = r->priority;
   rec.preemptions = r->preemptions;
@@ -553,6 +560,7 @@ static int on_arrival(struct sim *s) {
   r->network = p->network;
   r->tenant = p->tenant;
   r->workload = p->workload;
+  r->group = p->group;
   r->batch = p->batch;
   r->priority = p->priority;
   r->work = p->work;
@@ -618,7 +626,13 @@ static int decide(struct sim *s, int only_timers) {
 }
 
 int sim_finish(struct sim *s) {
-  s->totals.n_workloads = (int32_t)(s->workloads.n ? s->workloads.n : 1);
+  if (s->trace.col_workload >= 0) {
+    s->totals.n_groups = (int32_t)s->workloads.n;
+    s->totals.by_workload = 1;
+  } else {
+    s->totals.n_groups = s->nperiods;
+  }
+  s->totals.tenants = &s->tenants;
   if (metrics_compute(&s->spool, &s->totals, &s->metrics, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;

@@ -51,6 +51,7 @@ struct req {
   sl_ns restore_cost;      /* what resuming from its checkpoint costs, ns */
   sl_ns overhead, wasted;  /* save+restore charged; work discarded by KILL, ns */
   int32_t network, tenant, workload;   /* string table indices */
+  int32_t group;           /* co-running set for STP and fairness (metrics.h) */
   int32_t batch, priority;
   int32_t preemptions, checkpoints, kills;
   int32_t complete_ev;     /* handle of its completion event, or EVQ_NONE */
@@ -93,6 +94,7 @@ struct pending {           /* the next arrival, read ahead from the trace */
   int64_t task_id;
   sl_ns arrival, deadline;
   int32_t network, tenant, workload, batch, priority;
+  int32_t group;
   const struct work *work;
   long lineno;
 };
@@ -150,6 +152,11 @@ struct sim {
   uint64_t events;         /* processed, for messages */
   uint64_t hook_calls;
   struct run_totals totals;  /* busy time, drains, preemption latencies */
+  /* Busy periods of the offered work (docs/metrics.md): each arrival's
+  ** isolated time queued on an ideal device; a new period starts when an
+  ** arrival finds that backlog empty. Independent of the policy. */
+  int32_t nperiods;
+  sl_ns backlog_end;
   struct strtab networks, tenants, workloads;
   struct net_cache *nets;  /* indexed like `networks` */
   size_t nets_cap;

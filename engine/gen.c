@@ -2,7 +2,8 @@
 ** gen.c — workload generators. Every kind draws from one seeded stream in a
 ** fixed order, so a (kind, params, seed, device) gives the same trace bytes.
 **
-** Kinds (common params: n, seed, networks, batches, priorities, tenant, slack):
+** Kinds (common params: n, seed, networks, batches, priorities, tenant, slack,
+** workload = a label written on every row):
 **   poisson   exponential gaps at `rate` req/s, or at `load` (rate = load / mean isolated)
 **   uniform   n arrivals uniform in [0, window] (window from `load`: n * mean isolated / load);
 **             first_at_zero=true puts the first at 0 (PREMA's re-implementation)
@@ -176,6 +177,14 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
       if (g->jitter >= 1) return sl_errf(e, "generator param 'jitter': must be below 1 (a fraction of the period)");
     } else if (!strcmp(key, "deadline")) { if (num(key, v, &g->deadline, 1e-9, e) < 0) return -1; }
     else if (!strcmp(key, "slack")) { if (num(key, v, &g->slack, 0, e) < 0) return -1; }
+    else if (!strcmp(key, "workload")) {
+      /* One label for every row: the whole trace is one multiprogram workload
+      ** for STP and fairness (docs/metrics.md), as a PREMA workload is. */
+      if (!*v || v[strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")])
+        return sl_errf(e, "generator param 'workload': '%s' is not a label of letters, digits and _.:-", v);
+      free(g->workload);
+      if (!(g->workload = sl_strdup(v, e))) return -1;
+    }
     else if (!strcmp(key, "window")) { if (dur(key, v, &g->window, e) < 0) return -1; }
     else if (!strcmp(key, "horizon")) { if (dur(key, v, &g->horizon, e) < 0) return -1; }
     else if (!strcmp(key, "dwell")) { if (dur(key, v, &g->dwell, e) < 0) return -1; }
@@ -191,7 +200,7 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
       return sl_errf(e, "unknown generator param '%s' for %s (n, seed, networks, batches, "
                         "priorities, tenant, batch_mix, rate, load, window, first_at_zero, cv, burst, "
                         "high_fraction, dwell, tasks, utilization, horizon, jitter, deadline, "
-                        "slack)", key, kind);
+                        "slack, workload)", key, kind);
     }
   }
   if (has_tenant && networks)
@@ -353,6 +362,10 @@ static int emit(const struct gen *g, FILE *out, double t, size_t c, double deadl
   fprintf(out, ",%d,%d,", k->batch, k->priority);
   put_name(out, k->tenant);
   if (has_deadline) fprintf(out, ",%lld", (long long)dl);
+  if (g->workload) {
+    putc(',', out);
+    put_name(out, g->workload);
+  }
   if (putc('\n', out) == EOF || ferror(out)) return sl_errf(e, "generator: write failed");
   return 0;
 }
@@ -422,8 +435,8 @@ int gen_write(struct gen *g, FILE *out, struct sl_err *e) {
   int high = 0;
   rng_seed(&r, g->seed);
   if (g->batch_per_trace) draw_trace_batch(g, &r);
-  fprintf(out, "arrival_ns,network,batch,priority,tenant%s\n",
-          g->kind == GEN_PERIODIC || g->slack > 0 ? ",deadline_ns" : "");
+  fprintf(out, "arrival_ns,network,batch,priority,tenant%s%s\n",
+          g->kind == GEN_PERIODIC || g->slack > 0 ? ",deadline_ns" : "", g->workload ? ",workload" : "");
   if (g->kind == GEN_PERIODIC) return write_periodic(g, out, &r, e);
   if (g->kind == GEN_MMPP) {
     double f = g->high_fraction;
@@ -469,5 +482,6 @@ void gen_free(struct gen *g) {
     free(g->cls[i].tenant);
   }
   free(g->cls);
+  free(g->workload);
   memset(g, 0, sizeof *g);
 }

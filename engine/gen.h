@@ -43,6 +43,7 @@ struct gen {
   double slack;            /* others: deadline = arrival + slack * isolated (0: none) */
   int batch_per_trace;     /* batch_mix=per_workload: one batch drawn for the whole trace */
   int32_t trace_batch;     /* that batch, drawn by gen_write */
+  char *workload;          /* label of every row's workload column, or NULL: none */
 };
 
 /* Parse a kind and NAME=VALUE parameters; unknown names are errors. */

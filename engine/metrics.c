@@ -1,11 +1,12 @@
 /*
 ** metrics.c — per-run metrics from the spooled task records: one pass of
 ** sums and counts per class, then radix selection for exact nearest-rank
-** percentiles. Definitions: ../shared/papers/metrics.md (sections 1-6).
+** percentiles. Definitions: docs/metrics.md.
 */
 #include "metrics.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,6 @@ struct cls_acc {
 /* One percentile being selected: the k-th smallest key of a series. */
 struct target {
   int series;                       /* 0 latency, 1 NTT */
-  int cls;                          /* 0 = all, 1.. = class index + 1 */
   uint64_t rank;                    /* 1-based rank still to find within the prefix */
   uint64_t prefix, mask;            /* bits fixed so far */
   uint32_t *hist;
@@ -53,20 +53,34 @@ struct target {
 
 struct mctx {
   struct cls_acc all;
-  struct cls_acc *cls;              /* sorted by priority */
+  struct cls_acc *cls;              /* priority classes, sorted by priority */
   size_t ncls, cls_cap;
-  struct { double min_pp, max_pp; int seen; } *wl;   /* per workload: NP/p extremes */
-  size_t nwl, wl_cap;
+  struct cls_acc *ten;              /* tenant classes, by tenant index (n == 0: absent) */
+  size_t nten, ten_cap;
+  struct { double min_pp, max_pp; int64_t finished; } *grp;   /* per group: NP/p extremes */
+  size_t ngrp, grp_cap;
   int nonpos_priority;
   sl_ns min_arrival, max_finish;
   int64_t n_finished;
-  struct target *tg;
+  struct target *tg;                /* NT targets per class, in blocks */
   size_t ntg;
+  size_t *tg_first;                 /* by class slot: first target, or SIZE_MAX */
   int shift;                        /* current radix pass */
   uint64_t digit_mask;
   uint64_t key_min[2], key_max[2];  /* per series, over finished requests */
   struct sl_err *e;
 };
+
+#define NT (2 * NQ)                 /* targets per class: two series, NQ quantiles */
+
+/* Class slots: 0 = all, 1..ncls = priority classes, then one per tenant index. */
+static size_t nslots(const struct mctx *m) { return 1 + m->ncls + m->nten; }
+
+static struct cls_acc *slot_acc(struct mctx *m, size_t g) {
+  if (g == 0) return &m->all;
+  if (g <= m->ncls) return &m->cls[g - 1];
+  return &m->ten[g - 1 - m->ncls];
+}
 
 static int find_class(struct mctx *m, int32_t prio) {
   size_t lo = 0, hi = m->ncls;
@@ -85,6 +99,16 @@ static int find_class(struct mctx *m, int32_t prio) {
     m->ncls++;
   }
   return (int)lo;
+}
+
+/* Make index i of a zero-initialised array of `size`-byte items valid. */
+static void *reach(void *arr, size_t *n, size_t *cap, size_t i, size_t size, struct sl_err *e) {
+  char *a;
+  if (i < *n) return arr;
+  if (!(a = sl_grow(arr, cap, i + 1, size, e))) return NULL;
+  memset(a + *n * size, 0, (i + 1 - *n) * size);
+  *n = i + 1;
+  return a;
 }
 
 static int finished(const struct task_rec *r) { return r->finish != SL_NS_NONE; }
@@ -132,9 +156,14 @@ static uint64_t key_of(const struct task_rec *r, int series) {
 static int pass_sums(void *ud, const struct task_rec *r) {
   struct mctx *m = ud;
   int c = find_class(m, r->priority);
+  void *grown;
   if (c < 0) return -1;
   accumulate(&m->all, r);
   accumulate(&m->cls[c], r);
+  if (r->tenant < 0 || r->group < 0) return sl_errf(m->e, "task %lld: no tenant or group", (long long)r->task_id);
+  if (!(grown = reach(m->ten, &m->nten, &m->ten_cap, (size_t)r->tenant, sizeof *m->ten, m->e))) return -1;
+  m->ten = grown;
+  accumulate(&m->ten[r->tenant], r);
   if (r->priority <= 0) m->nonpos_priority = 1;
   if (r->arrival < m->min_arrival) m->min_arrival = r->arrival;
   if (finished(r)) {
@@ -146,36 +175,34 @@ static int pass_sums(void *ud, const struct task_rec *r) {
     }
     m->n_finished++;
     if (r->finish > m->max_finish) m->max_finish = r->finish;
-    if ((size_t)r->workload >= m->nwl) {
-      size_t need = (size_t)r->workload + 1;
-      void *nw = sl_grow(m->wl, &m->wl_cap, need, sizeof *m->wl, m->e);
-      if (!nw) return -1;
-      m->wl = nw;
-      memset(&m->wl[m->nwl], 0, (need - m->nwl) * sizeof *m->wl);
-      m->nwl = need;
-    }
-    if (!m->wl[r->workload].seen || pp < m->wl[r->workload].min_pp) m->wl[r->workload].min_pp = pp;
-    if (!m->wl[r->workload].seen || pp > m->wl[r->workload].max_pp) m->wl[r->workload].max_pp = pp;
-    m->wl[r->workload].seen = 1;
+    if (!(grown = reach(m->grp, &m->ngrp, &m->grp_cap, (size_t)r->group, sizeof *m->grp, m->e))) return -1;
+    m->grp = grown;
+    if (!m->grp[r->group].finished || pp < m->grp[r->group].min_pp) m->grp[r->group].min_pp = pp;
+    if (!m->grp[r->group].finished || pp > m->grp[r->group].max_pp) m->grp[r->group].max_pp = pp;
+    m->grp[r->group].finished++;
   }
   return 0;
+}
+
+static void radix_block(struct mctx *m, size_t g, const uint64_t keys[2]) {
+  size_t first = m->tg_first[g];
+  if (first == SIZE_MAX) return;
+  for (size_t i = first; i < first + NT; i++) {
+    struct target *t = &m->tg[i];
+    uint64_t k = keys[t->series];
+    if ((k & t->mask) == t->prefix) t->hist[(k >> m->shift) & m->digit_mask]++;
+  }
 }
 
 static int pass_radix(void *ud, const struct task_rec *r) {
   struct mctx *m = ud;
   uint64_t keys[2];
-  int own;
   if (!finished(r)) return 0;
   keys[0] = key_of(r, 0);
   keys[1] = key_of(r, 1);
-  own = find_class(m, r->priority) + 1;
-  for (size_t i = 0; i < m->ntg; i++) {
-    struct target *t = &m->tg[i];
-    uint64_t k;
-    if (t->cls != 0 && t->cls != own) continue;
-    k = keys[t->series];
-    if ((k & t->mask) == t->prefix) t->hist[(k >> m->shift) & m->digit_mask]++;
-  }
+  radix_block(m, 0, keys);
+  radix_block(m, 1 + (size_t)find_class(m, r->priority), keys);   /* every class exists by now */
+  radix_block(m, 1 + m->ncls + (size_t)r->tenant, keys);
   return 0;
 }
 
@@ -200,29 +227,33 @@ static int common_bits(const struct mctx *m, int series) {
 }
 
 static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e) {
-  size_t ngroups = m->ncls + 1;
+  size_t ns = nslots(m), nactive = 0;
   int digit, hi = 0;
   size_t nbucket;
-  m->tg = sl_alloc(ngroups * 2 * NQ * sizeof *m->tg, e);
-  if (!m->tg) return -1;
-  digit = digit_bits((uint64_t)m->n_finished, ngroups * 2 * NQ);
+  if (!(m->tg_first = sl_alloc(ns * sizeof *m->tg_first, e))) return -1;
+  for (size_t g = 0; g < ns; g++) nactive += slot_acc(m, g)->finished > 0;
+  if (nactive && !(m->tg = sl_alloc(nactive * NT * sizeof *m->tg, e))) return -1;
+  digit = digit_bits((uint64_t)m->n_finished, nactive * NT);
   nbucket = (size_t)1 << digit;
-  for (size_t g = 0; g < ngroups; g++) {
-    const struct cls_acc *a = g ? &m->cls[g - 1] : &m->all;
+  for (size_t g = 0; g < ns; g++) {
+    const struct cls_acc *a = slot_acc(m, g);
+    m->tg_first[g] = SIZE_MAX;
     if (!a->finished) continue;
+    m->tg_first[g] = m->ntg;
     for (int series = 0; series < 2; series++)
       for (int q = 0; q < NQ; q++) {
-        struct target *t = &m->tg[m->ntg++];
+        struct target *t = &m->tg[m->ntg];
         uint64_t fm = (uint64_t)a->finished;
         int fixed = common_bits(m, series);
+        memset(t, 0, sizeof *t);
         t->series = series;
-        t->cls = (int)g;
         t->rank = (quant[q].num * fm + quant[q].den - 1) / quant[q].den;   /* ceil(q*m) */
         if (t->rank < 1) t->rank = 1;
         t->mask = fixed == 64 ? ~0ull : fixed == 0 ? 0 : ~0ull << (64 - fixed);
         t->prefix = m->key_min[series] & t->mask;
         if (64 - fixed > hi) hi = 64 - fixed;
         snprintf(t->name, sizeof t->name, "%s_%s", quant[q].tag, series ? "ntt" : "latency_ns");
+        m->ntg++;    /* counted before the allocation, so a failure frees it */
         if (!(t->hist = sl_alloc(nbucket * sizeof *t->hist, e))) return -1;
       }
   }
@@ -248,15 +279,18 @@ static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e)
   return 0;
 }
 
-static int emit_class(struct mctx *m, struct metric_set *out, const struct cls_acc *a,
-                      const char *cls, const struct run_totals *t, struct sl_err *e) {
+static int emit_class(struct mctx *m, struct metric_set *out, size_t g, const char *cls,
+                      const struct run_totals *t, struct sl_err *e) {
+  const struct cls_acc *a = slot_acc(m, g);
   double fin = (double)a->finished, n = (double)a->n;
   char name[32];
   int ok = 0;
   ok |= add(out, "count", cls, n, e);
   ok |= add(out, "unfinished", cls, (double)(a->n - a->finished), e);
   ok |= add(out, "antt", cls, a->finished ? a->sum_ntt / fin : NAN, e);
-  ok |= add(out, "stp", cls, a->finished ? a->sum_np / (double)t->n_workloads : NAN, e);
+  /* The class's share of the mean STP per group: the shares add up to
+  ** class all's value. */
+  ok |= add(out, "stp", cls, a->finished && t->n_groups > 0 ? a->sum_np / (double)t->n_groups : NAN, e);
   ok |= add(out, "mean_np", cls, a->finished ? a->sum_np / fin : NAN, e);
   for (int k = 1; k <= MAX_SLA; k++) {
     snprintf(name, sizeof name, "sla_%d", k);
@@ -265,15 +299,14 @@ static int emit_class(struct mctx *m, struct metric_set *out, const struct cls_a
   ok |= add(out, "mean_latency_ns", cls, a->finished ? (double)a->sum_lat / fin : NAN, e);
   ok |= add(out, "max_latency_ns", cls, a->finished ? (double)a->max_lat : NAN, e);
   ok |= add(out, "max_ntt", cls, a->finished ? a->max_ntt : NAN, e);
-  for (size_t i = 0; i < m->ntg; i++) {
-    const struct target *tg = &m->tg[i];
-    const struct cls_acc *ta = tg->cls ? &m->cls[tg->cls - 1] : &m->all;
-    double v;
-    if (ta != a) continue;
-    if (tg->series == 0) v = (double)tg->prefix;
-    else memcpy(&v, &tg->prefix, sizeof v);
-    ok |= add(out, tg->name, cls, v, e);
-  }
+  if (m->tg_first[g] != SIZE_MAX)
+    for (size_t i = m->tg_first[g]; i < m->tg_first[g] + NT; i++) {
+      const struct target *tg = &m->tg[i];
+      double v;
+      if (tg->series == 0) v = (double)tg->prefix;
+      else memcpy(&v, &tg->prefix, sizeof v);
+      ok |= add(out, tg->name, cls, v, e);
+    }
   ok |= add(out, "preemptions", cls, (double)a->preemptions, e);
   ok |= add(out, "checkpoints", cls, (double)a->checkpoints, e);
   ok |= add(out, "kills", cls, (double)a->kills, e);
@@ -282,6 +315,21 @@ static int emit_class(struct mctx *m, struct metric_set *out, const struct cls_a
   ok |= add(out, "deadline_miss_rate", cls,
             a->with_deadline ? (double)a->missed / (double)a->with_deadline : NAN, e);
   return ok ? -1 : 0;
+}
+
+/* Mean over groups with two or more finished requests of min(NP/p) /
+** max(NP/p): a request alone has nobody to be treated unfairly against, and
+** counting it as 1 would pull a lightly loaded run's fairness towards 1. */
+static double fairness(const struct mctx *m) {
+  double sum = 0;
+  int64_t nw = 0;
+  if (m->nonpos_priority) return NAN;
+  for (size_t g = 0; g < m->ngrp; g++)
+    if (m->grp[g].finished >= 2) {
+      sum += m->grp[g].min_pp / m->grp[g].max_pp;
+      nw++;
+    }
+  return nw ? sum / (double)nw : NAN;
 }
 
 int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,
@@ -294,18 +342,11 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
   m.max_finish = SL_NS_NONE;
   if (spool_each(s, pass_sums, &m, e) != 0) goto done;
   if (select_percentiles(&m, s, e) < 0) goto done;
-  if (emit_class(&m, out, &m.all, "all", t, e) < 0) goto done;
+  if (emit_class(&m, out, 0, "all", t, e) < 0) goto done;
   {
     double makespan = m.n_finished ? (double)(m.max_finish - m.min_arrival) : NAN;
-    double fair = NAN;
-    if (!m.nonpos_priority && m.nwl) {
-      double sum = 0;
-      int nw = 0;
-      for (size_t w = 0; w < m.nwl; w++)
-        if (m.wl[w].seen) { sum += m.wl[w].min_pp / m.wl[w].max_pp; nw++; }
-      if (nw) fair = sum / nw;
-    }
-    if (add(out, "fairness", "all", fair, e) < 0 ||
+    if (add(out, "fairness", "all", fairness(&m), e) < 0 ||
+        add(out, "groups", "all", t->n_groups > 0 ? (double)t->n_groups : NAN, e) < 0 ||
         add(out, "makespan_ns", "all", makespan, e) < 0 ||
         add(out, "throughput_rps", "all", makespan > 0 ? (double)m.n_finished * 1e9 / makespan : NAN, e) < 0 ||
         add(out, "utilization", "all", makespan > 0 ? (double)t->busy / makespan : NAN, e) < 0 ||
@@ -324,14 +365,30 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
   for (size_t c = 0; c < m.ncls; c++) {
     char cls[32];
     snprintf(cls, sizeof cls, "%d", m.cls[c].prio);
-    if (emit_class(&m, out, &m.cls[c], cls, t, e) < 0) goto done;
+    if (emit_class(&m, out, 1 + c, cls, t, e) < 0) goto done;
   }
+  if (t->tenants)
+    for (size_t i = 0; i < m.nten; i++) {
+      char cls[sizeof out->m->cls];
+      const char *name;
+      if (!m.ten[i].n) continue;
+      if (i >= t->tenants->n) { sl_errf(e, "tenant index %zu out of range", i); goto done; }
+      name = strtab_get(t->tenants, (int32_t)i);
+      if ((size_t)snprintf(cls, sizeof cls, "tenant:%s", name) >= sizeof cls) {
+        sl_errf(e, "tenant '%.40s...': names longer than %zu characters have no metrics class",
+                name, sizeof cls - 8);
+        goto done;
+      }
+      if (emit_class(&m, out, 1 + m.ncls + i, cls, t, e) < 0) goto done;
+    }
   rc = 0;
 done:
   for (size_t i = 0; i < m.ntg; i++) free(m.tg[i].hist);
   free(m.tg);
+  free(m.tg_first);
   free(m.cls);
-  free(m.wl);
+  free(m.ten);
+  free(m.grp);
   return rc;
 }
 

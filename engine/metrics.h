@@ -1,17 +1,18 @@
 /*
-** metrics.h — the per-run metrics of ../shared/papers/metrics.md, computed
-** from a run's spooled task records in a few streaming passes (exact
-** nearest-rank percentiles by radix selection, so memory does not grow with
-** the number of requests).
+** metrics.h — the per-run metrics defined in docs/metrics.md, computed from
+** a run's spooled task records in a few streaming passes (exact nearest-rank
+** percentiles by radix selection, so memory does not grow with the number of
+** requests). Classes: "all", each priority value as text, and "tenant:NAME".
 */
 #ifndef METRICS_H
 #define METRICS_H
 
 #include "spool.h"
+#include "strtab.h"
 
 struct metric {
   char name[32];           /* "antt", "p99_latency_ns", ... */
-  char cls[32];            /* "all" or a priority value as text */
+  char cls[96];            /* "all", a priority value as text, or "tenant:NAME" */
   double value;
 };
 
@@ -31,7 +32,12 @@ struct run_totals {
   double latency_sum[3];   /* ns */
   int64_t latency_n[3];
   sl_ns latency_max[3];
-  int32_t n_workloads;     /* distinct workload labels (1 without the column) */
+  /* STP and fairness are taken per group of co-running requests (task_rec
+  ** .group): the trace's workload labels when it has that column, else the
+  ** busy periods of its offered work (docs/metrics.md). */
+  int32_t n_groups;
+  int by_workload;         /* groups are workload labels, not busy periods */
+  const struct strtab *tenants;  /* names of task_rec.tenant; NULL: no tenant classes */
 };
 
 int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,

@@ -84,7 +84,7 @@ sl_ns npu_cycles_ns(const struct npu_cfg *c, int64_t cycles) {
 ** docs/npu_validation.md.
 **
 ** Tiles. Inside a fold the stream is cut into tiles of d = stream_depth
-** vectors (the accumulator queue holds d x C partial sums, papers/prema.md
+** vectors (the accumulator queue holds d x C partial sums, docs/prema.md
 ** §2): q = ceil(T/d) tiles per fold. The first tile of a fold carries the
 ** fill and the skew. With double buffering the DMA fetches the next
 ** tile's operands while this one computes, so a tile takes
@@ -150,7 +150,7 @@ void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
 }
 
 /* Element-wise work runs on a C-lane vector unit at the array's edge
-** (papers/prema.md §3: ceil(elements / w) cycles); a tile is d cycles. */
+** (docs/prema.md §3: ceil(elements / w) cycles); a tile is d cycles. */
 void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t in_bytes,
                      int64_t out_bytes, struct npu_cost *out) {
   const int64_t d = c->stream_depth;
@@ -171,7 +171,7 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
 /* }=================================================================== */
 
 /* {===================================================================
-** Lowering (papers/prema.md §3)
+** Lowering (docs/prema.md §3)
 ** =================================================================== */
 
 static void cost_add(struct npu_cost *s, const struct npu_cost *p) {
@@ -346,7 +346,7 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
 /* }=================================================================== */
 
 /* {===================================================================
-** Preemption: tile boundaries and checkpoint state (papers/prema.md §5)
+** Preemption: tile boundaries and checkpoint state (docs/prema.md §5)
 ** =================================================================== */
 
 int64_t npu_ckpt_bytes(const struct npu_cfg *c, const struct npu_seg *s, int64_t j) {

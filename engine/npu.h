@@ -1,6 +1,6 @@
 /*
 ** npu.h — the analytical latency model of a systolic-array NPU
-** (papers/prema.md §2-§5): lowering layers to GEMMs and vector operations,
+** (docs/prema.md §2-§5): lowering layers to GEMMs and vector operations,
 ** fold and tile counts per dataflow, compute against memory time per tile,
 ** and the live state a CHECKPOINT saves at a tile boundary. Pure functions
 ** of (configuration, layer, batch); the device kind is in dev_npu.c.
@@ -34,7 +34,7 @@ struct npu_cfg {
 };
 
 /* One GEMM of the lowering, or `count` independent ones of the same shape:
-** weights K x M, N streamed vectors of K elements (papers/prema.md §3). */
+** weights K x M, N streamed vectors of K elements (docs/prema.md §3). */
 struct npu_gemm {
   int64_t k;               /* reduction length */
   int64_t m;               /* outputs per vector (weight columns) */
@@ -89,7 +89,7 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
               struct npu_seg **segs, size_t *n, size_t *cap, struct sl_err *e);
 
 /* Live bytes a CHECKPOINT saves at tile boundary j (0 <= j < tiles) of a
-** segment: papers/prema.md §5, capped by the buffers. j = 0 is the segment's
+** segment: docs/prema.md §5, capped by the buffers. j = 0 is the segment's
 ** start (only its inputs are live). */
 int64_t npu_ckpt_bytes(const struct npu_cfg *c, const struct npu_seg *s, int64_t j);
 /* Time to save (or restore) `bytes`: bytes / dram_bw + dram latency; 0 for 0 bytes. */

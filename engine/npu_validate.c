@@ -1,6 +1,6 @@
 /*
 ** npu_validate.c — validation of the NPU model's compute cycles against
-** SCALE-Sim v2's per-layer reports (../shared/calibration/scalesim/): each
+** SCALE-Sim v2's per-layer reports (experiments/calibration/scalesim/): each
 ** SCALE-Sim layer is read as SCALE-Sim reads its topology, lowered by
 ** npu.c on an array of the reported size and dataflow, and its compute
 ** cycles compared. The markdown output is docs/npu_validation.md.
@@ -263,12 +263,13 @@ static void markdown_head(FILE *out, const char *dir) {
 "(do not edit: regenerate). The test `tests/t_scalesim.sh` runs the same\n"
 "comparison under `make test` and fails when a (configuration, network)\n"
 "pair's median absolute per-layer error exceeds %.0f%% or its total error\n"
-"exceeds %.0f%%; it skips, visibly, when `../shared` is absent.\n"
+"exceeds %.0f%%. The reference data is in the repository, with its\n"
+"provenance, so the check runs in every clone.\n"
 "\n"
 "## What is compared\n"
 "\n"
 "The reference is SCALE-Sim v2 (commit 22f88b1, run unmodified; see\n"
-"`../shared/calibration/scalesim/README.md`). Each SCALE-Sim layer is read as\n"
+"`experiments/calibration/scalesim/README.md`). Each SCALE-Sim layer is read as\n"
 "SCALE-Sim reads a topology row (`net_layer_scalesim`: no padding, output\n"
 "size `ceil((in - k + stride) / stride)`, a `DP` layer split per channel),\n"
 "lowered by the schedlab model (`engine/npu.c`) on an array of the reported\n"
@@ -374,7 +375,7 @@ static void markdown_why(FILE *out) {
 "  the run, while the model keeps the raw activations in the unified buffer\n"
 "  (im2col happens on chip) and reads each weight once: several times fewer\n"
 "  cycles. Neither is wrong for its hardware; schedlab's is the NPU of\n"
-"  papers/prema.md (weights from DRAM, activations in the unified buffer, a\n"
+"  docs/prema.md (weights from DRAM, activations in the unified buffer, a\n"
 "  tile taking max(compute, memory); traces/devices/README.md), and it is not\n"
 "  calibrated against SCALE-Sim's stalls.\n"
 "- **Shapes follow SCALE-Sim, not the networks.** SCALE-Sim's topologies have\n"
@@ -383,7 +384,7 @@ static void markdown_why(FILE *out) {
 "  (traces/networks/) are a different workload and are not compared here.\n"
 "- **What SCALE-Sim does not cover.** Pooling, element-wise work, LSTM/GRU\n"
 "  steps and attention's activation-by-activation products are lowered by the\n"
-"  same GEMM formula (or the vector-unit rule of papers/prema.md §3) but have\n"
+"  same GEMM formula (or the vector-unit rule of docs/prema.md §3) but have\n"
 "  no SCALE-Sim reference here.\n");
 }
 

@@ -22,6 +22,7 @@ struct task_rec {
   sl_ns wasted;                     /* work discarded by KILL, ns */
   sl_ns waited;                     /* ready but not running, ns */
   int32_t network, tenant, workload; /* indices into the run's string tables */
+  int32_t group;                    /* co-running set for STP and fairness (metrics.h) */
   int32_t batch, priority, preemptions;
   int32_t checkpoints, kills;
 };

@@ -5,13 +5,14 @@
 --   schedlab sweep experiments/prema.lua     # runs, and rewrites experiments/prema.md
 --   schedlab plot experiments/prema.lua      # figures in results/prema/
 --
--- Workloads (papers/prema.md §8, agongee's re-implementation): 8 requests each,
+-- Workloads (docs/prema.md §8, agongee's re-implementation): 8 requests each,
 -- network uniform over PREMA's seven, batch uniform over 1, 4, 16, priority
 -- uniform over 1, 3, 9, the first arriving at 0 and the others uniform in
 -- [0, 0.714 ms x 8]. Workload k is generated from seed k, so every policy
--- replays the same 100 workloads. One run is one workload, as in the paper
--- (STP and fairness are per run). To draw one batch per workload instead of
--- one per request (agongee), add ["trace.batch_mix"] = "per_workload" to fixed.
+-- replays the same 100 workloads. One run is one workload, as in the paper:
+-- trace.workload labels every request, so STP and fairness are taken over
+-- the run's eight requests, not per busy period (docs/metrics.md). To draw
+-- one batch per workload instead of one per request (agongee), add ["trace.batch_mix"] = "per_workload" to fixed.
 
 local networks = {"alexnet", "vgg16", "googlenet", "mobilenet_v1",
                   "lstm_translation", "lstm_sentiment", "lstm_speech"}
@@ -112,6 +113,7 @@ local P = {
     ["trace.networks"] = networks,
     ["trace.batches"] = {1, 4, 16},
     ["trace.priorities"] = {1, 3, 9},
+    ["trace.workload"] = "w",
   },
   derive = function(p)
     for k, v in pairs(assert(variants[p["var.variant"]], "unknown variant")) do p[k] = v end
@@ -211,7 +213,7 @@ local NAMES = {np_fcfs = "NP-FCFS", p_fcfs = "P-FCFS", np_hpf = "NP-HPF", p_hpf 
 local ORDERED = {"np_fcfs", "p_fcfs", "np_hpf", "p_hpf", "sjf", "token", "prema_static", "prema_dynamic"}
 
 -- Per-variant statistics of the per-workload ratio to NP-FCFS: arithmetic
--- mean, geometric mean and ratio of the means (papers/metrics.md §11).
+-- mean, geometric mean and ratio of the means (docs/metrics.md).
 local function ratios(q, metric, class, lower_better)
   local rows = q(string.format([[
     SELECT a.variant AS variant, count(*) AS n, avg(%s) AS mean, exp(avg(ln(%s))) AS geo,
@@ -253,7 +255,7 @@ local function discussion(r)
       say("  (the workload table: 0.5 to 48 ms) even SJF, which minimises mean waiting, gains")
       say("  only %.2fx. The paper's 7.8x implies a wider spread or a different baseline; both its",
           (r.antt.sjf or {}).mean or 0)
-      say("  NPU timing model and its workload generator are unknown (prema.md §2, §8, ⚠).")
+      say("  NPU timing model and its workload generator are unknown (docs/prema.md §2, §8, ⚠).")
     elseif a > 12 then
       say("- ANTT improvement %.2fx is above the 4x-12x band: the workloads are more contended", a)
       say("  than the paper's, so a non-preemptive baseline suffers more.")
@@ -274,15 +276,15 @@ local function discussion(r)
   local failed = {}
   for _, c in ipairs(r.checks) do if not c[2] then failed[#failed + 1] = c[1] end end
   if #failed > 0 then
-    say("- Orderings that do not hold: %s. These orderings are prema.md's reading of the", table.concat(failed, "; "))
+    say("- Orderings that do not hold: %s. These orderings are docs/prema.md's reading of the", table.concat(failed, "; "))
     say("  paper's argument, not results the paper states; with 8-request workloads a few long")
     say("  RNN requests (LSTM speech at batch 16) dominate the averages.")
   end
-  say("- Unknowns resolved by the recommended defaults of prema.md §10: incremental tokens,")
+  say("- Unknowns resolved by the recommended defaults of docs/prema.md §10: incremental tokens,")
   say("  `>=` candidates, the running request is a candidate, remaining-time SJF, degradation")
   say("  rule for Algorithm 3, a 250 us periodic quantum, tile-granularity checkpoints.")
   say("- The NPU latencies come from schedlab's analytical model (docs/npu_validation.md), not")
-  say("  from the simulator the paper used (unknown, prema.md §2).")
+  say("  from the simulator the paper used (unknown, docs/prema.md §2).")
   say("")
   return table.concat(out, "\n")
 end
@@ -304,7 +306,7 @@ function P.report(q)
   say("experiment rewrites this file. Figures: `schedlab plot experiments/prema.lua` (results/prema/).")
   say("")
   say("Paper: Y. Choi and M. Rhu, \"PREMA: A Predictive Multi-task Scheduling Algorithm for")
-  say("Preemptible Neural Processing Units\", HPCA 2020. Specification used: ../shared/papers/prema.md.")
+  say("Preemptible Neural Processing Units\", HPCA 2020. Specification used: docs/prema.md.")
   say("")
 
   -- The workload mix
@@ -332,9 +334,9 @@ function P.report(q)
   say("## Headline: PREMA-dynamic against NP-FCFS")
   say("")
   say("Per-workload ratios (same workload, same seed), then averaged three ways")
-  say("(papers/metrics.md §11); the paper does not say which average it used.")
+  say("(docs/metrics.md); the paper does not say which average it used.")
   say("")
-  say("| claim | paper | mean of ratios | geometric mean | ratio of means | acceptance band (prema.md §9) |")
+  say("| claim | paper | mean of ratios | geometric mean | ratio of means | acceptance band (docs/prema.md §9) |")
   say("|---|---|---|---|---|---|")
   local a, s = antt[d] or {}, stp[d] or {}
   say("| latency: ANTT(NP-FCFS) / ANTT(PREMA) | 7.8x | %sx | %sx | %sx | 4x-12x |", fmt(a.mean), fmt(a.geo), fmt(a.of_means))
@@ -397,7 +399,7 @@ function P.report(q)
   for _, c in ipairs(checks) do if c[2] then held = held + 1 end end
   say("## The orderings the paper's argument implies")
   say("")
-  say("From papers/prema.md §9 (proposed there, not stated in the paper). %d of %d hold.", held, #checks)
+  say("From docs/prema.md §9 (proposed there, not stated in the paper). %d of %d hold.", held, #checks)
   say("")
   say("| ordering | holds |")
   say("|---|---|")

@@ -79,12 +79,12 @@ check "gen-5: periodic UUniFast set: utilisation 0.6 (1%), sorted, deadlines aft
 stats=$(awk -F, 'NR == 2 { first = $1 } NR > 1 { s += $1; if ($1 < prev || $1 > 1000000) bad++; prev = $1; m++ }
   END { printf "%d %d %d", first, (s / m > 495000 && s / m < 505000), bad + 0 }' u.csv)
 check "gen-6: uniform in a 1 ms window: first at 0, mean 0.5 ms (1%), sorted, inside" "$stats" "0 1 0"
-a=$("$S" trace gen poisson n=1000 load=0.5 seed=9 networks=A,B --device "$dev" | md5sum)
-b=$("$S" trace gen poisson n=1000 load=0.5 seed=9 networks=A,B --device "$dev" | md5sum)
-c=$("$S" trace gen poisson n=1000 load=0.5 seed=10 networks=A,B --device "$dev" | md5sum)
+a=$("$S" trace gen poisson n=1000 load=0.5 seed=9 networks=A,B --device "$dev" 2>/dev/null | md5sum)
+b=$("$S" trace gen poisson n=1000 load=0.5 seed=9 networks=A,B --device "$dev" 2>/dev/null | md5sum)
+c=$("$S" trace gen poisson n=1000 load=0.5 seed=10 networks=A,B --device "$dev" 2>/dev/null | md5sum)
 check "gen-7: same seed same bytes, other seed other bytes" "$([ "$a" = "$b" ] && [ "$a" != "$c" ] && echo yes)" yes
-b1=$("$S" trace gen poisson n=300 rate=1000 networks=resnet18,alexnet batches=1,4,16 batch_mix=per_workload seed=1 --device "profile:$root/traces/profiles/h100_torchvision.csv" 2>&1 | awk -F, 'NR > 1 { print $3 }' | sort -u | wc -l)
-b2=$("$S" trace gen poisson n=300 rate=1000 networks=resnet18,alexnet batches=1,4,16 seed=1 --device "profile:$root/traces/profiles/h100_torchvision.csv" 2>&1 | awk -F, 'NR > 1 { print $3 }' | sort -u | wc -l)
+b1=$("$S" trace gen poisson n=300 rate=1000 networks=resnet18,alexnet batches=1,4,16 batch_mix=per_workload seed=1 --device "profile:$root/traces/profiles/h100_torchvision.csv" 2>/dev/null | awk -F, 'NR > 1 { print $3 }' | sort -u | wc -l)
+b2=$("$S" trace gen poisson n=300 rate=1000 networks=resnet18,alexnet batches=1,4,16 seed=1 --device "profile:$root/traces/profiles/h100_torchvision.csv" 2>/dev/null | awk -F, 'NR > 1 { print $3 }' | sort -u | wc -l)
 check "gen-9: batch_mix=per_workload draws one batch for the trace; per_task all three" "$b1 $b2" "1 3"
 out=$("$S" trace gen poisson n=10 networks=A --device "$dev" 2>&1)
 check "gen-8: missing rate and load is an error" "$out" "schedlab: error: generator poisson: give exactly one of rate=REQ_PER_S or load=FRACTION"

@@ -289,7 +289,7 @@ static void test_device(void) {
   TEST(dev_work(d, "no_such_zoo_net", 1, &unknown, &e) == NULL && unknown == 1,
        "npu-11.4: unknown zoo name is an unknown network");
   dev_close(d);
-  /* The preset of papers/prema.md §2, by name, every field recorded. */
+  /* The preset of docs/prema.md §2, by name, every field recorded. */
   TEST(dev_open(&d, "npu-prema", NULL, 0, &e) == 0 && d->nparams == 14,
        "npu-12.1: npu-prema opens, 14 fields recorded: %s", e.msg);
   {
@@ -302,7 +302,7 @@ static void test_device(void) {
     int ok = d->nparams == 14;
     for (size_t i = 0; ok && i < 14; i++)
       ok = !strcmp(d->params[i].name, want[i][0]) && !strcmp(d->params[i].value, want[i][1]);
-    TEST(ok, "npu-12.2: npu-prema has the values of papers/prema.md §2");
+    TEST(ok, "npu-12.2: npu-prema has the values of docs/prema.md §2");
   }
   dev_close(d);
   {

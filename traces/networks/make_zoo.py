@@ -236,7 +236,7 @@ avgpool, fc. Reference: torchvision reports 0.30 GFLOPS (MACs).""")
 
 
 # --------------------------------------------------------------------------
-# The RNNs of PREMA's evaluation (papers/prema.md §8: shapes from the public
+# The RNNs of PREMA's evaluation (docs/prema.md §8: shapes from the public
 # re-implementation github.com/agongee/prema_sim, layer_compiler/sample_task.py,
 # which itself guesses them). Batch is the trace's batch. `seq` is the input
 # sequence length (40 in agongee).
@@ -244,14 +244,14 @@ avgpool, fc. Reference: torchvision reports 0.30 GFLOPS (MACs).""")
 def lstm_speech():
     n = Net("lstm_speech", """
 lstm_speech — speech recognition, Listen-Attend-Spell-like (Chan et al. 2016), as
-papers/prema.md §8 gives agongee/prema_sim's shapes: 40 input frames of 240
+docs/prema.md §8 gives agongee/prema_sim's shapes: 40 input frames of 240
 features; a 3-layer pyramidal bidirectional LSTM encoder, 256 per direction, each
 layer halving the time steps by concatenating two neighbouring outputs (so its
 input is 2 x 512 = 1024); output length = input / 4; a 2-layer LSTM decoder of
 512 (input 512: agongee's D_EMBED) over the output steps; dot-product attention
 of the decoder states over the encoder outputs; a 2-layer MLP (1024 -> 512 -> 240,
 agongee's sizes). agongee doubles the hidden size at each pyramid level and runs
-the decoder bidirectionally; schedlab keeps prema.md's 256 per direction and a
+the decoder bidirectionally; schedlab keeps docs/prema.md's 256 per direction and a
 unidirectional speller (LAS).""", [("seq", 40, "input frames (a multiple of 4)")])
     n.row(name="enc1", type="lstm", in_c=240, out_c=256, seq="$seq", dirs=2)
     n.row(name="enc2", type="lstm", in_c=1024, out_c=256, seq="$seq/2", dirs=2)
@@ -268,7 +268,7 @@ unidirectional speller (LAS).""", [("seq", 40, "input frames (a multiple of 4)")
 def lstm_translation():
     n = Net("lstm_translation", """
 lstm_translation — machine translation, GNMT-like sequence-to-sequence with
-attention, as papers/prema.md §8 gives agongee/prema_sim's shapes: a bidirectional
+attention, as docs/prema.md §8 gives agongee/prema_sim's shapes: a bidirectional
 LSTM encoder, 256 per direction, over 40 input tokens of 240 features; an LSTM
 decoder of hidden size 1024 over 40 output tokens (input: a 512-wide target
 embedding, schedlab's choice); Luong "general" attention: the decoder states are
@@ -286,10 +286,10 @@ vocabulary projection is left out, as in agongee.""", [("seq", 40, "tokens in an
 
 def lstm_sentiment():
     n = Net("lstm_sentiment", """
-lstm_sentiment — sentiment analysis, as papers/prema.md §8 gives agongee/prema_sim's
+lstm_sentiment — sentiment analysis, as docs/prema.md §8 gives agongee/prema_sim's
 shape: one LSTM layer of hidden size 1024 over 40 tokens, then an FC on the last
 hidden state. Token embeddings of 512 and two output classes are schedlab's
-choices (prema.md gives neither).""", [("seq", 40, "tokens")])
+choices (docs/prema.md gives neither).""", [("seq", 40, "tokens")])
     n.row(name="lstm", type="lstm", in_c=512, out_c=1024, seq="$seq")
     n.fc("fc", 1024, 2)
     return n

@@ -21,7 +21,7 @@
 #
 # CHECKPOINT at tile granularity (npu-1.1). At 12 A is in a1, past tile
 # boundary 10: it runs on to the next one, 15 (j = 3). Live state (progress
-# model, papers/prema.md §5): a1's input 120 B + 3/8 of its output
+# model, docs/prema.md §5): a1's input 120 B + 3/8 of its output
 # (floor(3 * 120 / 8) = 45 B) + the partial sums of one tile, d x C x 4 B =
 # 64 B (under the 1 KiB ACCQ): 229 B -> ceil(229 / 2) = 115 ns + 10 ns
 # latency = 125 ns to save, the same to restore. So sim.cost(A) at 12:
