@@ -242,7 +242,11 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
       snprintf(path, sizeof path, "%s/%016llx.csv", trace_dir, (unsigned long long)h);
       if (!(r->cfg.trace_path = exp_keep(x, path, e))) return -1;
     }
-    if (run_key(&r->cfg, r->meta.trace_origin, r->key, e) < 0) return -1;
+    {
+      struct run_gen g = {r->gen_kind, r->gen, r->ngen};
+      if (run_key(&r->cfg, r->gen_kind ? &g : NULL, r->key, e) < 0) return -1;
+    }
+    r->meta.run_key = r->key;
   }
   if (mark_done(x, o, e) < 0) return -1;
   if (!(todo = sl_alloc((x->nruns + 1) * sizeof *todo, e))) return -1;
@@ -312,7 +316,11 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
     busy[m.worker] = 0;
     if (m.result == RUN_STORED_OK) res->ok++;
     else if (m.result == -1) res->skipped++;
-    else res->failed++;
+    else {
+      res->failed++;
+      if (!res->first_failed || x->runs[m.run].index < res->first_failed->index)
+        res->first_failed = &x->runs[m.run];
+    }
     if (!interrupted && next < ntodo &&
         write(to[m.worker][1], &todo[next], sizeof *todo) == (ssize_t)sizeof *todo) {
       busy[m.worker] = 1;
