@@ -347,7 +347,7 @@ static int kh_policy(struct keyhash *k, const char *policy, struct sl_err *e) {
     dynamic = 0;
     if (i == mods.n) break;
   }
-  qsort(mods.s, mods.n, sizeof *mods.s, cmp_str);
+  if (mods.n) qsort(mods.s, mods.n, sizeof *mods.s, cmp_str);
   kh_str(k, "modules");
   for (i = 0; i < mods.n; i++) {
     char mpath[2300];
@@ -451,63 +451,179 @@ static int trace_networks(const char *path, struct names *nets, struct sl_err *e
   return 0;
 }
 
+/* }=================================================================== */
+
+/* {===================================================================
+** The cache: digests by what they are of (a kind letter and a name)
+** =================================================================== */
+
+struct runkey_entry {
+  char *name;              /* NULL: empty slot */
+  uint64_t h;
+  struct keyhash d;
+};
+
+static const struct keyhash seed_hash = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL};
+
+static int cache_find(const struct runkey_cache *c, const char *name, uint64_t h, struct keyhash *d) {
+  if (!c || !c->cap) return 0;
+  for (size_t j = h & (c->cap - 1); c->slot[j].name; j = (j + 1) & (c->cap - 1))
+    if (c->slot[j].h == h && !strcmp(c->slot[j].name, name)) {
+      *d = c->slot[j].d;
+      return 1;
+    }
+  return 0;
+}
+
+static int cache_put(struct runkey_cache *c, const char *name, uint64_t h, const struct keyhash *d,
+                     struct sl_err *e) {
+  size_t j;
+  if (!c) return 0;
+  if (2 * (c->n + 1) > c->cap) {              /* grow: at most half full */
+    size_t nc = c->cap ? 2 * c->cap : 64;
+    struct runkey_entry *ns = calloc(nc, sizeof *ns);
+    if (!ns) return sl_errf(e, "out of memory");
+    for (size_t i = 0; i < c->cap; i++) {
+      if (!c->slot[i].name) continue;
+      for (j = c->slot[i].h & (nc - 1); ns[j].name; j = (j + 1) & (nc - 1)) {}
+      ns[j] = c->slot[i];
+    }
+    free(c->slot);
+    c->slot = ns;
+    c->cap = nc;
+  }
+  for (j = h & (c->cap - 1); c->slot[j].name; j = (j + 1) & (c->cap - 1)) {}
+  if (!(c->slot[j].name = sl_strdup(name, e))) return -1;
+  c->slot[j].h = h;
+  c->slot[j].d = *d;
+  c->n++;
+  return 0;
+}
+
+void runkey_cache_free(struct runkey_cache *c) {
+  for (size_t i = 0; i < c->cap; i++) free(c->slot[i].name);
+  free(c->slot);
+  memset(c, 0, sizeof *c);
+}
+
+/* Mix a part's digest into the key. */
+static void kh_part(struct keyhash *k, const struct keyhash *d) {
+  uint64_t w[2] = {d->a, d->b};
+  kh_bytes(k, w, sizeof w);
+}
+
+/* The digest of one part, from the cache or computed by `fill`, then
+** mixed into k. `what` names the part: a kind letter and a name. */
+static int kh_cached(struct keyhash *k, struct runkey_cache *c, const char *what,
+                     int (*fill)(struct keyhash *d, const char *arg, struct runkey_cache *c,
+                                 struct sl_err *e),
+                     const char *arg, struct sl_err *e) {
+  struct keyhash d = seed_hash;
+  uint64_t h = sl_hash(SL_HASH_INIT, what, strlen(what));
+  if (!cache_find(c, what, h, &d)) {
+    if (fill(&d, arg, c, e) < 0 || cache_put(c, what, h, &d, e) < 0) return -1;
+  }
+  kh_part(k, &d);
+  return 0;
+}
+
+static int fill_policy(struct keyhash *d, const char *policy, struct runkey_cache *c,
+                       struct sl_err *e) {
+  (void)c;
+  return kh_policy(d, policy, e);
+}
+
+static int fill_device(struct keyhash *d, const char *spec, struct runkey_cache *c,
+                       struct sl_err *e) {
+  (void)c;
+  (void)e;
+  kh_device(d, spec);
+  return 0;
+}
+
+static int fill_file(struct keyhash *d, const char *path, struct runkey_cache *c, struct sl_err *e) {
+  (void)c;
+  (void)e;
+  kh_file(d, path);
+  return 0;
+}
+
 /* The layer tables of the networks the trace uses, by name and content. */
-static void kh_networks(struct keyhash *k, struct names *nets) {
+static int kh_networks(struct keyhash *k, struct names *nets, struct runkey_cache *c,
+                       struct sl_err *e) {
   char home[1024];
   sl_home(home, sizeof home);
-  qsort(nets->s, nets->n, sizeof *nets->s, cmp_str);
+  if (nets->n) qsort(nets->s, nets->n, sizeof *nets->s, cmp_str);
   kh_str(k, "networks");
   for (size_t i = 0; i < nets->n; i++) {
     const char *ref = nets->s[i], *br = strchr(ref, '[');
     size_t blen = br ? (size_t)(br - ref) : strlen(ref);
-    char path[2100];
+    char path[2100], what[2200];
     int is_path = memchr(ref, '/', blen) || (blen > 4 && !strncmp(ref + blen - 4, ".csv", 4));
     if (is_path) snprintf(path, sizeof path, "%.*s", (int)blen, ref);
     else snprintf(path, sizeof path, "%s/traces/networks/%.*s.csv", home, (int)blen, ref);
     kh_str(k, ref);
-    kh_file(k, path);
+    snprintf(what, sizeof what, "F%s", path);
+    if (kh_cached(k, c, what, fill_file, path, e) < 0) return -1;
   }
+  return 0;
+}
+
+/* A trace file's content and, where the device compiles networks, the
+** layer tables of the networks it names. */
+static int fill_trace(struct keyhash *d, const char *path, struct runkey_cache *c,
+                      struct sl_err *e) {
+  struct names nets = {0};
+  int rc;
+  kh_str(d, "trace");
+  kh_file(d, path);
+  if (trace_networks(path, &nets, e) < 0) return -1;
+  rc = kh_networks(d, &nets, c, e);
+  names_free(&nets);
+  return rc;
 }
 
 /* }=================================================================== */
 
-int run_key(const struct sim_config *cfg, const struct run_gen *gen, char out[RUN_KEY_LEN + 1],
-            struct sl_err *e) {
-  struct keyhash k = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL};
-  struct names nets = {0};
-  char num[160];
+int run_key(const struct sim_config *cfg, const struct run_gen *gen, struct runkey_cache *cache,
+            char out[RUN_KEY_LEN + 1], struct sl_err *e) {
+  struct keyhash k = seed_hash;
+  char num[160], what[2200];
   /* The engine: its sources (hashed at build time) and the Lua it embeds
   ** (math.random and table traversal belong to the Lua release). */
   kh_str(&k, SL_SRCHASH);
   kh_str(&k, LUA_RELEASE);
-  if (kh_policy(&k, cfg->policy, e) < 0) return -1;
+  snprintf(what, sizeof what, "P%s", cfg->policy);
+  if (kh_cached(&k, cache, what, fill_policy, cfg->policy, e) < 0) return -1;
   if (kh_params(&k, "params", cfg->params, cfg->nparams, e) < 0) return -1;
-  kh_device(&k, cfg->device_spec);
+  snprintf(what, sizeof what, "D%s", cfg->device_spec);
+  if (kh_cached(&k, cache, what, fill_device, cfg->device_spec, e) < 0) return -1;
   if (kh_params(&k, "device params", cfg->dev_params, cfg->ndev_params, e) < 0) return -1;
   if (gen) {                                  /* a generated trace: its description */
+    struct names nets = {0};
     struct gen g;
+    int rc = 0;
     kh_str(&k, "gen");
     kh_str(&k, gen->kind);
     if (kh_params(&k, "gen params", gen->params, gen->nparams, e) < 0) return -1;
     if (reads_layer_tables(cfg->device_spec)) {
       struct sl_err ignore;
       if (gen_parse(&g, gen->kind, gen->params, gen->nparams, &ignore) == 0)
-        for (size_t i = 0; i < g.ncls; i++)
-          if (names_add(&nets, g.cls[i].network, strlen(g.cls[i].network), e) < 0) {
-            gen_free(&g);
-            names_free(&nets);
-            return -1;
-          }
+        for (size_t i = 0; i < g.ncls && rc == 0; i++)
+          rc = names_add(&nets, g.cls[i].network, strlen(g.cls[i].network), e);
       gen_free(&g);
+      if (rc == 0) rc = kh_networks(&k, &nets, cache, e);
+      names_free(&nets);
+      if (rc < 0) return -1;
     }
+  } else if (reads_layer_tables(cfg->device_spec)) {
+    snprintf(what, sizeof what, "T%s", cfg->trace_path);
+    if (kh_cached(&k, cache, what, fill_trace, cfg->trace_path, e) < 0) return -1;
   } else {
     kh_str(&k, "trace");
-    kh_file(&k, cfg->trace_path);
-    if (reads_layer_tables(cfg->device_spec) && trace_networks(cfg->trace_path, &nets, e) < 0)
-      return -1;
+    snprintf(what, sizeof what, "F%s", cfg->trace_path);
+    if (kh_cached(&k, cache, what, fill_file, cfg->trace_path, e) < 0) return -1;
   }
-  if (nets.n) kh_networks(&k, &nets);
-  names_free(&nets);
   /* The limits a policy may hit change whether a run fails. */
   snprintf(num, sizeof num, "%llu/%.17g/%lld/%zu", (unsigned long long)cfg->seed,
            cfg->predict_sigma, (long long)cfg->hook_budget, cfg->lua_mem_limit);

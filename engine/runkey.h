@@ -24,8 +24,17 @@ struct run_gen {
   size_t nparams;
 };
 
-/* `gen`: NULL to hash cfg->trace_path's content. */
-int run_key(const struct sim_config *cfg, const struct run_gen *gen, char out[RUN_KEY_LEN + 1],
-            struct sl_err *e);
+/* Digests of the files and policies already hashed, so that the keys of a
+** sweep's runs read each file once. Start zeroed; files must not change
+** while it lives. */
+struct runkey_cache {
+  struct runkey_entry *slot;
+  size_t n, cap;
+};
+void runkey_cache_free(struct runkey_cache *c);
+
+/* `gen`: NULL to hash cfg->trace_path's content. `cache` may be NULL. */
+int run_key(const struct sim_config *cfg, const struct run_gen *gen, struct runkey_cache *cache,
+            char out[RUN_KEY_LEN + 1], struct sl_err *e);
 
 #endif

@@ -3,7 +3,7 @@
 # what determines its rows (engine sources, policy and required modules,
 # device and layer tables, trace, params) and on nothing else (git state,
 # docs, reports, comments, paths); experiment mistakes stop the sweep before
-# it creates anything. Runs in a scratch directory.
+# it creates anything. Runs in a temporary folder of its own.
 set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +21,10 @@ check() { # check NAME GOT WANT
 q() { "$S" query --csv "$1" "$2" | tail -n +2; }
 mtime() { stat -c %Y.%y "$1" 2>/dev/null; }
 profile="$root/tests/cases/profile.csv"
+# A folder of its own: the other scripts share the suite's scratch folder.
+work=$(mktemp -d "${TMPDIR:-/tmp}/t_runkey.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
 
 # ---- a study in a git repository of its own ------------------------------
 # exp/study.lua names its policy, trace and device relative to exp/; the
