@@ -36,6 +36,11 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEP  := $(OBJ:.o=.d) $(UNIT_BIN:=.d)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The engine's identity in run keys: its sources, not the git state (a dirty
+# tree or a new commit of docs must not change keys) nor the binary (an ASan
+# or -O0 build of the same sources computes the same rows).
+SRCHASH := $(shell cat $(sort $(wildcard engine/*.c engine/*.h)) | \
+             { sha256sum 2>/dev/null || shasum -a 256 2>/dev/null || cksum; } | cut -d' ' -f1 | cut -c1-32)
 
 ifeq ($(V),1)
 Q :=
@@ -52,7 +57,7 @@ $(BIN): $(OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) -o $@ $(OBJ) $(ALL_LDLIBS)
 
-$(BUILD)/obj/%.o: engine/%.c | $(BUILD)/obj $(BUILD)/gen/version.h
+$(BUILD)/obj/%.o: engine/%.c | $(BUILD)/obj $(BUILD)/gen/version.h $(BUILD)/gen/srchash.h
 	@echo "  CC    $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -64,6 +69,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) | $(BUILD)/tests
 # unchanged tree does not rebuild.
 $(BUILD)/gen/version.h: FORCE | $(BUILD)/gen
 	$(Q)printf '#define SL_VERSION "%s"\n' "$(VERSION)" > $@.tmp
+	$(Q)cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/gen/srchash.h: FORCE | $(BUILD)/gen
+	$(Q)printf '#define SL_SRCHASH "%s"\n' "$(SRCHASH)" > $@.tmp
 	$(Q)cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 

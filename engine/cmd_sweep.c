@@ -44,6 +44,17 @@ static void report_path(const struct experiment *x, const char *db, int quick, c
   }
 }
 
+/* Whether the file at `path` holds exactly `text`. */
+static int same_content(const char *path, const char *text) {
+  struct sl_err ignore;
+  size_t len;
+  char *old = sl_read_file(path, &len, &ignore);
+  int same = old && len == strlen(text) && !memcmp(old, text, len);
+  free(old);
+  return same;
+}
+
+/* 0: written, 2: unchanged (left alone), 1: no report function, -1: error. */
 static int write_report(struct experiment *x, const char *db, const char *out, struct sl_err *e) {
   sqlite3 *h = NULL;
   char *md = NULL, tmp[2100];
@@ -60,6 +71,10 @@ static int write_report(struct experiment *x, const char *db, const char *out, s
   r = exp_report(x, h, &md, e);
   sqlite3_close(h);
   if (r != 0) return r;
+  if (same_content(out, md)) {                /* a tracked report stays clean */
+    free(md);
+    return 2;
+  }
   if (!(f = fopen(tmp, "w")) || fputs(md, f) < 0 || fclose(f) != 0 || rename(tmp, out) != 0) {
     sl_errf(e, "%s: %s", out, strerror(errno));
     remove(tmp);
@@ -229,6 +244,25 @@ done:
   sl_buf_free(&sql);
 }
 
+/* The error of the failed run earliest in the grid, with its point: the
+** count alone says nothing about what to fix. */
+static void print_first_failure(const char *db, const struct exp_run *r) {
+  sqlite3 *h = NULL;
+  sqlite3_stmt *q = NULL;
+  if (!r || sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
+  if (sqlite3_prepare_v2(h, "SELECT error FROM runs WHERE run_key = ? AND status = 'failed' "
+                            "ORDER BY run_id DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+    goto done;
+  sqlite3_bind_text(q, 1, r->key, -1, SQLITE_STATIC);
+  if (sqlite3_step(q) == SQLITE_ROW)
+    fprintf(stderr, "schedlab: first failure: grid point %zu (%s), seed %llu:\n  %s\n", r->index,
+           r->meta.point && *r->meta.point ? r->meta.point : "no axes",
+           (unsigned long long)r->cfg.seed, (const char *)sqlite3_column_text(q, 0));
+done:
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+}
+
 static int emit_slurm(const struct experiment *x, const char *file, const char *db, int quick,
                       int shards, const char *report, const char *self) {
   char dir[2100], path[2300], home[1024], exe[1024], absfile[2100], absdb[2100];
@@ -336,6 +370,11 @@ int cmd_sweep(int argc, char **argv) {
     cli_fail("%s", e.msg);
     goto done;
   }
+  /* Before anything is created or run, so a mistake costs nothing. */
+  if (exp_check(&x, &e) < 0) {
+    cli_fail("%s", e.msg);
+    goto done;
+  }
   if (!db[0]) default_db(&x, quick, db, sizeof db);
   o.db = db;
   if (report && store_check_output(db, report, "--report", &e) < 0) {
@@ -376,10 +415,12 @@ int cmd_sweep(int argc, char **argv) {
     printf("sweep %s: %zu runs: %zu done before, %zu ok, %zu failed%s\n", x.name, res.total,
            res.skipped, res.ok, res.failed, res.interrupted ? ", interrupted" : "");
     printf("database: %s\n", db);
-    if (res.failed)
+    if (res.failed) {
       printf("failed runs: schedlab query %s \"SELECT run_id, point, error FROM runs WHERE "
              "status = 'failed' AND experiment = '%s'\"\n", db, x.name);
+    }
   }
+  if (res.failed) print_first_failure(db, res.first_failed);   /* --quiet too */
   if (res.interrupted) {
     fprintf(stderr, "interrupted: run the same command again to finish the remaining runs\n");
     rc = 130;
@@ -388,11 +429,12 @@ int cmd_sweep(int argc, char **argv) {
   if (o.nshards <= 1 && x.ref_report >= 0 && !no_report) {
     if (report) snprintf(rpath, sizeof rpath, "%s", report);
     else report_path(&x, db, quick, rpath, sizeof rpath);
-    if (write_report(&x, db, rpath, &e) < 0) {
+    int w = write_report(&x, db, rpath, &e);
+    if (w < 0) {
       cli_fail("%s", e.msg);
       goto done;
     }
-    if (!o.quiet) printf("report: %s\n", rpath);
+    if (!o.quiet) printf("report: %s%s\n", rpath, w == 2 ? " (unchanged)" : "");
   }
   if (!o.quiet) print_table(&x, db);
   rc = res.failed ? EXIT_RUN_FAILED : 0;
@@ -434,7 +476,7 @@ int cmd_report(int argc, char **argv) {
   r = write_report(&x, db, out, &e);
   if (r < 0) cli_fail("%s", e.msg);
   else if (r == 1) cli_fail("%s has no report function", file);
-  else { printf("report: %s\n", out); rc = 0; }
+  else { printf("report: %s%s\n", out, r == 2 ? " (unchanged)" : ""); rc = 0; }
   exp_free(&x);
   return rc;
 }

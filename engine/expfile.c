@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define L_OF(x) ((lua_State *)(x)->L)
 
@@ -250,20 +251,27 @@ static int cmp_pair(const void *a, const void *b) {
   return strcmp(((const struct pair *)a)->key, ((const struct pair *)b)->key);
 }
 
-/* A path in an experiment file is relative to the project's home. */
-static const char *home_path(struct experiment *x, const char *p, struct sl_err *e) {
-  char home[1024], buf[2200];
-  if (!p || p[0] == '/') return p;
-  snprintf(buf, sizeof buf, "%s/%s", sl_home(home, sizeof home), p);
+/* A relative path in an experiment file is relative to the file's folder,
+** as `run` takes paths relative to the current folder: the file then means
+** the same wherever the sweep is started from. */
+static const char *exp_path(struct experiment *x, const char *p, struct sl_err *e) {
+  const char *slash = strrchr(x->path, '/');
+  char buf[2200];
+  if (!p || p[0] == '/' || !slash) return p;
+  snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - x->path), x->path, p);
   return exp_keep(x, buf, e);
 }
 
-static const char *home_device(struct experiment *x, const char *spec, struct sl_err *e) {
-  const char *colon = strchr(spec, ':');
-  char buf[2200], home[1024];
+/* A device spec's file (after `kind:`) resolves like any path; a preset
+** name (no colon) is the device's own business. */
+static const char *exp_device(struct experiment *x, const char *spec, struct sl_err *e) {
+  const char *colon = strchr(spec, ':'), *path;
+  char buf[2300];
   if (!colon || colon[1] == '/' || !colon[1]) return spec;
-  snprintf(buf, sizeof buf, "%.*s:%s/%s", (int)(colon - spec), spec, sl_home(home, sizeof home),
-           colon + 1);
+  if (!(path = exp_path(x, colon + 1, e))) return NULL;
+  if (path == colon + 1) return spec;
+  if (!strchr(colon + 1, '/') && access(path, F_OK) != 0) return spec;   /* npu:PRESET */
+  snprintf(buf, sizeof buf, "%.*s:%s", (int)(colon - spec), spec, path);
   return exp_keep(x, buf, e);
 }
 
@@ -386,11 +394,11 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
             x->path, r->gen[0].key);
     goto done;
   }
-  if (!(r->cfg.device_spec = home_device(x, r->cfg.device_spec, e))) goto done;
+  if (!(r->cfg.device_spec = exp_device(x, r->cfg.device_spec, e))) goto done;
   if (strchr(r->cfg.policy, '/') || strstr(r->cfg.policy, ".lua"))
-    if (!(r->cfg.policy = home_path(x, r->cfg.policy, e))) goto done;
+    if (!(r->cfg.policy = exp_path(x, r->cfg.policy, e))) goto done;
   if (trace) {
-    if (!(r->cfg.trace_path = home_path(x, trace, e))) goto done;
+    if (!(r->cfg.trace_path = exp_path(x, trace, e))) goto done;
   } else {
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->cfg.seed);
@@ -441,10 +449,118 @@ struct axis {
   const char *name;
   int values;              /* registry ref of its list */
   lua_Integer n;
+  const char *scope;       /* policy_params: the policy it applies to, else NULL */
+  int used;                /* a scoped axis met its policy */
 };
 
 static int cmp_axis(const void *a, const void *b) {
-  return strcmp(((const struct axis *)a)->name, ((const struct axis *)b)->name);
+  const struct axis *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  if (c || !x->scope || !y->scope) return c ? c : !!x->scope - !!y->scope;
+  return strcmp(x->scope, y->scope);
+}
+
+/* Whether a point's policy (a name, or a path to NAME.lua) is `scope`. */
+static int policy_is(const char *policy, const char *scope) {
+  const char *base = strrchr(policy, '/');
+  size_t n;
+  if (!strcmp(policy, scope)) return 1;
+  base = base ? base + 1 : policy;
+  n = strlen(base);
+  if (n > 4 && !strcmp(base + n - 4, ".lua")) n -= 4;
+  return strlen(scope) == n && !strncmp(base, scope, n);
+}
+
+/* grid.policy_params = { POLICY = { NAME = {values...} } }: axes of
+** param.NAME that vary only for points of that policy (the others get one
+** point, without the param). Appends them to *ax; the value at the top of
+** the stack is the policy_params table. */
+static int policy_param_axes(struct experiment *x, lua_State *L, int fixed, struct axis **ax,
+                             size_t *nax, struct sl_err *e) {
+  int pp = lua_gettop(L);
+  if (!lua_istable(L, pp))
+    return sl_errf(e, "%s: grid.policy_params must be a table { POLICY = { PARAM = {values...} } }",
+                   x->path);
+  lua_pushnil(L);
+  while (lua_next(L, pp)) {                   /* policy -> its params */
+    const char *pol;
+    if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1)) {
+      lua_pop(L, 2);
+      return sl_errf(e, "%s: grid.policy_params: each entry is POLICY = { PARAM = {values...} }",
+                     x->path);
+    }
+    if (!(pol = exp_keep(x, lua_tostring(L, -2), e))) { lua_pop(L, 2); return -1; }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      struct axis *na;
+      char name[300];
+      if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
+        sl_errf(e, "%s: grid.policy_params.%s.%s must be a non-empty list of values", x->path,
+                pol, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        lua_pop(L, 4);
+        return -1;
+      }
+      snprintf(name, sizeof name, "param.%s", lua_tostring(L, -2));
+      lua_getfield(L, fixed, name);
+      if (!lua_isnil(L, -1)) {
+        sl_errf(e, "%s: '%s' is both in grid.policy_params.%s and a fixed value", x->path, name, pol);
+        lua_pop(L, 5);
+        return -1;
+      }
+      lua_pop(L, 1);
+      if (!(na = realloc(*ax, (*nax + 1) * sizeof **ax))) {
+        lua_pop(L, 4);
+        return sl_errf(e, "out of memory");
+      }
+      *ax = na;
+      memset(&na[*nax], 0, sizeof *na);
+      if (!(na[*nax].name = exp_keep(x, name, e))) { lua_pop(L, 4); return -1; }
+      na[*nax].scope = pol;
+      na[*nax].n = (lua_Integer)lua_rawlen(L, -1);
+      na[*nax].values = luaL_ref(L, LUA_REGISTRYINDEX);   /* pops the list */
+      (*nax)++;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);                              /* pop policy_params */
+  return 0;
+}
+
+/* Set the axes' current values on the point at the top of the stack.
+** Returns 0 when the point is a repeat (a scoped axis past its first value
+** on a point of another policy), 1 otherwise, -1 on error. */
+static int set_axes(struct experiment *x, lua_State *L, struct axis *ax, size_t nax,
+                    const lua_Integer *at, struct sl_err *e) {
+  const char *policy;
+  for (size_t i = 0; i < nax; i++) {
+    if (ax[i].scope) continue;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ax[i].values);
+    lua_rawgeti(L, -1, at[i] + 1);
+    lua_setfield(L, -3, ax[i].name);
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, -1, "policy");
+  policy = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+  for (size_t i = 0; i < nax; i++) {
+    if (!ax[i].scope) continue;
+    if (!policy || !policy_is(policy, ax[i].scope)) {
+      if (at[i] != 0) { lua_pop(L, 1); return 0; }
+      continue;
+    }
+    for (size_t j = 0; j < nax; j++)
+      if (j != i && !ax[j].scope && !strcmp(ax[j].name, ax[i].name)) {
+        lua_pop(L, 1);
+        return sl_errf(e, "%s: '%s' is both a grid axis and in grid.policy_params.%s", x->path,
+                       ax[i].name, ax[i].scope);
+      }
+    ax[i].used = 1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ax[i].values);
+    lua_rawgeti(L, -1, at[i] + 1);
+    lua_setfield(L, -4, ax[i].name);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);                              /* pop the policy */
+  return 1;
 }
 
 /* Overlay the table at `src` (an index) onto the table at the top. */
@@ -494,11 +610,19 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
     struct axis *na = realloc(ax, (nax + 1) * sizeof *ax);
     if (!na) { sl_errf(e, "out of memory"); goto done; }
     ax = na;
-    if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
+    if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1) ||
+        (lua_rawlen(L, -1) == 0 && strcmp(lua_tostring(L, -2), "policy_params"))) {
       sl_errf(e, "%s: grid axis '%s' must be a non-empty list of values", x->path,
               lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
       goto done;
     }
+    if (lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), "policy_params")) {
+      lua_pushvalue(L, -1);
+      if (policy_param_axes(x, L, fixed, &ax, &nax, e) < 0) goto done;
+      lua_pop(L, 1);
+      continue;
+    }
+    memset(&ax[nax], 0, sizeof *ax);
     lua_pushvalue(L, -2);
     lua_gettable(L, fixed);
     if (!lua_isnil(L, -1)) {
@@ -514,14 +638,13 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
   if (nax) qsort(ax, nax, sizeof *ax, cmp_axis);
   if (!(at = calloc(nax + 1, sizeof *at))) { sl_errf(e, "out of memory"); goto done; }
   for (;;) {                                  /* odometer: the last axis turns fastest */
-    int keep_point = 1;
+    int keep_point = 1, fresh;
     lua_newtable(L);
     overlay(L, fixed);
-    for (size_t i = 0; i < nax; i++) {
-      lua_rawgeti(L, LUA_REGISTRYINDEX, ax[i].values);
-      lua_rawgeti(L, -1, at[i] + 1);
-      lua_setfield(L, -3, ax[i].name);
+    if ((fresh = set_axes(x, L, ax, nax, at, e)) < 0) goto done;
+    if (!fresh) {                             /* a repeat: not a grid point */
       lua_pop(L, 1);
+      goto next;
     }
     /* derive(point) may return a replacement; filter(point) false drops it. */
     switch (call_on_point(x, L, file, "derive", *index, e)) {
@@ -544,12 +667,19 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
     }
     lua_pop(L, 1);                            /* pop the point */
     (*index)++;
+  next:
     {
       size_t i = nax;
       while (i > 0 && ++at[i - 1] == ax[i - 1].n) at[--i] = 0;
       if (i == 0) break;
     }
   }
+  for (size_t i = 0; i < nax; i++)
+    if (ax[i].scope && !ax[i].used) {
+      sl_errf(e, "%s: grid.policy_params.%s: no point of this grid has policy '%s'", x->path,
+              ax[i].scope, ax[i].scope);
+      goto done;
+    }
   rc = 0;
 done:
   for (size_t i = 0; i < nax; i++) luaL_unref(L, LUA_REGISTRYINDEX, ax[i].values);

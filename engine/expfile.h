@@ -45,6 +45,12 @@ struct experiment {
 /* Load, validate and expand. `quick` applies the file's `quick` overrides.
 ** Errors name the file and the key. */
 int exp_load(struct experiment *x, const char *path, int quick, struct sl_err *e);
+/* Check a loaded experiment before anything runs (expcheck.c): every
+** point's policy loads and declares its params, every device opens with its
+** params, every trace file exists and generator accepts its params, every
+** metric in `metrics` and in the figures' SQL exists. Errors name the file
+** and the grid point or figure. */
+int exp_check(struct experiment *x, struct sl_err *e);
 /* Run the file's report function against a database; the markdown goes to
 ** *out (caller frees). Returns 1 if the file has no report. */
 int exp_report(struct experiment *x, struct sqlite3 *db, char **out, struct sl_err *e);

@@ -15,6 +15,7 @@ struct run_meta {
   const char *label;       /* may be NULL */
   const char *point;       /* the grid point without its seed, for aggregating; may be NULL */
   const char *trace_origin;/* a generated trace's description (stands for its content) */
+  const char *run_key;     /* computed by the caller (a sweep, for generated traces), or NULL */
   const struct kv *extra;  /* more params to record: trace.*, var.* */
   size_t nextra;
   int sweep;               /* record bad input as a failed run; replace earlier failures */

@@ -236,15 +236,22 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
   int tty = isatty(2), rc = 0;
   memset(res, 0, sizeof *res);
   sweep_trace_dir(o->db, trace_dir, sizeof trace_dir);
-  for (size_t i = 0; i < x->nruns; i++) {
-    struct exp_run *r = &x->runs[i];
-    if (r->gen_kind) {
-      char path[1400];
-      uint64_t h = sl_hash(SL_HASH_INIT, r->meta.trace_origin, strlen(r->meta.trace_origin));
-      snprintf(path, sizeof path, "%s/%016llx.csv", trace_dir, (unsigned long long)h);
-      if (!(r->cfg.trace_path = exp_keep(x, path, e))) return -1;
+  {
+    struct runkey_cache kc = {0};           /* each file read once for all the keys */
+    for (size_t i = 0; i < x->nruns && rc == 0; i++) {
+      struct exp_run *r = &x->runs[i];
+      struct run_gen g = {r->gen_kind, r->gen, r->ngen};
+      if (r->gen_kind) {
+        char path[1400];
+        uint64_t h = sl_hash(SL_HASH_INIT, r->meta.trace_origin, strlen(r->meta.trace_origin));
+        snprintf(path, sizeof path, "%s/%016llx.csv", trace_dir, (unsigned long long)h);
+        if (!(r->cfg.trace_path = exp_keep(x, path, e))) rc = -1;
+      }
+      if (rc == 0 && run_key(&r->cfg, r->gen_kind ? &g : NULL, &kc, r->key, e) < 0) rc = -1;
+      r->meta.run_key = r->key;
     }
-    if (run_key(&r->cfg, r->meta.trace_origin, r->key, e) < 0) return -1;
+    runkey_cache_free(&kc);
+    if (rc < 0) return -1;
   }
   if (mark_done(x, o, e) < 0) return -1;
   if (!(todo = sl_alloc((x->nruns + 1) * sizeof *todo, e))) return -1;
@@ -320,7 +327,11 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
     busy[m.worker] = 0;
     if (m.result == RUN_STORED_OK) res->ok++;
     else if (m.result == -1) res->skipped++;
-    else res->failed++;
+    else {
+      res->failed++;
+      if (!res->first_failed || x->runs[m.run].index < res->first_failed->index)
+        res->first_failed = &x->runs[m.run];
+    }
     if (!interrupted && next < ntodo &&
         write(to[m.worker][1], &todo[next], sizeof *todo) == (ssize_t)sizeof *todo) {
       busy[m.worker] = 1;

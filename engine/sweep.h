@@ -23,6 +23,7 @@ struct sweep_result {
   size_t total;            /* runs in this shard */
   size_t skipped;          /* already complete before we started */
   size_t ok, failed;       /* this time */
+  const struct exp_run *first_failed;   /* the failed run earliest in the grid, or NULL */
   int interrupted;
 };
 

@@ -29,7 +29,7 @@ return {
     seed = {1, 2, 3},
   },
   fixed = {
-    device = "profile:traces/profiles/h100_torchvision.csv",
+    device = "profile:../traces/profiles/h100_torchvision.csv",
     -- A preempted request's activations stay in the H100's HBM; a checkpoint
     -- copies them aside at about half the 3 TB/s (read + write) the card
     -- measured, rather than across PCIe (the profile device's default).

@@ -7,7 +7,7 @@ return {
     seed = {1, 2},
   },
   fixed = {
-    device = "profile:tests/cases/profile.csv",
+    device = "profile:../cases/profile.csv",
     ["device.bandwidth_gbps"] = 4,
     ["trace.gen"] = "poisson",
     ["trace.n"] = 50,
