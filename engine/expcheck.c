@@ -241,9 +241,10 @@ static int check_traces(struct experiment *x, struct sl_err *e) {
 ** Metrics: in `metrics` and in the figures' SQL
 ** =================================================================== */
 
-/* The metric names a run stores, taken from the metrics code itself: one
-** synthetic request with a deadline, and one preemption of each kind, make
-** it emit every name (the classes repeat the names of class 'all'). */
+/* The metric names a run stores, taken from the metrics code itself: two
+** synthetic co-running requests with deadlines (fairness needs two in a
+** group), and one preemption of each kind, make it emit every name (the
+** classes repeat the names of class 'all'). */
 static int known_metrics(struct nameset *ns, struct sl_err *e) {
   struct spool sp;
   struct run_totals t;
@@ -257,9 +258,11 @@ static int known_metrics(struct nameset *ns, struct sl_err *e) {
   rec.deadline = 2000;
   rec.priority = rec.batch = 1;
   t.busy = 1000;
-  t.n_workloads = 1;
+  t.n_groups = 1;
   for (int k = 0; k < 3; k++) t.latency_n[k] = 1;
-  if (spool_add(&sp, &rec, e) < 0 || metrics_compute(&sp, &t, &ms, e) < 0) goto done;
+  if (spool_add(&sp, &rec, e) < 0 || spool_add(&sp, &rec, e) < 0 ||
+      metrics_compute(&sp, &t, &ms, e) < 0)
+    goto done;
   for (size_t i = 0; i < ms.n; i++)
     if (add(ns, ms.m[i].name, e) < 0) goto done;
   rc = 0;
