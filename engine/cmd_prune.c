@@ -37,7 +37,10 @@ static int valid_date(const char *s) {
 static char *selection(int superseded, const char *experiment, const char *before) {
   return sqlite3_mprintf("1%s%s%s", superseded ? " AND r.status = 'ok' AND r.superseded = 1" : "",
                          experiment ? " AND r.experiment = ?1" : "",
-                         before ? " AND r.started_at < ?2" : "");
+                         /* started_at has milliseconds (older runs: whole seconds); compare
+                         ** only as many characters as the date given has. */
+                         before ? " AND substr(r.started_at, 1, length(rtrim(?2, 'Z'))) < rtrim(?2, 'Z')"
+                                : "");
 }
 
 static int exec_sel(sqlite3 *db, const char *fmt, const char *sel, const char *experiment,

@@ -138,7 +138,7 @@ static const struct store_doc docs[] = {
     {"runs", "status", "'ok' or 'failed'"},
     {"runs", "error", "why a failed run failed"},
     {"runs", "engine_version", "schedlab version that ran it"},
-    {"runs", "started_at", "start time, ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ)"},
+    {"runs", "started_at", "start time, ISO 8601 UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.mmmZ)"},
     {"runs", "wall_ms", "wall-clock time of the run, ms"},
     {"runs", "n_tasks", "requests in the trace (successful runs)"},
     {"runs", "sim_end_ns", "simulated time at the end, ns"},

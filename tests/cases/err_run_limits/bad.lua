@@ -3,8 +3,8 @@ return {
   name = "limits_bad",
   grid = { policy = {"np_fcfs"} },
   fixed = {
-    device = "profile:tests/cases/profile.csv",
-    trace = "tests/cases/err_run_limits/trace.csv",
+    device = "profile:../profile.csv",
+    trace = "trace.csv",
     ["limit.max_events"] = 0,
   },
 }

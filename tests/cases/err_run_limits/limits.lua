@@ -4,8 +4,8 @@ return {
   name = "limits",
   grid = { policy = {"np_fcfs", "p_hpf"} },
   fixed = {
-    device = "profile:tests/cases/profile.csv", ["device.bandwidth_gbps"] = 4,
-    trace = "tests/cases/err_run_limits/trace.csv",
+    device = "profile:../profile.csv", ["device.bandwidth_gbps"] = 4,
+    trace = "trace.csv",
     ["limit.max_events"] = 6, ["limit.max_sim_time_ns"] = 20000, ["limit.max_wall_ms"] = 60000,
   },
 }
