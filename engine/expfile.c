@@ -460,16 +460,6 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
     nax++;
   }
   if (nax) qsort(ax, nax, sizeof *ax, cmp_axis);
-  {
-    double points = (double)*index;           /* the grids of a union add up */
-    double this_grid = 1;
-    for (size_t i = 0; i < nax; i++) this_grid *= (double)ax[i].n;
-    if ((points += this_grid) > EXP_MAX_POINTS) {
-      sl_errf(e, "%s: the grid has %.0f points, more than the limit of %d (split the study or "
-                 "shorten its axes)", x->path, points, EXP_MAX_POINTS);
-      goto done;
-    }
-  }
   if (!(at = calloc(nax + 1, sizeof *at))) { sl_errf(e, "out of memory"); goto done; }
   for (;;) {                                  /* odometer: the last axis turns fastest */
     int keep_point = 1;
@@ -517,6 +507,42 @@ done:
   return rc;
 }
 
+/* Points of one table of axes: the product of the list lengths. */
+static double grid_points(lua_State *L, int grid) {
+  double n = 1;
+  grid = lua_absindex(L, grid);
+  lua_pushnil(L);
+  while (lua_next(L, grid)) {
+    if (lua_istable(L, -1)) n *= (double)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+  }
+  return n;
+}
+
+/* Refuse a grid over EXP_MAX_POINTS before expanding any of it (the grids
+** of a union add up; quick.grid overlays each). */
+static int check_size(struct experiment *x, lua_State *L, int grid, int qgrid, struct sl_err *e) {
+  double points = 0;
+  if (lua_rawlen(L, grid) > 0) {
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, grid); i++) {
+      if (lua_rawgeti(L, grid, i) == LUA_TTABLE) {
+        push_merged(L, lua_gettop(L), qgrid ? qgrid : lua_gettop(L));
+        points += grid_points(L, -1);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+  } else {
+    push_merged(L, grid, qgrid ? qgrid : grid);
+    points = grid_points(L, -1);
+    lua_pop(L, 1);
+  }
+  if (points > EXP_MAX_POINTS)
+    return sl_errf(e, "%s: the grid has %.0f points, more than the limit of %d (split the study "
+                      "or shorten its axes)", x->path, points, EXP_MAX_POINTS);
+  return 0;
+}
+
 /* The grid is one table of axes, or a list of them (a union of grids: one
 ** per sub-study). `quick` overlays the file's quick.grid on each and its
 ** quick.fixed on the fixed values. */
@@ -552,6 +578,7 @@ static int expand(struct experiment *x, lua_State *L, int file, int quick, struc
     sl_errf(e, "%s: 'quick' must be a table { grid = ..., fixed = ... }", x->path);
     goto done;
   }
+  if (check_size(x, L, grid, qgrid, e) < 0) goto done;
   if (lua_rawlen(L, grid) > 0) {              /* a union of grids */
     for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, grid); i++) {
       lua_rawgeti(L, grid, i);

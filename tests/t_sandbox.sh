@@ -438,6 +438,11 @@ exp exp_fixed_index "exp_fixed_index.lua:2: fixed boom" <<'EOF'
 return { grid = { policy = {"np_fcfs"} },
   fixed = setmetatable({}, { __index = function() error("fixed boom") end }) }
 EOF
+exp exp_figure_index "exp_figure_index.lua:3: figure boom" <<'EOF'
+return { grid = { policy = {"np_fcfs"} },
+  figures = { f = setmetatable({}, { __index = function(t, k)
+    error("figure boom") end }) } }
+EOF
 exp exp_grid "exp_grid.lua: the grid has 1002001 points, more than the limit of 1000000" <<'EOF'
 local s = {}
 for i = 1, 1001 do s[i] = i end
