@@ -1,12 +1,16 @@
 /*
 ** expfile.c — loading experiment files and expanding their grids (see
 ** expfile.h, experiments/README.md). The file is a sandboxed Lua chunk
-** (base, table, string, math; no io, os, load or require) that returns one
-** table; its functions (derive, filter, report) are called from here.
+** (sandbox.c: base, table, string, math; no io, os, load or require; an
+** instruction budget and a memory ceiling) that returns one table; its
+** functions (derive, filter, report) are called from here. Loading and the
+** report each run as one protected entry, so no Lua error (a metamethod on
+** the returned table, the memory ceiling) escapes.
 */
 #include "expfile.h"
 
 #include "runkey.h"
+#include "sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -18,6 +22,9 @@
 #include <unistd.h>
 
 #define L_OF(x) ((lua_State *)(x)->L)
+#define EXP_MEM_LIMIT ((size_t)256 << 20)   /* bytes */
+#define EXP_BUDGET 100000000                /* instructions for the load, and for the report */
+#define EXP_MAX_POINTS 1000000              /* grid points (before filter) */
 
 static const char *const top_keys[] = {"name",   "description", "grid",    "fixed",
                                        "derive", "filter",      "baseline", "metrics",
@@ -82,54 +89,27 @@ static int to_text(lua_State *L, int idx, struct sl_buf *b) {
 ** The Lua side: a sandboxed state, the file's table
 ** =================================================================== */
 
-static int traceback(lua_State *L) {
-  luaL_traceback(L, L, lua_tostring(L, 1) ? lua_tostring(L, 1) : "(non-string error)", 1);
-  return 1;
-}
-
 /* Call the function under nargs arguments; message into e on failure. */
 static int pcall(lua_State *L, int nargs, int nres, struct sl_err *e) {
   int base = lua_gettop(L) - nargs;
   int st;
-  lua_pushcfunction(L, traceback);
+  lua_pushcfunction(L, sb_msgh);
   lua_insert(L, base);                        /* the handler under the function */
-  st = lua_pcall(L, nargs, nres, base);
+  st = sb_pcall(sb_of(L), nargs, nres, base, e);
   lua_remove(L, base);
-  if (st == LUA_OK) return 0;
-  sl_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error)");
-  lua_pop(L, 1);
-  return -1;
+  return st;
 }
 
 static int print_stderr(lua_State *L) {
   for (int i = 1; i <= lua_gettop(L); i++) {
-    fputs(luaL_tolstring(L, i, NULL), stderr);
+    size_t len;
+    const char *str = luaL_tolstring(L, i, &len);
+    sb_charge(L, (double)len);                  /* a print loop must not flood the terminal */
+    fputs(str, stderr);
     fputc(i < lua_gettop(L) ? '\t' : '\n', stderr);
     lua_pop(L, 1);
   }
   return 0;
-}
-
-static lua_State *open_state(void) {
-  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_TABLIBNAME, luaopen_table},
-                                  {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
-                                  {NULL, NULL}};
-  static const char *const drop[] = {"dofile", "loadfile", "load", "require", NULL};
-  lua_State *L = luaL_newstate();
-  if (!L) return NULL;
-  for (const luaL_Reg *l = libs; l->func; l++) {
-    luaL_requiref(L, l->name, l->func, 1);
-    lua_pop(L, 1);
-  }
-  lua_pushglobaltable(L);
-  for (int i = 0; drop[i]; i++) {
-    lua_pushnil(L);
-    lua_setfield(L, -2, drop[i]);
-  }
-  lua_pushcfunction(L, print_stderr);
-  lua_setfield(L, -2, "print");
-  lua_pop(L, 1);                              /* pop the global table */
-  return L;
 }
 
 static int check_keys(lua_State *L, int idx, const char *const *known, const char *file,
@@ -689,6 +669,42 @@ done:
   return rc;
 }
 
+/* Points of one table of axes: the product of the list lengths. */
+static double grid_points(lua_State *L, int grid) {
+  double n = 1;
+  grid = lua_absindex(L, grid);
+  lua_pushnil(L);
+  while (lua_next(L, grid)) {
+    if (lua_istable(L, -1)) n *= (double)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+  }
+  return n;
+}
+
+/* Refuse a grid over EXP_MAX_POINTS before expanding any of it (the grids
+** of a union add up; quick.grid overlays each). */
+static int check_size(struct experiment *x, lua_State *L, int grid, int qgrid, struct sl_err *e) {
+  double points = 0;
+  if (lua_rawlen(L, grid) > 0) {
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, grid); i++) {
+      if (lua_rawgeti(L, grid, i) == LUA_TTABLE) {
+        push_merged(L, lua_gettop(L), qgrid ? qgrid : lua_gettop(L));
+        points += grid_points(L, -1);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+  } else {
+    push_merged(L, grid, qgrid ? qgrid : grid);
+    points = grid_points(L, -1);
+    lua_pop(L, 1);
+  }
+  if (points > EXP_MAX_POINTS)
+    return sl_errf(e, "%s: the grid has %.0f points, more than the limit of %d (split the study "
+                      "or shorten its axes)", x->path, points, EXP_MAX_POINTS);
+  return 0;
+}
+
 /* The grid is one table of axes, or a list of them (a union of grids: one
 ** per sub-study). `quick` overlays the file's quick.grid on each and its
 ** quick.fixed on the fixed values. */
@@ -724,6 +740,7 @@ static int expand(struct experiment *x, lua_State *L, int file, int quick, struc
     sl_errf(e, "%s: 'quick' must be a table { grid = ..., fixed = ... }", x->path);
     goto done;
   }
+  if (check_size(x, L, grid, qgrid, e) < 0) goto done;
   if (lua_rawlen(L, grid) > 0) {              /* a union of grids */
     for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, grid); i++) {
       lua_rawgeti(L, grid, i);
@@ -747,25 +764,44 @@ done:
 
 /* }=================================================================== */
 
-int exp_load(struct experiment *x, const char *path, int quick, struct sl_err *e) {
-  lua_State *L;
-  char *src;
+/* Run f(args) protected, under a fresh budget. A Lua error outside the
+** file's own functions (a metamethod of its table, the memory ceiling)
+** leaves its located message in e. */
+static int enter(struct experiment *x, lua_CFunction f, void *args, const char *scope,
+                 struct sl_err *e) {
+  struct sandbox *sb = x->sb;
+  int rc;
+  sb->scope = scope;
+  lua_pushcfunction(sb->L, sb_msgh);
+  lua_pushcfunction(sb->L, f);
+  lua_pushlightuserdata(sb->L, args);
+  rc = sb_pcall(sb, 1, 0, lua_gettop(sb->L) - 2, e);
+  lua_pop(sb->L, 1);                          /* pop the handler */
+  if (rc < 0 && strncmp(e->msg, x->path, strlen(x->path)))
+    sl_err_prefix(e, "%s", x->path);
+  return rc;
+}
+
+struct load_args {
+  struct experiment *x;
+  const char *src;
   size_t len;
+  int quick;
+  struct sl_err *e;
+  int rc;
+};
+
+/* Run the file and read its table; runs protected (load_entry). */
+static int load_file(struct experiment *x, lua_State *L, const char *src, size_t len, int quick,
+                     struct sl_err *e) {
+  const char *path = x->path;
   char chunk[1100];
   int file;
-  memset(x, 0, sizeof *x);
-  x->ref_report = LUA_NOREF;
-  if (!(x->path = exp_keep(x, path, e))) return -1;
-  if (!(src = sl_read_file(path, &len, e))) return -1;
-  if (!(L = open_state())) { free(src); return sl_errf(e, "cannot create a Lua state"); }
-  x->L = L;
+  lua_pushcfunction(L, print_stderr);
+  lua_setglobal(L, "print");
   snprintf(chunk, sizeof chunk, "@%s", path);
-  if (luaL_loadbufferx(L, src, len, chunk, "t") != LUA_OK) {
-    sl_errf(e, "%s", lua_tostring(L, -1));
-    free(src);
-    return -1;
-  }
-  free(src);
+  if (luaL_loadbufferx(L, src, len, chunk, "t") != LUA_OK)
+    return sl_errf(e, "%s", lua_tostring(L, -1));
   if (pcall(L, 0, 1, e) < 0) return -1;
   if (!lua_istable(L, -1))
     return sl_errf(e, "%s: an experiment file must return a table", path);
@@ -810,8 +846,37 @@ int exp_load(struct experiment *x, const char *path, int quick, struct sl_err *e
   }
   if (read_figures(x, L, file, e) < 0) return -1;
   if (expand(x, L, file, quick, e) < 0) return -1;
-  lua_settop(L, 0);
   return 0;
+}
+
+static int load_entry(lua_State *L) {
+  struct load_args *a = lua_touserdata(L, 1);
+  a->rc = load_file(a->x, L, a->src, a->len, a->quick, a->e);
+  return 0;
+}
+
+int exp_load(struct experiment *x, const char *path, int quick, struct sl_err *e) {
+  struct load_args a;
+  struct sandbox *sb;
+  char *src;
+  memset(x, 0, sizeof *x);
+  memset(&a, 0, sizeof a);
+  x->ref_report = LUA_NOREF;
+  if (!(x->path = exp_keep(x, path, e))) return -1;
+  if (!(src = sb_read_source(path, "experiment file", &a.len, e))) return -1;
+  if (!(sb = x->sb = sl_alloc(sizeof *sb, e)) ||
+      sb_open(sb, EXP_MEM_LIMIT, EXP_BUDGET, "for loading the experiment file", 0, e) < 0) {
+    free(src);
+    return x->sb ? sl_err_prefix(e, "%s", path) : -1;
+  }
+  x->L = sb->L;
+  a.x = x;
+  a.src = src;
+  a.quick = quick;
+  a.e = e;
+  if (enter(x, load_entry, &a, "for loading the experiment file", e) < 0) a.rc = -1;
+  free(src);
+  return a.rc;
 }
 
 /* {===================================================================
@@ -855,27 +920,50 @@ static int l_query(lua_State *L) {
   return 1;
 }
 
+struct report_args {
+  struct experiment *x;
+  sqlite3 *db;
+  char **out;
+  struct sl_err *e;
+  int rc;
+};
+
+static int report_entry(lua_State *L) {
+  struct report_args *a = lua_touserdata(L, 1);
+  struct experiment *x = a->x;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, x->ref_report);
+  lua_pushlightuserdata(L, a->db);
+  lua_pushcclosure(L, l_query, 1);
+  if (pcall(L, 1, 1, a->e) < 0) {
+    a->rc = sl_err_prefix(a->e, "%s: report failed", x->path);
+    return 0;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) {
+    a->rc = sl_errf(a->e, "%s: report must return the markdown text", x->path);
+    return 0;
+  }
+  a->rc = (*a->out = sl_strdup(lua_tostring(L, -1), a->e)) ? 0 : -1;
+  return 0;
+}
+
 int exp_report(struct experiment *x, struct sqlite3 *db, char **out, struct sl_err *e) {
-  lua_State *L = L_OF(x);
+  struct report_args a;
   *out = NULL;
   if (x->ref_report == LUA_NOREF) return 1;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, x->ref_report);
-  lua_pushlightuserdata(L, db);
-  lua_pushcclosure(L, l_query, 1);
-  if (pcall(L, 1, 1, e) < 0) return sl_err_prefix(e, "%s: report failed", x->path);
-  if (lua_type(L, -1) != LUA_TSTRING) {
-    lua_pop(L, 1);
-    return sl_errf(e, "%s: report must return the markdown text", x->path);
-  }
-  *out = sl_strdup(lua_tostring(L, -1), e);
-  lua_pop(L, 1);
-  return *out ? 0 : -1;
+  a.x = x;
+  a.db = db;
+  a.out = out;
+  a.e = e;
+  a.rc = -1;
+  if (enter(x, report_entry, &a, "for the report", e) < 0) return -1;
+  return a.rc;
 }
 
 /* }=================================================================== */
 
 void exp_free(struct experiment *x) {
-  if (x->L) lua_close(L_OF(x));
+  if (x->sb) sb_close(x->sb);               /* no finalizer can run: __gc is refused */
+  free(x->sb);
   for (size_t i = 0; i < x->nruns; i++) {
     free(x->runs[i].params);
     free(x->runs[i].dparams);

@@ -12,6 +12,7 @@
 #include "runner.h"
 
 struct sqlite3;
+struct sandbox;
 
 /* One expanded grid point. Strings are owned by the experiment. */
 struct exp_run {
@@ -38,6 +39,7 @@ struct experiment {
   char **strings;          /* every string the runs point to */
   size_t nstrings, strings_cap;
   void *L;                 /* the file's Lua state (lua_State *) */
+  struct sandbox *sb;      /* its limits (sandbox.h) */
   int ref_report;          /* the report function, or LUA_NOREF */
   size_t filtered;         /* grid points the filter dropped */
 };

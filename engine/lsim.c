@@ -227,9 +227,16 @@ static int l_best(lua_State *L) {
   const char *name = luaL_optstring(L, 1, "fifo");
   enum order o;
   int32_t slot;
+  if (p->in_init)
+    return luaL_error(L, "sim.best cannot be called in init: no request has arrived yet (call it "
+                         "from schedule or another hook)");
   if (order_parse(name, &o) < 0)
     return luaL_argerror(L, 1, lua_pushfstring(L, "unknown order '%s' (fifo, priority, deadline, "
                                                   "remaining, total)", name));
+  if (p->sim->rq.n == 0) {                    /* before the first arrival there is no queue at all */
+    lua_pushnil(L);
+    return 1;
+  }
   if ((slot = sim_best(p->sim, o)) == -2) return luaL_error(L, "sim.best: out of memory");
   if (slot < 0) lua_pushnil(L); else lsim_push_req(L, p, slot);
   return 1;
@@ -352,7 +359,7 @@ static int l_random(lua_State *L) {
 /* sim.log(...) and the sandbox's print: one line on the run log, stamped
 ** with the simulated time. */
 int lsim_log(lua_State *L) {
-  struct pol *p = *(struct pol **)lua_getextraspace(L);
+  struct pol *p = (struct pol *)sb_of(L);
   FILE *log = p->sim->cfg.log;
   int n = lua_gettop(L);
   if (!log) return 0;
@@ -360,6 +367,7 @@ int lsim_log(lua_State *L) {
   for (int i = 1; i <= n; i++) {
     size_t len;
     const char *str = luaL_tolstring(L, i, &len);
+    sb_charge(L, (double)len);                  /* a print loop must not fill the disk */
     if (i > 1) fputc('\t', log);
     fwrite(str, 1, len, log);
     lua_pop(L, 1);                            /* pop the string */

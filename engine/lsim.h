@@ -7,6 +7,7 @@
 #define LSIM_H
 
 #include "policy.h"
+#include "sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -17,7 +18,8 @@ struct sim;
 enum pol_hook { H_INIT, H_ARRIVAL, H_COMPLETE, H_PREEMPTED, H_TIMER, H_SCHEDULE, H_COUNT };
 
 struct pol {
-  lua_State *L;
+  struct sandbox sb;           /* first: sb_of(L) is also the pol */
+  lua_State *L;                /* sb.L */
   struct sim *sim;
   int hook[H_COUNT];           /* registry refs of the hooks, LUA_NOREF when absent */
   int ref_module;              /* the table the policy returned */
@@ -26,11 +28,7 @@ struct pol {
   int ref_tags;                /* timer id -> tag */
   int ref_meta;                /* the sim.req metatable, for fast type checks */
   char path[1024];             /* the script, for messages */
-  size_t mem_used, mem_limit;  /* bytes */
-  int mem_exceeded;
-  int64_t budget;              /* instructions per hook call */
-  int64_t icount;              /* instructions counted in the current call */
-  int tripped;                 /* the budget ran out: every instruction now errors */
+  int in_init;                 /* the init hook runs: no request exists yet */
   int when_busy;               /* call schedule while a request runs */
   struct pol_param *params;
   size_t nparams;

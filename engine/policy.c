@@ -1,113 +1,63 @@
 /*
 ** policy.c — one Lua state per run: a sandboxed, memory- and
-** instruction-bounded interpreter that loads a policy module, resolves its
-** hooks once, type-checks its params, and calls each hook through one
-** protected gateway (pol_call) that adds a traceback and simulation context.
+** instruction-bounded interpreter (sandbox.c) that loads a policy module,
+** resolves its hooks once, type-checks its params, and calls each hook.
+** Every entry into Lua (loading, each hook, reading what a hook returned)
+** is one C function run through the same protected gateway (enter), so no
+** Lua error (a metamethod of a returned value, the memory ceiling) can
+** reach the engine unprotected.
 */
 #include "lsim.h"
 
 #include "engine.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const hook_names[H_COUNT] = {"init",         "on_arrival", "on_complete",
                                                 "on_preempted", "on_timer",   "schedule"};
-#define COUNT_STEP 1000   /* instructions between two budget checks */
 #define MSGH_INDEX 1      /* the traceback handler lives at the bottom of the stack */
 #define LOADED_KEY "schedlab.loaded"   /* registry: modules loaded by require */
 
-/* {===================================================================
-** Allocation ceiling and instruction budget
-** =================================================================== */
+static struct pol *pol_of(lua_State *L) { return (struct pol *)sb_of(L); }
 
-static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  struct pol *p = ud;
-  size_t old = ptr ? osize : 0;
-  void *q;
-  if (nsize == 0) {
-    free(ptr);
-    p->mem_used -= old;
-    return NULL;
-  }
-  if (nsize > old && p->mem_used - old + nsize > p->mem_limit) {
-    p->mem_exceeded = 1;
-    return NULL;
-  }
-  q = realloc(ptr, nsize);
-  if (!q) return NULL;
-  p->mem_used = p->mem_used - old + nsize;
-  return q;
+/* The arguments and results of one entry into Lua. */
+struct entry {
+  struct pol *p;
+  enum pol_hook h;
+  int32_t slot;              /* the request argument, or -1 */
+  const char *mech;          /* on_preempted's second argument */
+  int64_t id;                /* on_timer's timer */
+  const char *who;           /* pol_open: "policy 'x' (path)" */
+  const char *src;           /* pol_open: the script */
+  size_t len;
+  const char *chunk;
+  struct sl_err *e;          /* where an error about a result goes */
+  int bad;                   /* a result was refused: message in *e */
+  sl_ns rearm;               /* on_timer: next interval or -1 */
+  struct lreq req;           /* schedule: the request returned */
+  int has_req;
+  enum mech m;
+};
+
+/* Run f(entry) protected, under a fresh budget. A Lua error leaves its
+** message (with traceback) in e and returns -1. */
+static int enter(struct pol *p, lua_CFunction f, struct entry *c, struct sl_err *e) {
+  lua_pushcfunction(p->L, f);
+  lua_pushlightuserdata(p->L, c);
+  return sb_pcall(&p->sb, 1, 0, MSGH_INDEX, e);
 }
 
-static struct pol *pol_of(lua_State *L) { return *(struct pol **)lua_getextraspace(L); }
-
-/* Count hook. Once the budget is spent, error on every instruction until
-** control is back in C, so a pcall inside the policy cannot swallow it. */
-static void budget_hook(lua_State *L, lua_Debug *ar) {
-  struct pol *p = pol_of(L);
-  (void)ar;
-  if (!p->tripped) {
-    p->icount += COUNT_STEP;
-    if (p->icount <= p->budget) return;
-    p->tripped = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-  }
-  luaL_error(L, "instruction budget of %I per hook call exceeded (an endless loop?)",
-             (lua_Integer)p->budget);
-}
-
-/* }=================================================================== */
-
-/* {===================================================================
-** The protected-call gateway
-** =================================================================== */
-
-/* Message handler: make sure the message names the script and line (an
-** assert() or error(tbl) message does not), then append the traceback. */
-static int traceback(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
-  lua_Debug ar;
-  if (!msg) msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-  for (int level = 1; lua_getstack(L, level, &ar); level++) {
-    lua_getinfo(L, "Sl", &ar);
-    if (ar.currentline <= 0) continue;        /* a C function: look further out */
-    if (strncmp(msg, ar.short_src, strlen(ar.short_src)))
-      msg = lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
-    break;
-  }
-  luaL_traceback(L, L, msg, 1);
-  return 1;
-}
-
-/* Call the function below `nargs` arguments on the stack. On failure,
-** puts the message into `e` (for the caller to prefix) and returns -1. */
-static int protected_call(struct pol *p, int nargs, int nres, struct sl_err *e) {
-  lua_State *L = p->L;
-  int status;
-  p->icount = 0;
-  status = lua_pcall(L, nargs, nres, MSGH_INDEX);
-  if (p->tripped) {
-    p->tripped = 0;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
-  }
-  if (status == LUA_OK) return 0;
-  if (p->mem_exceeded || status == LUA_ERRMEM)
-    sl_errf(e, "memory ceiling of %zu MiB exceeded", p->mem_limit >> 20);
-  else
-    sl_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
-  p->mem_exceeded = 0;
-  lua_pop(L, 1);                              /* pop the message */
-  return -1;
-}
-
-static int call_hook(struct pol *p, enum pol_hook h, int nargs, int nres) {
+static int call_hook(struct pol *p, lua_CFunction f, struct entry *c) {
   struct sim *s = p->sim;
   s->hook_calls++;
-  if (protected_call(p, nargs, nres, &s->err) == 0) return 0;
+  c->p = p;
+  c->e = &s->err;
+  if (enter(p, f, c, &s->err) == 0) return c->bad ? -1 : 0;
   sl_err_prefix(&s->err, "policy '%s' hook %s failed at t=%lld ns (event #%llu)", s->policy_name,
-                hook_names[h], (long long)s->now, (unsigned long long)s->events);
+                hook_names[c->h], (long long)s->now, (unsigned long long)s->events);
   return -1;
 }
 
@@ -148,6 +98,7 @@ static int sandbox_require(lua_State *L) {
   char *src;
   size_t len;
   FILE *f;
+  int st;
   for (const char *c = name; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
       return luaL_error(L, "require: '%s' is not a module name (letters, digits, _)", name);
@@ -164,18 +115,16 @@ static int sandbox_require(lua_State *L) {
   if (!(f = fopen(path, "r"))) {
     snprintf(path, sizeof path, "%s/policies_lua/%s.lua", sl_home(home, sizeof home), name);
     snprintf(chunk, sizeof chunk, "@policies_lua/%s.lua", name);
-  } else {
-    fclose(f);
+    if (!(f = fopen(path, "r"))) return luaL_error(L, "require: no module '%s'", name);
   }
-  if (!(src = sl_read_file(path, &len, &e))) return luaL_error(L, "require: no module '%s'", name);
-  if (luaL_loadbufferx(L, src, len, chunk, "t") != LUA_OK) {
-    free(src);
-    return lua_error(L);
-  }
+  fclose(f);
+  if (!(src = sb_read_source(path, "module", &len, &e))) return luaL_error(L, "require: %s", e.msg);
+  st = luaL_loadbufferx(L, src, len, chunk, "t");
   free(src);
+  if (st != LUA_OK) return lua_error(L);
   lua_pushboolean(L, 1);
   lua_setfield(L, -3, name);                  /* loaded[name] = true while it loads */
-  if (lua_pcall(L, 0, 1, 0) != LUA_OK) return lua_error(L);
+  lua_call(L, 0, 1);
   if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, name);                  /* loaded[name] = the module */
@@ -184,19 +133,7 @@ static int sandbox_require(lua_State *L) {
 
 static void open_sandbox(struct pol *p) {
   lua_State *L = p->L;
-  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_TABLIBNAME, luaopen_table},
-                                  {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
-                                  {LUA_UTF8LIBNAME, luaopen_utf8}, {NULL, NULL}};
-  static const char *const drop[] = {"dofile", "loadfile", "load", "require", "collectgarbage", NULL};
-  for (const luaL_Reg *l = libs; l->func; l++) {
-    luaL_requiref(L, l->name, l->func, 1);
-    lua_pop(L, 1);                            /* pop the library */
-  }
   lua_pushglobaltable(L);
-  for (int i = 0; drop[i]; i++) {
-    lua_pushnil(L);
-    lua_setfield(L, -2, drop[i]);
-  }
   lua_pushcfunction(L, lsim_log);
   lua_setfield(L, -2, "print");
   lua_pushcfunction(L, sandbox_require);
@@ -220,6 +157,8 @@ static void lock_globals(lua_State *L) {
   lua_setfield(L, -2, "__newindex");
   lua_pushcfunction(L, strict_index);
   lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");         /* setmetatable(_G, nil) cannot unlock them */
   lua_setmetatable(L, -2);
   lua_pop(L, 1);                              /* pop the global table */
 }
@@ -296,6 +235,39 @@ static int parse_bool(const char *v, int64_t *out) {
   return -1;
 }
 
+/* Does the decimal duration v (as sl_parse_duration reads it) leave a
+** fraction of a nanosecond? "2.5" and "1.5ns" do; "0.25ms" and "2.5e1" do
+** not. Found from the lowest non-zero digit, without floating point. */
+static int has_fraction_ns(const char *v) {
+  size_t n = strlen(v), k, ndig = 0, nint = 0;
+  int scale = 0, seen_dot = 0;
+  long low = 0, exp10 = 0, found = 0;
+  if (n > 2 && !strcmp(v + n - 2, "ns")) n -= 2;
+  else if (n > 2 && !strcmp(v + n - 2, "us")) { n -= 2; scale = 3; }
+  else if (n > 2 && !strcmp(v + n - 2, "ms")) { n -= 2; scale = 6; }
+  else if (n > 1 && v[n - 1] == 's') { n -= 1; scale = 9; }
+  k = (n && (v[0] == '+' || v[0] == '-')) ? 1 : 0;
+  for (size_t i = k; i < n && (isdigit((unsigned char)v[i]) || v[i] == '.'); i++)
+    if (v[i] == '.') seen_dot = 1; else if (!seen_dot) nint++;
+  seen_dot = 0;
+  for (; k < n && (isdigit((unsigned char)v[k]) || v[k] == '.'); k++) {
+    long pos;
+    if (v[k] == '.') { seen_dot = 1; continue; }
+    ndig++;
+    pos = (long)nint - (long)ndig;          /* power of ten of this digit */
+    if (v[k] != '0' && (!found || pos < low)) { low = pos; found = 1; }
+  }
+  if (k < n && (v[k] == 'e' || v[k] == 'E')) {
+    int neg = 0;
+    k++;
+    if (k < n && (v[k] == '+' || v[k] == '-')) neg = v[k++] == '-';
+    for (; k < n && isdigit((unsigned char)v[k]); k++)
+      if (exp10 < 100000) exp10 = exp10 * 10 + (v[k] - '0');
+    if (neg) exp10 = -exp10;
+  }
+  return found && low + exp10 + scale < 0;
+}
+
 static int apply_override(struct pol *p, const struct kv *o, const char *who, struct sl_err *e) {
   struct pol_param *pp = NULL;
   for (size_t i = 0; i < p->nparams; i++)
@@ -310,8 +282,14 @@ static int apply_override(struct pol *p, const struct kv *o, const char *who, st
   }
   switch (pp->type) {
   case PT_INT:
-    /* Integers also take durations: 250000, 250us, 0.25ms. */
-    if (sl_parse_i64(o->value, &pp->i) == 0 || sl_parse_duration(o->value, &pp->i) == 0) break;
+    /* Integers also take durations: 250000, 250us, 0.25ms; never a
+    ** fraction, which would be rounded silently. */
+    if (sl_parse_i64(o->value, &pp->i) == 0) break;
+    if (sl_parse_duration(o->value, &pp->i) == 0) {
+      if (!has_fraction_ns(o->value)) break;
+      return sl_errf(e, "%s: param '%s' is an integer: '%s' has a fraction (a duration must be a "
+                        "whole number of ns)", who, o->key, o->value);
+    }
     goto bad;
   case PT_FLOAT:
     if (sl_parse_double(o->value, &pp->d) == 0) break;
@@ -353,9 +331,66 @@ static void publish_params(struct pol *p) {
 
 /* }=================================================================== */
 
+/* Load the script and read the module it returns: hooks, params. Errors
+** about the module's shape go to c->e with c->bad set. */
+static int load_entry(lua_State *L) {
+  struct entry *c = lua_touserdata(L, 1);
+  struct pol *p = c->p;
+  const char *who = c->who;
+  open_sandbox(p);
+  lua_newtable(L);
+  p->ref_reqs = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  p->ref_tags = luaL_ref(L, LUA_REGISTRYINDEX);
+  if (luaL_loadbufferx(L, c->src, c->len, c->chunk, "t") != LUA_OK) {
+    c->bad = sl_errf(c->e, "%s: %s", who, lua_tostring(L, -1));
+    return 0;
+  }
+  lua_call(L, 0, 1);
+  if (!lua_istable(L, -1)) {
+    c->bad = sl_errf(c->e, "%s: the script must return a table of hooks (got %s)", who,
+                     luaL_typename(L, -1));
+    return 0;
+  }
+  for (int h = 0; h < H_COUNT; h++) {
+    lua_getfield(L, -1, hook_names[h]);
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); continue; }
+    if (!lua_isfunction(L, -1)) {
+      c->bad = sl_errf(c->e, "%s: '%s' must be a function, not a %s", who, hook_names[h],
+                       luaL_typename(L, -1));
+      return 0;
+    }
+    p->hook[h] = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {                   /* warn about misspelt hooks */
+    if (lua_type(L, -2) == LUA_TSTRING && !strncmp(lua_tostring(L, -2), "on_", 3)) {
+      int known = 0;
+      for (int h = 0; h < H_COUNT; h++) known |= !strcmp(lua_tostring(L, -2), hook_names[h]);
+      if (!known)
+        fprintf(stderr, "schedlab: warning: %s: '%s' is not a hook (hooks: init, on_arrival, "
+                        "on_complete, on_preempted, on_timer, schedule)\n", who,
+                lua_tostring(L, -2));
+    }
+    lua_pop(L, 1);
+  }
+  if (p->hook[H_SCHEDULE] == LUA_NOREF) {
+    c->bad = sl_errf(c->e, "%s: no schedule hook", who);
+    return 0;
+  }
+  if (read_params(p, who, c->e) < 0) { c->bad = 1; return 0; }
+  for (size_t i = 0; i < p->sim->cfg.nparams; i++)
+    if (apply_override(p, &p->sim->cfg.params[i], who, c->e) < 0) { c->bad = 1; return 0; }
+  publish_params(p);
+  p->ref_module = luaL_ref(L, LUA_REGISTRYINDEX);   /* pops the module */
+  lock_globals(L);
+  return 0;
+}
+
 int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **out,
              struct sl_err *e) {
   struct pol *p;
+  struct entry c;
   char *src = NULL, who[1400];
   size_t len;
   int rc = -1;
@@ -364,82 +399,38 @@ int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **ou
   if (!(p = sl_alloc(sizeof *p, e))) return -1;
   *out = p;
   p->sim = s;
-  p->mem_limit = s->cfg.lua_mem_limit;
-  p->budget = s->cfg.hook_budget;
   p->when_busy = 1;
   snprintf(p->path, sizeof p->path, "%s", path);
   for (int h = 0; h < H_COUNT; h++) p->hook[h] = LUA_NOREF;
   p->ref_module = p->ref_sim = p->ref_reqs = p->ref_tags = LUA_NOREF;
-  if (!(p->L = lua_newstate(bounded_alloc, p))) return sl_errf(e, "%s: cannot create a Lua state", who);
-  *(struct pol **)lua_getextraspace(p->L) = p;
-  lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
-  lua_pushcfunction(p->L, traceback);         /* stays at MSGH_INDEX for the state's life */
-  open_sandbox(p);
-  lua_newtable(p->L);
-  p->ref_reqs = luaL_ref(p->L, LUA_REGISTRYINDEX);
-  lua_newtable(p->L);
-  p->ref_tags = luaL_ref(p->L, LUA_REGISTRYINDEX);
-
-  if (!(src = sl_read_file(path, &len, e))) {
-    sl_errf(e, "%s: cannot read the script", who);
+  if (sb_open(&p->sb, s->cfg.lua_mem_limit, s->cfg.hook_budget, "per hook call", 1, e) < 0)
+    return sl_err_prefix(e, "%s", who);
+  p->L = p->sb.L;
+  lua_pushcfunction(p->L, sb_msgh);           /* stays at MSGH_INDEX for the state's life */
+  if (!(src = sb_read_source(path, "policy", &len, e))) {
+    sl_err_prefix(e, "%s: cannot read the script", who);
     goto done;
   }
-  if (luaL_loadbufferx(p->L, src, len, chunk, "t") != LUA_OK) {
-    sl_errf(e, "%s: %s", who, lua_tostring(p->L, -1));
-    lua_pop(p->L, 1);
-    goto done;
-  }
-  if (protected_call(p, 0, 1, e) < 0) {
+  memset(&c, 0, sizeof c);
+  c.p = p;
+  c.who = who;
+  c.src = src;
+  c.len = len;
+  c.chunk = chunk;
+  c.e = e;
+  if (enter(p, load_entry, &c, e) < 0) {
     sl_err_prefix(e, "%s: loading failed", who);
     goto done;
   }
-  if (!lua_istable(p->L, -1)) {
-    sl_errf(e, "%s: the script must return a table of hooks (got %s)", who,
-            luaL_typename(p->L, -1));
-    goto done;
-  }
-  for (int h = 0; h < H_COUNT; h++) {
-    lua_getfield(p->L, -1, hook_names[h]);
-    if (lua_isnil(p->L, -1)) { lua_pop(p->L, 1); continue; }
-    if (!lua_isfunction(p->L, -1)) {
-      sl_errf(e, "%s: '%s' must be a function, not a %s", who, hook_names[h],
-              luaL_typename(p->L, -1));
-      goto done;
-    }
-    p->hook[h] = luaL_ref(p->L, LUA_REGISTRYINDEX);
-  }
-  lua_pushnil(p->L);
-  while (lua_next(p->L, -2)) {                /* warn about misspelt hooks */
-    if (lua_type(p->L, -2) == LUA_TSTRING && !strncmp(lua_tostring(p->L, -2), "on_", 3)) {
-      int known = 0;
-      for (int h = 0; h < H_COUNT; h++) known |= !strcmp(lua_tostring(p->L, -2), hook_names[h]);
-      if (!known)
-        fprintf(stderr, "schedlab: warning: %s: '%s' is not a hook (hooks: init, on_arrival, "
-                        "on_complete, on_preempted, on_timer, schedule)\n", who,
-                lua_tostring(p->L, -2));
-    }
-    lua_pop(p->L, 1);
-  }
-  if (p->hook[H_SCHEDULE] == LUA_NOREF) {
-    sl_errf(e, "%s: no schedule hook", who);
-    goto done;
-  }
-  if (read_params(p, who, e) < 0) goto done;
-  for (size_t i = 0; i < s->cfg.nparams; i++)
-    if (apply_override(p, &s->cfg.params[i], who, e) < 0) goto done;
-  publish_params(p);
-  p->ref_module = luaL_ref(p->L, LUA_REGISTRYINDEX);   /* pops the module */
-  lock_globals(p->L);
-  rc = 0;
+  if (!c.bad) rc = 0;
 done:
   free(src);
-  if (rc < 0) lua_settop(p->L, MSGH_INDEX);
   return rc;
 }
 
 void pol_close(struct pol *p) {
   if (!p) return;
-  if (p->L) lua_close(p->L);
+  sb_close(&p->sb);                           /* no finalizer can run: __gc is refused */
   for (size_t i = 0; i < p->nparams; i++) {
     free(p->params[i].name);
     free(p->params[i].s);
@@ -457,102 +448,141 @@ int pol_schedule_when_busy(const struct pol *p) { return p->when_busy; }
 int pol_has_arrival(const struct pol *p) { return p->hook[H_ARRIVAL] != LUA_NOREF; }
 int pol_has_complete(const struct pol *p) { return p->hook[H_COMPLETE] != LUA_NOREF; }
 
-int pol_init(struct pol *p) {
-  lua_State *L = p->L;
+/* init(sim), then P.schedule_when_busy = false: the policy never preempts,
+** so the engine calls schedule only when the device is free. Read after
+** init so that a policy may set it from its params. */
+static int init_entry(lua_State *L) {
+  struct entry *c = lua_touserdata(L, 1);
+  struct pol *p = c->p;
   if (p->hook[H_INIT] != LUA_NOREF) {
     push_hook(p, H_INIT);
-    if (call_hook(p, H_INIT, 1, 0) < 0) return -1;
+    p->in_init = 1;
+    lua_call(L, 1, 0);
+    p->in_init = 0;
   }
-  /* P.schedule_when_busy = false: the policy never preempts, so the
-  ** engine calls schedule only when the device is free. Read after init
-  ** so that a policy may set it from its params. */
   lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_module);
   lua_getfield(L, -1, "schedule_when_busy");
   if (!lua_isnil(L, -1)) p->when_busy = lua_toboolean(L, -1);
-  lua_pop(L, 2);                              /* pop the field and the module */
   return 0;
 }
 
-int pol_arrival(struct pol *p, int32_t slot) {
-  push_hook(p, H_ARRIVAL);
-  lsim_push_req(p->L, p, slot);
-  return call_hook(p, H_ARRIVAL, 2, 0);
+int pol_init(struct pol *p) {
+  struct entry c;
+  int rc;
+  memset(&c, 0, sizeof c);
+  c.h = H_INIT;
+  rc = call_hook(p, init_entry, &c);
+  p->in_init = 0;
+  return rc;
 }
 
-int pol_complete(struct pol *p, int32_t slot) {
-  push_hook(p, H_COMPLETE);
-  lsim_push_req(p->L, p, slot);
-  return call_hook(p, H_COMPLETE, 2, 0);
+/* on_arrival, on_complete, on_preempted: hook(sim, req [, mech]). */
+static int req_entry(lua_State *L) {
+  struct entry *c = lua_touserdata(L, 1);
+  push_hook(c->p, c->h);
+  lsim_push_req(L, c->p, c->slot);
+  if (c->mech) lua_pushstring(L, c->mech);
+  lua_call(L, c->mech ? 3 : 2, 0);
+  return 0;
 }
+
+static int req_hook(struct pol *p, enum pol_hook h, int32_t slot, const char *mech) {
+  struct entry c;
+  memset(&c, 0, sizeof c);
+  c.h = h;
+  c.slot = slot;
+  c.mech = mech;
+  return call_hook(p, req_entry, &c);
+}
+
+int pol_arrival(struct pol *p, int32_t slot) { return req_hook(p, H_ARRIVAL, slot, NULL); }
+int pol_complete(struct pol *p, int32_t slot) { return req_hook(p, H_COMPLETE, slot, NULL); }
 
 int pol_preempted(struct pol *p, int32_t slot, enum mech m) {
   if (p->hook[H_PREEMPTED] == LUA_NOREF) return 0;
-  push_hook(p, H_PREEMPTED);
-  lsim_push_req(p->L, p, slot);
-  lua_pushstring(p->L, mech_names[m]);
-  return call_hook(p, H_PREEMPTED, 3, 0);
+  return req_hook(p, H_PREEMPTED, slot, mech_names[m]);
+}
+
+static int timer_entry(lua_State *L) {
+  struct entry *c = lua_touserdata(L, 1);
+  struct pol *p = c->p;
+  push_hook(p, H_TIMER);
+  lsim_push_tag(L, p, c->id, 1);
+  lua_call(L, 2, 1);
+  if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
+    c->rearm = lua_tointeger(L, -1);
+  } else if (!lua_isnil(L, -1)) {
+    c->bad = sl_errf(c->e, "policy '%s' hook on_timer at t=%lld ns returned %s: return a "
+                           "positive integer interval (ns) to re-arm, or nothing",
+                     p->sim->policy_name, (long long)p->sim->now, luaL_tolstring(L, -1, NULL));
+    return 0;
+  }
+  if (c->rearm < 0) {                         /* not re-armed: forget the tag */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_tags);
+    lua_pushnil(L);
+    lua_rawseti(L, -2, c->id);
+  }
+  return 0;
 }
 
 int pol_timer(struct pol *p, int64_t id, sl_ns *rearm) {
-  lua_State *L = p->L;
-  *rearm = -1;
-  push_hook(p, H_TIMER);
-  lsim_push_tag(L, p, id, 1);
-  if (call_hook(p, H_TIMER, 2, 1) < 0) return -1;
-  if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
-    *rearm = lua_tointeger(L, -1);
-  } else if (!lua_isnil(L, -1)) {
-    sl_errf(&p->sim->err, "policy '%s' hook on_timer at t=%lld ns returned %s: return a "
-                          "positive integer interval (ns) to re-arm, or nothing",
-            p->sim->policy_name, (long long)p->sim->now, luaL_tolstring(L, -1, NULL));
-    lua_pop(L, 2);
-    return -1;
-  }
-  lua_pop(L, 1);                              /* pop the result */
-  if (*rearm < 0) {                           /* not re-armed: forget the tag */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_tags);
-    lua_pushnil(L);
-    lua_rawseti(L, -2, id);
-    lua_pop(L, 1);
+  struct entry c;
+  int rc;
+  memset(&c, 0, sizeof c);
+  c.h = H_TIMER;
+  c.id = id;
+  c.rearm = -1;
+  rc = call_hook(p, timer_entry, &c);
+  *rearm = rc < 0 ? -1 : c.rearm;
+  return rc;
+}
+
+/* `return req, mech` is the same as sim.dispatch(req, mech). */
+static int schedule_entry(lua_State *L) {
+  struct entry *c = lua_touserdata(L, 1);
+  struct pol *p = c->p;
+  struct lreq *lr;
+  push_hook(p, H_SCHEDULE);
+  lua_call(L, 1, 2);
+  if (lua_isnil(L, -2)) return 0;
+  if (!(lr = lsim_to_req(L, p, -2))) {
+    c->bad = sl_errf(c->e, "returned a %s: return a request (and a mechanism) or nothing",
+                     luaL_typename(L, -2));
+  } else if (!lua_isnil(L, -1) && (lua_type(L, -1) != LUA_TSTRING ||
+                                    mech_parse(lua_tostring(L, -1), &c->m) < 0)) {
+    c->bad = sl_errf(c->e, "returned mechanism '%s' (expected drain, checkpoint or kill)",
+                     luaL_tolstring(L, -1, NULL));
+  } else {
+    c->req = *lr;
+    c->has_req = 1;
   }
   return 0;
 }
 
 int pol_schedule(struct pol *p) {
-  lua_State *L = p->L;
-  push_hook(p, H_SCHEDULE);
-  if (call_hook(p, H_SCHEDULE, 1, 2) < 0) return -1;
-  /* `return req, mech` is the same as sim.dispatch(req, mech). */
-  if (!lua_isnil(L, -2)) {
-    struct lreq *lr = lsim_to_req(L, p, -2);
-    struct sl_err *e = &p->sim->err;
-    enum mech m = MECH_DRAIN;
-    int accepted = 0;
-    if (!lr) {
-      sl_errf(e, "returned a %s: return a request (and a mechanism) or nothing",
-              luaL_typename(L, -2));
-    } else if (!lua_isnil(L, -1) &&
-               (!lua_isstring(L, -1) || mech_parse(lua_tostring(L, -1), &m) < 0)) {
-      sl_errf(e, "returned mechanism '%s' (expected drain, checkpoint or kill)",
-              luaL_tolstring(L, -1, NULL));
-      lua_pop(L, 1);                          /* pop the tolstring copy */
-    } else if (sim_req(p->sim, lr->slot)->gen != lr->gen) {
-      sl_errf(e, "returned request %lld, which has already completed", (long long)lr->task_id);
-    } else if (sim_dispatch(p->sim, lr->slot, m, e) == 0) {
-      accepted = 1;
-    }
-    if (!accepted)
-      sl_err_prefix(e, "policy '%s' hook schedule at t=%lld ns", p->sim->policy_name,
-                    (long long)p->sim->now);
-    if (!accepted) {
-      lua_pop(L, 2);                          /* pop the two results */
-      return -1;
-    }
+  struct sim *s = p->sim;
+  struct entry c;
+  memset(&c, 0, sizeof c);
+  c.h = H_SCHEDULE;
+  c.m = MECH_DRAIN;
+  if (call_hook(p, schedule_entry, &c) < 0) {
+    if (c.bad) goto refused;
+    return -1;
   }
-  lua_pop(L, 2);                              /* pop the two results */
+  if (!c.has_req) return 0;
+  if (sim_req(s, c.req.slot)->gen != c.req.gen) {
+    sl_errf(&s->err, "returned request %lld, which has already completed", (long long)c.req.task_id);
+    goto refused;
+  }
+  if (sim_dispatch(s, c.req.slot, c.m, &s->err) < 0) goto refused;
   return 0;
+refused:
+  return sl_err_prefix(&s->err, "policy '%s' hook schedule at t=%lld ns", s->policy_name,
+                       (long long)s->now);
 }
 
+/* Clearing an existing handle cannot raise (no allocation, no metamethod),
+** so it needs no protected call. */
 void pol_forget(struct pol *p, int32_t slot) {
   lua_State *L = p->L;
   lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_reqs);
