@@ -300,10 +300,10 @@ static int l_timer(lua_State *L) {
   delay = luaL_checkinteger(L, 1);
   if (delay < 0) return luaL_argerror(L, 1, "the delay must be >= 0 ns");
   /* Pending timers live outside the Lua heap; they share its ceiling. */
-  if (p->mem_used + (pending + 1) * TIMERQ_BYTES > p->mem_limit)
+  if (p->sb.mem_used + (pending + 1) * TIMERQ_BYTES > p->sb.mem_limit)
     return luaL_error(L, "sim.timer: %d pending timers (%d bytes each) and the Lua heap would "
                          "pass the memory ceiling of %d MiB", (int)pending, TIMERQ_BYTES,
-                      (int)(p->mem_limit >> 20));
+                      (int)(p->sb.mem_limit >> 20));
   if ((id = sim_timer_add(p->sim, delay, &e)) < 0) return luaL_error(L, "sim.timer: %s", e.msg);
   if (!lua_isnoneornil(L, 2)) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_tags);
