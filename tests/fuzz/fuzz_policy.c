@@ -16,10 +16,12 @@
 #include <string.h>
 
 /* Small limits keep each input fast; the run's limits are what is tested,
-** not their defaults. libFuzzer's -timeout must stay well above what the
-** budget allows one run (see tests/fuzz/README.md). */
+** not their defaults. libFuzzer's -timeout (60 s) must stay well above
+** what they allow one run: MAX_WALL_MS of event loop (see README.md). */
 #define HOOK_BUDGET 100000
 #define LUA_MEM ((size_t)32 << 20)
+#define MAX_EVENTS 200000
+#define MAX_WALL_MS 10000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
@@ -41,6 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.predict_sigma = 0.1;
   cfg.hook_budget = HOOK_BUDGET;
   cfg.lua_mem_limit = LUA_MEM;
+#ifdef SIM_MAX_EVENTS
+  /* The run limits bound the whole run, not only each hook: a timer chain or
+  ** a preemption livelock stops within seconds instead of at the defaults
+  ** (a billion events, no wall-clock limit). */
+  cfg.max_events = MAX_EVENTS;
+  cfg.max_wall_ms = MAX_WALL_MS;
+#endif
   sim_init(&s, &cfg);
   /* The device and the trace are ours: they must load. */
   if (sim_load_device(&s, NULL) < 0 || sim_load_trace(&s) < 0) fuzz_die(s.err.msg);
