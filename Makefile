@@ -5,11 +5,12 @@
 #   make test    unit, golden-schedule, CLI and bad-input tests (TAP, through prove)
 #   make asan    the same tests against an AddressSanitizer + UBSan build
 #   make bench   speed and memory figures
+#   make fuzz    libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS each (default 20)
 #   make demo    deps + build + a real default experiment (database and figures in results/)
 #   V=1          show full compiler command lines
 
 .SUFFIXES:
-.PHONY: all deps test asan bench demo clean regen check-deps
+.PHONY: all deps test asan bench demo clean regen check-deps fuzz fuzz-deps
 
 PKGS     := lua5.4 sqlite3 libpcre2-8
 DEB_PKGS := liblua5.4-dev libsqlite3-dev libpcre2-dev gnuplot-nox pkg-config sqlite3 perl
@@ -34,7 +35,9 @@ OBJ  := $(SRC:engine/%.c=$(BUILD)/obj/%.o)
 LIBOBJ := $(filter-out $(BUILD)/obj/main.o $(BUILD)/obj/cli.o $(BUILD)/obj/cmd_%.o,$(OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-DEP  := $(OBJ:.o=.d) $(UNIT_BIN:=.d)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/%)
+DEP  := $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_BIN:=.d)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # The engine's identity in run keys: its sources, not the git state (a dirty
 # tree or a new commit of docs must not change keys) nor the binary (an ASan
@@ -75,7 +78,13 @@ $(BUILD)/gen/srchash.h: FORCE | $(BUILD)/gen
 	$(Q)cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
-bin $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
+# libFuzzer targets: linked with the fuzzer's main; the engine objects are
+# built for them by `make fuzz` (sanitizer coverage, without the main).
+$(BUILD)/bin/%: tests/fuzz/%.c $(LIBOBJ) | $(BUILD)/bin
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(LIBOBJ) $(ALL_LDLIBS)
+
+bin $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests $(BUILD)/bin:
 	$(Q)mkdir -p $@
 
 -include $(DEP)
@@ -93,6 +102,25 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PKGS); \
 	fi
 
+# Fuzzing needs clang and its libFuzzer runtime, nothing else needs them:
+# installed here, for `make fuzz` only. Debian ships the runtime as
+# libclang-rt-N-dev (N: clang's major version) since LLVM 14, inside
+# libclang-common-N-dev before.
+FUZZ_PROBE := int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; return (int)(n * 0); }
+fuzz-deps:
+	@if printf '%s\n' '$(FUZZ_PROBE)' | clang -x c -fsanitize=fuzzer,address,undefined \
+	      -o /dev/null - >/dev/null 2>&1; then echo "fuzz-deps: all present"; else \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "fuzz-deps: installing clang and its libFuzzer runtime"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends clang && \
+	  v=$$(clang --version | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n 1) && \
+	  { printf '%s\n' '$(FUZZ_PROBE)' | clang -x c -fsanitize=fuzzer,address,undefined \
+	      -o /dev/null - >/dev/null 2>&1 || \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	      libclang-rt-$$v-dev; }; \
+	fi
+
 # ---- tests, sanitizers, benchmark, demo ----------------------------------
 test: bin/schedlab $(UNIT_BIN)
 	@SCHEDLAB=$(CURDIR)/bin/schedlab UNIT_DIR=$(CURDIR)/$(BUILD)/tests tests/run
@@ -103,6 +131,18 @@ asan:
 	  build/asan/schedlab $(UNIT_BIN:$(BUILD)/%=build/asan/%)
 	@ASAN_OPTIONS=detect_leaks=1 SCHEDLAB=$(CURDIR)/build/asan/schedlab \
 	  UNIT_DIR=$(CURDIR)/build/asan/tests tests/run
+
+# Every fuzz target for FUZZ_SECONDS from its seed corpus (tests/fuzz/README.md);
+# any finding fails. clang builds the engine into build/fuzz with coverage
+# instrumentation; the -Wno-unknown-warning-option is for GCC-only flags.
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	  OPT="-O1 -g -fno-omit-frame-pointer" CFLAGS="-Wno-unknown-warning-option $(CFLAGS)" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  $(FUZZ_BIN:$(BUILD)/%=build/fuzz/%)
+	@SCHEDLAB_HOME=$(CURDIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run build/fuzz
 
 regen: bin/schedlab
 	@SCHEDLAB=$(CURDIR)/bin/schedlab tests/regen

@@ -1,0 +1,1 @@
+return { name = "bad", grid = { policy = {"np_fcfs"} }, fixd = {} }

@@ -1,0 +1,2 @@
+local P = setmetatable({}, {__index = function(t, k) error("boom") end})
+return P

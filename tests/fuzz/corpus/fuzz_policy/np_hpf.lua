@@ -1,0 +1,14 @@
+-- np_hpf — non-preemptive highest priority first.
+--
+-- When the device is free, run the ready request with the highest priority
+-- (ties: earliest arrival) to completion.
+
+local P = { params = {} }
+
+P.schedule_when_busy = false
+
+function P.schedule(sim)
+  return sim.best("priority")
+end
+
+return P

@@ -1,0 +1,54 @@
+-- p_fcfs — preemptive first-come first-served: round-robin with a quantum.
+--
+-- A periodic tick every `quantum` ns (from t = 0, not reset by arrivals
+-- or completions, as in PREMA's re-implementations) preempts the running
+-- request if another is ready; the preempted one goes to the tail of the queue.
+--
+-- A request that starts at the very instant of a tick keeps the device for
+-- that tick (a zero-length turn would only add switching cost).
+--
+-- params:
+--   quantum   tick period in ns (default 250000 = 0.25 ms; "0.25ms" also works)
+--   preempt   mechanism at a tick: "checkpoint" (default) or "kill"
+
+local P = { params = { quantum = 250000, preempt = "checkpoint" } }
+
+local turn = 0          -- queue position counter: a request's place in the round
+local tick_at = -1      -- time of the last tick, so a tick acts only at its own instant
+
+local function enqueue(req)
+  turn = turn + 1
+  req.state.turn = turn
+end
+
+function P.init(sim)
+  assert(P.params.quantum > 0, "param quantum must be > 0")
+  assert(P.params.preempt == "checkpoint" or P.params.preempt == "kill",
+         "param preempt must be checkpoint or kill")
+  sim.timer(P.params.quantum)
+end
+
+function P.on_timer(sim)
+  tick_at = sim.now()
+  return P.params.quantum          -- re-arm: periodic
+end
+
+function P.on_arrival(sim, req) enqueue(req) end
+function P.on_preempted(sim, req) enqueue(req) end
+
+-- The ready request whose turn comes first.
+local function head(sim)
+  local best
+  for req in sim.ready() do
+    if not best or req.state.turn < best.state.turn then best = req end
+  end
+  return best
+end
+
+function P.schedule(sim)
+  local cur = sim.running()
+  if not cur then return head(sim) end
+  if tick_at == sim.now() and cur.since < tick_at then return head(sim), P.params.preempt end
+end
+
+return P
