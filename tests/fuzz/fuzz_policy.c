@@ -43,13 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.predict_sigma = 0.1;
   cfg.hook_budget = HOOK_BUDGET;
   cfg.lua_mem_limit = LUA_MEM;
-#ifdef SIM_MAX_EVENTS
   /* The run limits bound the whole run, not only each hook: a timer chain or
   ** a preemption livelock stops within seconds instead of at the defaults
   ** (a billion events, no wall-clock limit). */
   cfg.max_events = MAX_EVENTS;
   cfg.max_wall_ms = MAX_WALL_MS;
-#endif
   sim_init(&s, &cfg);
   /* The device and the trace are ours: they must load. */
   if (sim_load_device(&s, NULL) < 0 || sim_load_trace(&s) < 0) fuzz_die(s.err.msg);
