@@ -23,7 +23,7 @@
 -- remaining time (sim.predict); both carry the run's --predict-sigma error.
 --
 -- The paper leaves several choices open; each is a param with the default
--- the public re-implementations agree on (../shared/papers/prema.md §10):
+-- the public re-implementations agree on (docs/prema.md §10):
 --   token_update    incremental | literal_total (+= p*W/T^ at every point, W the
 --                   total wait, running request included) | literal_idle (W = time
 --                   since the request last ran)

@@ -1,7 +1,7 @@
 -- token — PREMA's token filter, then first-come first-served among the candidates.
 --
 -- TOKEN is PREMA without run-time prediction in the selection (Choi & Rhu,
--- HPCA 2020; papers/prema.md §7): tokens and the threshold work exactly as in
+-- HPCA 2020; docs/prema.md §7): tokens and the threshold work exactly as in
 -- policies_lua/prema.lua, but among the candidates the earliest arrival runs.
 -- With no prediction to compare, Algorithm 3 is not used: preemption is by
 -- CHECKPOINT (param preempt). Every other param of prema applies.
