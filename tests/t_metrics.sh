@@ -7,17 +7,11 @@
 set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh"
 S=$SCHEDLAB
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch" || exit 1
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-check() { # check NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
 squeeze() { tr -s ' ' | sed 's/^ //; s/ $//'; }
 case_dir="$root/tests/cases/metrics_groups_tenants"
 dev="profile:$root/tests/cases/profile.csv"

@@ -8,18 +8,13 @@
 set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh"
 S=$SCHEDLAB
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 cp "$root/tests/cases/profile.csv" .
 printf 'arrival_ns,network\n0,A\n10,B\n' > trace.csv
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
-contains() { case $2 in *"$3"*) ok "$1" ;; *) not_ok "$1" "got:  $2" "want it to contain: $3" ;; esac; }
 db() { # what the database holds: "none" or "RUNS:STATUSES"
   if [ -f "$1" ]; then "$S" query --csv "$1" "SELECT count(*) || ':' || coalesce(group_concat(status), '') FROM runs" | tail -n 1
   else echo none; fi

@@ -4,18 +4,9 @@
 set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh"
 fx="$root/tests/sweep"
 S=$SCHEDLAB
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-contains() { # contains NAME TEXT SUBSTRING
-  case $2 in *"$3"*) ok "$1" ;; *) not_ok "$1" "got:  $2" "want it to contain: $3" ;; esac
-}
-check() { # check NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
 q() { "$S" query --csv "$1" "$2" | tail -n +2; }
 
 # ---- grid expansion, derive, filter --------------------------------------

@@ -6,14 +6,8 @@
 set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh"
 S=$SCHEDLAB
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-check() { # check NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
 near() { # near NAME GOT WANT: equal to 4 decimals
   if awk -v a="$2" -v b="$3" 'BEGIN { d = a - b; exit !(a != "" && d < 5e-5 && d > -5e-5) }'; then ok "$1"
   else not_ok "$1" "got:  $2" "want: $3 (to 4 decimals)"; fi
