@@ -258,7 +258,8 @@ struct ctx {
 
 /* Whether the values of up to three columns (-1: none) span decades: all
 ** positive, max/min > 100. A linear axis squeezes the small values of such
-** data into one line. */
+** data into one line. Values that all lie in (0, 1] read as shares, whose
+** interesting end is near 1: they keep a linear axis. */
 static int spans_decades(const struct table *t, int c0, int c1, int c2) {
   double lo = INFINITY, hi = 0, v;
   int cols[3] = {c0, c1, c2};
@@ -273,7 +274,7 @@ static int spans_decades(const struct table *t, int c0, int c1, int c2) {
       n++;
     }
   }
-  return n > 0 && hi / lo > 100;
+  return n > 0 && hi > 1 && hi / lo > 100;
 }
 
 /* A cell as a .dat field: a number, or def (NaN, 0) for anything else, so
