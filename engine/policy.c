@@ -405,6 +405,10 @@ int pol_open(struct sim *s, const char *path, const char *chunk, struct pol **ou
   p->ref_module = p->ref_sim = p->ref_reqs = p->ref_tags = LUA_NOREF;
   if (sb_open(&p->sb, s->cfg.lua_mem_limit, s->cfg.hook_budget, "per hook call", 1, e) < 0)
     return sl_err_prefix(e, "%s", who);
+  /* A hook stuck in one long C operation never returns to the event loop,
+  ** where --max-wall is checked: the sandbox applies it too. */
+  if (s->cfg.max_wall_ms > 0 && s->cfg.max_wall_ms < p->sb.wall_limit_ms)
+    p->sb.wall_limit_ms = s->cfg.max_wall_ms;
   p->L = p->sb.L;
   lua_pushcfunction(p->L, sb_msgh);           /* stays at MSGH_INDEX for the state's life */
   if (!(src = sb_read_source(path, "policy", &len, e))) {

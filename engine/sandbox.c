@@ -84,6 +84,13 @@ static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 static int budget_error(lua_State *L, struct sandbox *sb) {
+  if (sb->out_of_time)
+  {
+    lua_pushfstring(L, "%sran for more than %I ms of wall-clock time within the instruction "
+                       "budget (long operations in C, such as comparing huge strings?)",
+                    sb->trip_where, (lua_Integer)sb->wall_limit_ms);
+    return lua_error(L);
+  }
   lua_pushfstring(L, "%sinstruction budget of %I %s exceeded (an endless loop?)", sb->trip_where,
                   (lua_Integer)sb->budget, sb->scope);
   return lua_error(L);
@@ -95,8 +102,13 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
   struct sandbox *sb = sb_of(L);
   (void)ar;
   if (!sb->tripped) {
+    struct timespec now;
     sb->icount += COUNT_STEP;
-    if (sb->icount <= sb->budget) return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((int64_t)(now.tv_sec - sb->started.tv_sec) * 1000 +
+            (now.tv_nsec - sb->started.tv_nsec) / 1000000 > sb->wall_limit_ms)
+      sb->out_of_time = 1;
+    else if (sb->icount <= sb->budget) return;
     trip(sb);
   }
   budget_error(L, sb);
@@ -505,6 +517,7 @@ int sb_open(struct sandbox *sb, size_t mem_limit, int64_t budget, const char *sc
   sb->mem_limit = mem_limit;
   sb->budget = budget;
   sb->scope = scope;
+  sb->wall_limit_ms = SB_MAX_WALL_MS;
   if (!(sb->L = lua_newstate(bounded_alloc, sb))) return sl_errf(e, "cannot create a Lua state");
   *(struct sandbox **)lua_getextraspace(sb->L) = sb;
   lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
@@ -528,6 +541,8 @@ int sb_pcall(struct sandbox *sb, int nargs, int nres, int msgh, struct sl_err *e
   if (sb->depth++ == 0) {
     sb->icount = 0;
     sb->mem_exceeded = 0;
+    sb->out_of_time = 0;
+    clock_gettime(CLOCK_MONOTONIC, &sb->started);
     if (sb->tripped) untrip(sb);
   }
   st = lua_pcall(L, nargs, nres, msgh);

@@ -12,6 +12,14 @@
 #include "sl.h"
 
 #include <lua.h>
+#include <time.h>
+
+/* A backstop for work no instruction count sees (one `==` or `<` on two
+** huge strings is one instruction): an entry into Lua that runs longer
+** than this in wall-clock time fails like one over its budget. Only a
+** runaway reaches it, so it does not make results depend on the machine.
+** A run's --max-wall, when shorter, takes its place (policy.c). */
+#define SB_MAX_WALL_MS 60000
 
 /* Largest policy, module or experiment file read (bytes). */
 #define SB_MAX_SOURCE ((size_t)1 << 20)
@@ -25,6 +33,9 @@ struct sandbox {
   char trip_where[160];      /* ... and where the budget ran out */
   int64_t budget, icount;    /* instructions allowed / counted in this entry */
   int tripped;               /* the budget ran out: every instruction now errors */
+  int out_of_time;           /* ... by SB_MAX_WALL_S, not by instructions */
+  struct timespec started;   /* when the outermost sb_pcall began */
+  int64_t wall_limit_ms;     /* SB_MAX_WALL_MS unless the caller sets less */
   int depth;                 /* nesting of sb_pcall; the outermost one owns the budget */
 };
 
