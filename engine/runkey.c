@@ -585,8 +585,9 @@ static int fill_trace(struct keyhash *d, const char *path, struct runkey_cache *
 
 /* }=================================================================== */
 
-int run_key(const struct sim_config *cfg, const struct run_gen *gen, struct runkey_cache *cache,
-            char out[RUN_KEY_LEN + 1], struct sl_err *e) {
+int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struct kv *labels,
+            size_t nlabels, struct runkey_cache *cache, char out[RUN_KEY_LEN + 1],
+            struct sl_err *e) {
   struct keyhash k = seed_hash;
   char num[160], what[2200];
   /* The engine: its sources (hashed at build time) and the Lua it embeds
@@ -628,6 +629,13 @@ int run_key(const struct sim_config *cfg, const struct run_gen *gen, struct runk
   snprintf(num, sizeof num, "%llu/%.17g/%lld/%zu", (unsigned long long)cfg->seed,
            cfg->predict_sigma, (long long)cfg->hook_budget, cfg->lua_mem_limit);
   kh_str(&k, num);
+  /* Hashed only when there are some, so `run` and a sweep without labels
+  ** agree on one configuration's key. */
+  for (size_t i = 0; i < nlabels; i++)
+    if (!strncmp(labels[i].key, "var.", 4)) {
+      kh_str(&k, labels[i].key);
+      kh_str(&k, labels[i].value);
+    }
   snprintf(out, RUN_KEY_LEN + 1, "%016llx%016llx", (unsigned long long)k.a,
            (unsigned long long)k.b);
   return 0;

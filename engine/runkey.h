@@ -34,7 +34,11 @@ struct runkey_cache {
 void runkey_cache_free(struct runkey_cache *c);
 
 /* `gen`: NULL to hash cfg->trace_path's content. `cache` may be NULL. */
-int run_key(const struct sim_config *cfg, const struct run_gen *gen, struct runkey_cache *cache,
-            char out[RUN_KEY_LEN + 1], struct sl_err *e);
+/* `labels` (NULL or key=value pairs; only var.* names count) are an
+** experiment's names for its points: two points that differ only in them
+** are two answers, so they get two keys. */
+int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struct kv *labels,
+            size_t nlabels, struct runkey_cache *cache, char out[RUN_KEY_LEN + 1],
+            struct sl_err *e);
 
 #endif

@@ -48,7 +48,7 @@ enum runner_result runner_run(struct sim *s, const struct sim_config *cfg, struc
   ri.meta = meta;
   ri.run_key = meta && meta->run_key ? meta->run_key : key;
   ri.started_at = started;
-  if (!(meta && meta->run_key) && run_key(cfg, NULL, NULL, key, e) < 0) return RUN_INPUT_ERROR;
+  if (!(meta && meta->run_key) && run_key(cfg, NULL, NULL, 0, NULL, key, e) < 0) return RUN_INPUT_ERROR;
   if (sim_load_device(s, shared) < 0 || sim_load_trace(s) < 0) {
     status = SIM_EINPUT;
   } else if ((stats->policy_ms = ms_since(&t0)), sim_load_policy(s) < 0) {

@@ -247,7 +247,8 @@ int sweep_run(struct experiment *x, const struct sweep_opts *o, struct sweep_res
         snprintf(path, sizeof path, "%s/%016llx.csv", trace_dir, (unsigned long long)h);
         if (!(r->cfg.trace_path = exp_keep(x, path, e))) rc = -1;
       }
-      if (rc == 0 && run_key(&r->cfg, r->gen_kind ? &g : NULL, &kc, r->key, e) < 0) rc = -1;
+      if (rc == 0 && run_key(&r->cfg, r->gen_kind ? &g : NULL, r->meta.extra, r->meta.nextra, &kc,
+                               r->key, e) < 0) rc = -1;
       r->meta.run_key = r->key;
     }
     runkey_cache_free(&kc);

@@ -226,5 +226,15 @@ contains "fail-2: the first failure's point and seed" "$out" \
   "schedlab: first failure: grid point 1 (device=profile:data/profile.csv;policy=late.lua;trace=data/t.csv), seed 1:"
 contains "fail-3: ... and its error" "$out" "deliberate failure"
 
+# ---- points that differ only in a var.* label --------------------------------
+# Two names for one configuration are two grid points, each with its answer:
+# the labels are in the key, so neither point is left without a current run.
+mkexp labels 'policy = {"np_fcfs"}, ["var.name"] = {"a", "b"}' ''
+"$S" sweep bad/labels.lua --db bad/labels.db --quiet --no-report >/dev/null 2>&1
+check "labels-1: two runs, two keys" \
+  "$("$S" query --csv bad/labels.db "SELECT count(*), count(DISTINCT run_key) FROM runs WHERE status = 'ok'" | tail -n 1)" "2,2"
+check "labels-2: both points in policy_summary" \
+  "$("$S" query --csv bad/labels.db "SELECT group_concat(var_name, ' ') FROM (SELECT var_name FROM policy_summary WHERE metric = 'antt' AND class = 'all' ORDER BY var_name)" | tail -n 1)" "a b"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
