@@ -43,17 +43,26 @@ static char *selection(int superseded, const char *experiment, const char *befor
                                 : "");
 }
 
-static int exec_sel(sqlite3 *db, const char *fmt, const char *sel, const char *experiment,
-                    const char *before, int64_t *changed) {
+/* fmt (one %s: the selection) prepared with the selectors bound; NULL on error. */
+static sqlite3_stmt *prepare_sel(sqlite3 *db, const char *fmt, const char *sel,
+                                 const char *experiment, const char *before) {
   char *sql = sqlite3_mprintf(fmt, sel);
   sqlite3_stmt *q = NULL;
   int rc;
-  if (!sql) return -1;
+  if (!sql) return NULL;
   rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
   sqlite3_free(sql);
-  if (rc != SQLITE_OK) return -1;
+  if (rc != SQLITE_OK) return NULL;
   if (experiment) sqlite3_bind_text(q, 1, experiment, -1, SQLITE_STATIC);
   if (before) sqlite3_bind_text(q, 2, before, -1, SQLITE_STATIC);
+  return q;
+}
+
+static int exec_sel(sqlite3 *db, const char *fmt, const char *sel, const char *experiment,
+                    const char *before, int64_t *changed) {
+  sqlite3_stmt *q = prepare_sel(db, fmt, sel, experiment, before);
+  int rc;
+  if (!q) return -1;
   rc = sqlite3_step(q);
   sqlite3_finalize(q);
   if (rc != SQLITE_DONE) return -1;
@@ -63,17 +72,13 @@ static int exec_sel(sqlite3 *db, const char *fmt, const char *sel, const char *e
 
 /* One line per experiment of the selected runs, before they go. */
 static int print_selected(sqlite3 *db, const char *sel, const char *experiment, const char *before) {
-  char *sql = sqlite3_mprintf("SELECT coalesce(r.experiment, '(no experiment)'), count(*), "
-                              "sum(r.status = 'ok' AND r.superseded = 1), sum(r.status = 'failed') "
-                              "FROM runs r WHERE %s GROUP BY 1 ORDER BY 1", sel);
-  sqlite3_stmt *q = NULL;
+  sqlite3_stmt *q = prepare_sel(db, "SELECT coalesce(r.experiment, '(no experiment)'), count(*), "
+                                    "sum(r.status = 'ok' AND r.superseded = 1), "
+                                    "sum(r.status = 'failed') "
+                                    "FROM runs r WHERE %s GROUP BY 1 ORDER BY 1",
+                                sel, experiment, before);
   int rc;
-  if (!sql) return -1;
-  rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) return -1;
-  if (experiment) sqlite3_bind_text(q, 1, experiment, -1, SQLITE_STATIC);
-  if (before) sqlite3_bind_text(q, 2, before, -1, SQLITE_STATIC);
+  if (!q) return -1;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW)
     printf("  %s: %lld run(s) (%lld superseded, %lld failed)\n", sqlite3_column_text(q, 0),
            (long long)sqlite3_column_int64(q, 1), (long long)sqlite3_column_int64(q, 2),

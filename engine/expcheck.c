@@ -87,6 +87,22 @@ static void list_names(const struct nameset *ns, struct sl_err *e) {
   for (size_t i = 0; i < ns->n; i++) sl_err_append(e, "%s%s", i ? ", " : "", ns->s[i]);
 }
 
+/* -1, naming the first of the n names that `known` lacks, with a hint and
+** the known names ("policy 'p' has no param 'x' (it declares: a, b)"). */
+static int first_unknown(const struct kv *kv, size_t n, const struct nameset *known,
+                         const char *owner, const char *listing, struct sl_err *e) {
+  char hint[120];
+  for (size_t j = 0; j < n; j++) {
+    if (has(known, kv[j].key)) continue;
+    sl_errf(e, "%s has no param '%s'%s (%s: ", owner, kv[j].key,
+            suggest(known, kv[j].key, hint, sizeof hint), listing);
+    list_names(known, e);
+    sl_err_append(e, ")");
+    return -1;
+  }
+  return 0;
+}
+
 /* }=================================================================== */
 
 /* {===================================================================
@@ -141,21 +157,15 @@ static int check_policies(struct experiment *x, struct sl_err *e) {
   for (size_t i = 0; i < x->nruns; i++) {
     const struct exp_run *r = &x->runs[i];
     int was;
-    char hint[120];
+    char owner[1200];
     if (!cur || strcmp(cur, r->cfg.policy)) {  /* points of one policy are usually adjacent */
       nameset_free(&known);
       if (load_policy(r, 0, &known, e) < 0) goto fail;
       cur = r->cfg.policy;
     }
-    for (size_t j = 0; j < r->cfg.nparams; j++) {
-      const char *name = r->cfg.params[j].key;
-      if (has(&known, name)) continue;
-      sl_errf(e, "policy '%s' has no param '%s'%s (it declares: ", r->cfg.policy, name,
-              suggest(&known, name, hint, sizeof hint));
-      list_names(&known, e);
-      sl_err_append(e, ")");
+    snprintf(owner, sizeof owner, "policy '%s'", r->cfg.policy);
+    if (first_unknown(r->cfg.params, r->cfg.nparams, &known, owner, "it declares", e) < 0)
       goto fail;
-    }
     if (r->cfg.nparams) {                     /* the values: types and ranges */
       if (seen(&done, r->cfg.policy, r->cfg.params, r->cfg.nparams, &was, e) < 0) goto done;
       if (!was && load_policy(r, r->cfg.nparams, NULL, e) < 0) goto fail;
@@ -180,7 +190,7 @@ static int check_devices(struct experiment *x, struct sl_err *e) {
     const struct exp_run *r = &x->runs[i];
     struct device *d;
     int was;
-    char hint[120];
+    char owner[1200];
     if (!cur || strcmp(cur, r->cfg.device_spec)) {
       nameset_free(&known);
       if (dev_open(&d, r->cfg.device_spec, NULL, 0, e) < 0) goto fail;
@@ -189,15 +199,9 @@ static int check_devices(struct experiment *x, struct sl_err *e) {
       dev_close(d);
       cur = r->cfg.device_spec;
     }
-    for (size_t j = 0; j < r->cfg.ndev_params; j++) {
-      const char *name = r->cfg.dev_params[j].key;
-      if (has(&known, name)) continue;
-      sl_errf(e, "device '%s' has no param '%s'%s (known: ", r->cfg.device_spec, name,
-              suggest(&known, name, hint, sizeof hint));
-      list_names(&known, e);
-      sl_err_append(e, ")");
+    snprintf(owner, sizeof owner, "device '%s'", r->cfg.device_spec);
+    if (first_unknown(r->cfg.dev_params, r->cfg.ndev_params, &known, owner, "known", e) < 0)
       goto fail;
-    }
     if (r->cfg.ndev_params) {
       if (seen(&done, r->cfg.device_spec, r->cfg.dev_params, r->cfg.ndev_params, &was, e) < 0)
         goto done;

@@ -12,13 +12,7 @@ S=$SCHEDLAB
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w" || exit 1
-n=0
-failed=0
-check() {
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
+. "$root/tests/tap.sh"
 PROF=$root/tests/cases/profile.csv   # A: 3 layers, B: 2, C: 2 (see that file)
 LIM=1152921504606846976
 
