@@ -199,6 +199,7 @@ void sim_free(struct sim *s) {
   strtab_free(&s->tenants);
   strtab_free(&s->workloads);
   spool_free(&s->spool);
+  ivlog_free(&s->ivals);
   metrics_free(&s->metrics);
   s->pol = NULL;
   s->dev = NULL;

@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "evq.h"
+#include "ivlog.h"
 #include "metrics.h"
 #include "readyq.h"
 #include "rng.h"
@@ -80,6 +81,7 @@ struct sim_config {
   sl_ns max_sim_time;              /* simulated ns; 0: none */
   int64_t max_events;              /* events processed; 0: the default, SIM_MAX_EVENTS */
   int64_t max_wall_ms;             /* wall-clock ms of the event loop; 0: none */
+  int record_intervals;            /* keep s->ivals (run --record intervals) */
 };
 
 /* The default event limit: a replay takes 2 to 3 events per request, so a
@@ -161,6 +163,7 @@ struct sim {
   struct net_cache *nets;  /* indexed like `networks` */
   size_t nets_cap;
   struct spool spool;
+  struct ivlog ivals;      /* execution intervals, when cfg.record_intervals */
   struct metric_set metrics;
   struct sl_err err;       /* the message of a failed run */
   enum sim_status status;

@@ -23,7 +23,14 @@ struct metric_set {
 
 /* Run-level figures the engine knows and the records do not. */
 struct run_totals {
-  sl_ns busy;              /* ns the device spent executing segments */
+  sl_ns busy;              /* ns the device spent executing segments (one-unit devices) */
+  /* Several units (docs/concurrency.md): unit_busy[u] for u in 0..nunits-1
+  ** is the time unit u+1 had a progressing holder, or for a pool the
+  ** capacity-weighted time (ns, integral of used share / capacity). */
+  int32_t nunits;
+  const double *unit_busy;
+  double conc_area;        /* integral over time of the number of progressing requests, ns */
+  sl_ns conc_time;         /* time with at least one progressing request, ns */
   int64_t drains;          /* DRAIN decisions that left a request running */
   /* Preemption latency per mechanism (indexed by enum mech): from the
   ** decision until the chosen request could start: for a checkpoint or a

@@ -25,6 +25,8 @@ struct task_rec {
   int32_t group;                    /* co-running set for STP and fairness (metrics.h) */
   int32_t batch, priority, preemptions;
   int32_t checkpoints, kills;
+  int32_t unit;                     /* where it first ran, 1..K (docs/concurrency.md) */
+  int32_t migrations;               /* resumptions on a unit other than the one it last ran on */
 };
 
 #define SPOOL_CHUNK 8192            /* records per chunk */
