@@ -581,6 +581,9 @@ static int plan(struct sim *s, int32_t slot) {
   int cls = EV_COMPLETE;
   int64_t arg = slot;
   if (!r->rate_q) return 0;              /* starting, or saving: its event is fixed */
+  /* Its event is due at this instant and not handled yet: it plans anew then. */
+  if (r->ev != EVQ_NONE && r->progress == r->target && evq_get(&s->evq, r->ev)->time == s->now)
+    return 0;
   target = r->state == RS_SWITCH_OUT ? r->stop_at : work_total(r->work);
   if (r->until < target) target = r->until;
   if (r->watched) {
@@ -595,6 +598,7 @@ static int plan(struct sim *s, int32_t slot) {
                             "t = 2^60 ns (device '%s')", (long long)r->task_id,
                    (double)r->rate_q / (double)RATE_ONE, s->dev->spec);
   at += s->now;
+  if (target < work_total(r->work)) cls = EV_BOUNDARY;
   if (r->state == RS_SWITCH_OUT && target == r->stop_at) {
     at += r->switch_tail;
     cls = EV_SWITCH;
@@ -649,7 +653,9 @@ static int rerate(struct sim *s) {
     struct req *r = &s->reqs[s->hslot[i]];
     const struct holder *h = &s->hbuf[i];
     uint64_t q = h->active ? h->rate_q : 0;
-    if (h->active && !(q >= 1 && q <= RATE_ONE && h->until > r->progress))
+    /* A holder at its target has its event at this instant, not yet handled. */
+    if (h->active && !(q >= 1 && q <= RATE_ONE &&
+                       (h->until > r->progress || (h->until == r->progress && r->progress == r->target))))
       return sl_errf(&s->err, "device '%s' gave request %lld a rate of %llu/2^32 until progress "
                               "%lld ns (at %lld ns): a bug in the device model", s->dev->spec,
                      (long long)r->task_id, (unsigned long long)q, (long long)h->until,
@@ -1234,7 +1240,8 @@ enum sim_status sim_run(struct sim *s) {
       }
       if (check_limits(s, t, wall_start) < 0) goto policy_fail;
       switch (e.cls) {
-      case EV_COMPLETE: rc = on_progress(s, (int32_t)e.arg); only_timers = 0; break;
+      case EV_COMPLETE:
+      case EV_BOUNDARY: rc = on_progress(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_SWITCH: rc = on_switch_done(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_ARRIVAL: rc = on_arrival(s); only_timers = 0; break;
       case EV_TIMER: rc = on_timer(s, e.arg); break;

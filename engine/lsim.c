@@ -219,7 +219,9 @@ static int ready_step(lua_State *L) {
     next = sim_ready_first(p->sim);
   } else {
     struct req *prev = check_req(L, p, 2);
-    if (prev->state != RS_READY) return luaL_error(L, "sim.ready: the iteration lost its place");
+    /* A request placed during the loop stays in the list, parked. */
+    if (prev->state != RS_READY && !prev->link.parked)
+      return luaL_error(L, "sim.ready: the iteration lost its place");
     next = sim_ready_next(p->sim, slot_of(p, prev));
   }
   if (next < 0) return 0;
