@@ -310,6 +310,7 @@ static int advance(struct sim *s, struct req *r) {
   s->unit_busy[r->unit] += (double)ran * unit_weight(s, r);
   if (r->progress == r->target && r->state == RS_SWITCH_OUT && r->target == r->stop_at) {
     if (iv_close(s, r, r->synced + ran) < 0) return -1;
+    r->stopped_at = r->synced + ran;
     r->back_at = r->synced + ran + r->stop_save;
     r->rate_q = 0;
   }
@@ -496,15 +497,48 @@ int sim_timer_cancel(struct sim *s, int64_t id) {
 ** Units, holders and the events of a request
 ** =================================================================== */
 
-/* mean_concurrency: the holders' count integrated over time. */
-static void count_holders(struct sim *s, int32_t delta) {
-  sl_ns dt = s->now - s->hold_since;
-  if (s->nholders > 0) {
-    s->totals.conc_area += (double)dt * s->nholders;
+/* mean_concurrency: the count of progressing requests integrated to t. */
+static void conc_to(struct sim *s, sl_ns t) {
+  sl_ns dt = t - s->act_since;
+  if (dt <= 0) return;
+  if (s->nactive > 0) {
+    s->totals.conc_area += (double)dt * s->nactive;
     s->totals.conc_time += dt;
   }
-  s->hold_since = s->now;
-  s->nholders += delta;
+  s->act_since = t;
+}
+
+/* When a stopping request reached (or will reach) its stop point. */
+static sl_ns stop_time(const struct req *r) {
+  return r->rate_q ? r->synced + reach_ns(r, r->stop_at) : r->stopped_at;
+}
+
+/* Take the stopping requests that reached their stop point by now out of
+** the count, in time order. */
+static void settle_stops(struct sim *s) {
+  while (s->nstopping > 0) {
+    struct req *first = NULL;
+    for (int32_t u = 0; u < s->nunits; u++)
+      for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next) {
+        struct req *r = &s->reqs[slot];
+        if (r->state == RS_SWITCH_OUT && r->counted && stop_time(r) <= s->now &&
+            (!first || stop_time(r) < stop_time(first)))
+          first = r;
+      }
+    if (!first) return;
+    conc_to(s, stop_time(first));
+    s->nactive--;
+    s->nstopping--;
+    first->counted = 0;
+  }
+}
+
+/* r starts (+1) or ends (-1) progressing now. */
+static void count_active(struct sim *s, struct req *r, int delta) {
+  settle_stops(s);
+  conc_to(s, s->now);
+  s->nactive += delta;
+  r->counted = delta > 0;
 }
 
 /* Bring every holder up to now before the holding set changes: a ps
@@ -521,7 +555,7 @@ static int hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   struct req *r = &s->reqs[slot];
   struct unit *un = &s->units[u];
   if (sync_all(s) < 0) return -1;
-  count_holders(s, 1);
+  s->nholders++;
   r->unit = u;
   r->share = share;
   r->new_share = share;
@@ -540,7 +574,7 @@ static int release(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct unit *un = &s->units[r->unit];
   if (sync_all(s) < 0) return -1;
-  count_holders(s, -1);
+  s->nholders--;
   if (r->u_prev >= 0) s->reqs[r->u_prev].u_next = r->u_next; else un->head = r->u_next;
   if (r->u_next >= 0) s->reqs[r->u_next].u_prev = r->u_prev; else un->tail = r->u_prev;
   un->nholders--;
@@ -701,6 +735,7 @@ static int run_on_unit(struct sim *s, int32_t slot) {
   if (r->first_start == SL_NS_NONE) r->first_start = s->now;
   if (r->last_unit >= 0 && r->last_unit != r->unit) r->migrations++;
   r->last_unit = r->unit;
+  count_active(s, r, 1);
   return s->fixed ? plan(s, slot) : rerate(s);
 }
 
@@ -787,6 +822,7 @@ static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enu
   }
   o->preemptions++;
   o->state = RS_SWITCH_OUT;
+  s->nstopping++;
   o->stop_at = stop;
   o->stop_mech = (uint8_t)m;
   o->stop_save = save;
@@ -812,6 +848,8 @@ static int on_switch_done(struct sim *s, int32_t in) {
   if (out >= 0) {
     struct req *o = &s->reqs[out];
     o->ev = EVQ_NONE;
+    settle_stops(s);
+    SL_ASSERT(!o->counted);
     if (advance(s, o) < 0) return -1;
     SL_ASSERT(o->progress == o->stop_at);
     m = (enum mech)o->stop_mech;
@@ -831,6 +869,7 @@ static int on_switch_done(struct sim *s, int32_t in) {
 static int complete(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct task_rec rec;
+  count_active(s, r, -1);
   if (iv_close(s, r, s->now) < 0 || release(s, slot) < 0) return -1;
   s->in_flight--;
   s->stalled_switches = 0;
@@ -967,6 +1006,13 @@ static int apply_legacy(struct sim *s) {
   return preempt(s, holder, slot, share, m);
 }
 
+/* The engine's own failures (memory, a device's rates) leave their message
+** in s->err; a caller that gave its own buffer gets it there. */
+static int to_caller(struct sim *s, int rc, struct sl_err *e) {
+  if (rc < 0 && e != &s->err) *e = s->err;
+  return rc;
+}
+
 int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e) {
   const struct req *r = &s->reqs[slot];
   const struct device *d = s->dev;
@@ -1013,10 +1059,10 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
                         "is %d): name the unit or the victim to preempt, e.g. {unit = 1, mech = "
                         "'checkpoint'}", id, (int)share, (int)most_room(s));
     }
-    return start_on(s, slot, u, share);
+    return to_caller(s, start_on(s, slot, u, share), e);
   }
   room = sim_room(s, u);
-  if (victim < 0 && room >= share) return start_on(s, slot, u, share);
+  if (victim < 0 && room >= share) return to_caller(s, start_on(s, slot, u, share), e);
   if (victim < 0) {
     if (d->ukind != UNIT_EXCLUSIVE)
       return sl_errf(e, "unit %d has room for %d, not %d: name a victim to preempt "
@@ -1038,7 +1084,7 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
     drain(s, victim);
     return 0;
   }
-  return preempt(s, victim, slot, share, pl->mech);
+  return to_caller(s, preempt(s, victim, slot, share, pl->mech), e);
 }
 
 int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
@@ -1063,29 +1109,28 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
   if (new_res - old_res > sim_room(s, r->unit))
     return sl_errf(e, "sim.resize: request %lld cannot grow to %d: unit %d has %d free",
                    (long long)r->task_id, (int)share, (int)r->unit + 1, (int)sim_room(s, r->unit));
-  if (advance(s, r) < 0) return -1;
+  if (advance(s, r) < 0) return to_caller(s, -1, e);
   un->used += new_res - old_res;
   r->new_share = share;
   at = s->dev->ops->stop_point(s->dev, r->work, r->progress, MECH_CHECKPOINT);
   if (share == r->share) {
     r->resize_at = SL_NS_NONE;
   } else if (at <= r->progress) {
-    if (iv_close(s, r, s->now) < 0) return -1;
+    if (iv_close(s, r, s->now) < 0) return to_caller(s, -1, e);
     apply_resize(s, r);
   } else {
     r->resize_at = at;
   }
-  return rerate(s);
+  return to_caller(s, rerate(s), e);
 }
 
 int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e) {
   struct req *r = &s->reqs[slot];
-  (void)e;
   if (r->watched == (on != 0)) return 0;
   r->watched = on != 0;
   if (!r->rate_q) return 0;
-  if (advance(s, r) < 0) return -1;
-  return plan(s, slot);
+  if (advance(s, r) < 0) return to_caller(s, -1, e);
+  return to_caller(s, plan(s, slot), e);
 }
 
 /* }=================================================================== */

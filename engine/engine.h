@@ -41,6 +41,7 @@ struct req {
   uint8_t has_lua;         /* the policy has a handle (userdata) for it */
   uint8_t watched;         /* the policy gets on_segment at its segment boundaries */
   uint8_t stop_mech;       /* stopping: enum mech */
+  uint8_t counted;         /* in the count of progressing requests */
   struct rq_link link;     /* ready queue membership; link.next also chains free slots */
   int64_t task_id;
   uint64_t seq;            /* trace order, the last tie-break */
@@ -63,6 +64,7 @@ struct req {
   sl_ns resize_at;         /* progress where a pending resize applies, or SL_NS_NONE */
   sl_ns run_since;         /* when its current run began */
   sl_ns stop_save;         /* stopping: its save, ns */
+  sl_ns stopped_at;        /* stopping: when it reached its stop point, once it has */
   sl_ns iv_start;          /* start of the interval being recorded */
   sl_ns reached;           /* the furthest progress it ever stopped at, ns (livelock detection) */
   sl_ns restore_cost;      /* what resuming from its checkpoint costs, ns */
@@ -159,7 +161,11 @@ struct sim {
   int32_t nunits;
   int32_t nholders;        /* over all units */
   int fixed;               /* every rate is 1 for good: no rates to recompute */
-  sl_ns hold_since;        /* last change of nholders, for mean_concurrency */
+  /* mean_concurrency: progressing requests integrated over time. A request
+  ** that stops leaves the count at its stop point, which has no event of
+  ** its own: it is settled before the next change. */
+  int32_t nactive, nstopping;
+  sl_ns act_since;
   double *unit_busy;       /* per unit, ns (capacity-weighted for pools) */
   struct holder *hbuf;     /* scratch for the device's rates */
   int32_t *hslot;
