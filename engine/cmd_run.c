@@ -99,7 +99,7 @@ int cmd_run(int argc, char **argv) {
       {"predict-sigma", required_argument, 0, 'e'}, {"quiet", no_argument, 0, 'q'},
       {"stats", no_argument, 0, 'S'},
       {"max-sim-time", required_argument, 0, 'T'}, {"max-events", required_argument, 0, 'E'},
-      {"max-wall", required_argument, 0, 'W'},
+      {"max-wall", required_argument, 0, 'W'}, {"record", required_argument, 0, 'R'},
       {0, 0, 0, 0}};
   struct sim_config cfg;
   struct kv_list params = {0}, dparams = {0};
@@ -119,7 +119,7 @@ int cmd_run(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c != 'P' && c != 'D' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
+    if (c != 'P' && c != 'D' && c != 'R' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
     switch (c) {
     case 't': cfg.trace_path = optarg; break;
     case 'p': cfg.policy = optarg; break;
@@ -165,6 +165,18 @@ int cmd_run(int argc, char **argv) {
       cfg.max_wall_ms = ns / 1000000;
       break;
     }
+    case 'R':
+      /* Names what to keep beyond the default rows; one kind exists so far. */
+      if (strcmp(optarg, "intervals")) {
+        cli_usage_error("run", "--record expects one of: intervals; got '%s'", optarg);
+        goto out;
+      }
+      if (cfg.record_intervals) {
+        cli_usage_error("run", "--record %s given twice (--record takes one of: intervals)", optarg);
+        goto out;
+      }
+      cfg.record_intervals = 1;
+      break;
     case 'b': db = optarg; db_given = 1; break;
     case 'l': meta.label = optarg; break;
     case 'x': meta.experiment = optarg; break;
