@@ -108,6 +108,8 @@ const struct command commands[] = {
     {"plot", cmd_plot, "draw an experiment's figures, or one from SQL, with gnuplot",
      "usage: schedlab plot FILE [--figure NAME] [--out DIR] [--db F] [--quick]\n"
      "       schedlab plot --sql \"SELECT ...\" --kind bar|line|cdf|heatmap --db F [options]\n"
+     "       schedlab plot --gantt RUN_ID [--db F] [--from T] [--to T] [--color priority|tenant]\n"
+     "                     [--out DIR] [--name NAME]\n"
      "\n"
      "Each figure is an SQL query plus a style. Writes DIR/NAME.png (pngcairo) and\n"
      "DIR/NAME.svg, and beside them NAME.gp and NAME.dat, so `gnuplot NAME.gp`\n"
@@ -119,7 +121,14 @@ const struct command commands[] = {
      "  --title --xlabel --ylabel TEXT      labels (give units: 'latency (ms)')\n"
      "  --logx --logy                       log scales (y is made log by itself when it\n"
      "                                      spans three decades)\n"
-     "  --name NAME --out DIR --style GNUPLOT\n"},
+     "  --name NAME --out DIR --style GNUPLOT\n"
+     "\n"
+     "--gantt draws one run's recorded intervals (run --record intervals): units on\n"
+     "the y axis, a bar per interval coloured by the request's priority (default) or\n"
+     "tenant, a black mark where a request stopped before it finished (preempted).\n"
+     "--from/--to bound the time window (ns, or 250us, 2ms, 1s); the time axis is in\n"
+     "s, ms, us or ns to suit it. --db defaults to results/schedlab.db, --out to the\n"
+     "current folder, --name to gantt_runRUN_ID.\n"},
     {"merge", cmd_merge, "merge results databases (the shards of a sweep)",
      "usage: schedlab merge OUT.db IN.db...\n"
      "\n"
