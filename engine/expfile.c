@@ -162,7 +162,7 @@ static int read_record(struct experiment *x, lua_State *L, int idx, struct sl_er
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
   if (!lua_istable(L, -1) || (n = (lua_Integer)lua_rawlen(L, -1)) < 1) {
     lua_pop(L, 1);
-    return sl_errf(e, "%s: 'record' must be a list of what to record: {\"intervals\"}", x->path);
+    return sl_errf(e, "%s: record must be a list of what to record: {\"intervals\"}", x->path);
   }
   for (lua_Integer i = 1; i <= n; i++) {
     const char *v;
