@@ -51,6 +51,8 @@ static void summary_row(const struct metric_set *ms, const char *cls, int width)
 
 /* Past this many tenants the per-tenant rows stay in the database only. */
 #define SUMMARY_MAX_TENANTS 16
+/* Past this many units the summary's per-unit line stops with "...". */
+#define SUMMARY_MAX_UNITS 16
 
 static void print_summary(const struct sim *s, int64_t run_id) {
   const struct metric_set *ms = &s->metrics;
@@ -76,6 +78,20 @@ static void print_summary(const struct sim *s, int64_t run_id) {
          "overhead %s ms\n",
          metrics_get(ms, "count", "all"), mk, metrics_get(ms, "throughput_rps", "all"),
          metrics_get(ms, "utilization", "all"), ov);
+  if (!isnan(metrics_get(ms, "utilization", "unit:1"))) {
+    /* Several units: each unit's share of the time, and how many requests ran at once. */
+    int k = 0;
+    char cls[32];
+    printf("  per unit utilization:");
+    for (k = 1; k <= SUMMARY_MAX_UNITS; k++) {
+      snprintf(cls, sizeof cls, "unit:%d", k);
+      if (isnan(metrics_get(ms, "utilization", cls))) break;
+      printf(" %d: %.3f", k, metrics_get(ms, "utilization", cls));
+    }
+    snprintf(cls, sizeof cls, "unit:%d", k);
+    printf("%s; mean_concurrency %.3f\n", isnan(metrics_get(ms, "utilization", cls)) ? "" : " ...",
+           metrics_get(ms, "mean_concurrency", "all"));
+  }
   printf("  mean_np %s; per %s (%.0f of them): stp %s, fairness %s\n", np, unit,
          metrics_get(ms, "groups", "all"), stp, fair);
   printf("  %-*s %8s %8s %8s %11s %11s %7s %8s %6s\n", width, "class", "n", "antt", "p99_ntt",

@@ -200,7 +200,7 @@ static const struct store_doc docs[] = {
     {"metrics", NULL, "metrics of successful runs (docs/metrics.md)"},
     {"metrics", "run_id", "the run"},
     {"metrics", "name", "metric name: antt, stp, p99_latency_ns, ..."},
-    {"metrics", "class", "'all', a priority as text, or tenant:NAME"},
+    {"metrics", "class", "'all', a priority as text, tenant:NAME, or unit:N (per-unit utilization)"},
     {"metrics", "value", "its value (REAL)"},
     {"baselines", NULL, "each experiment's baseline policy, for vs_baseline"},
     {"baselines", "experiment", "experiment name"},
