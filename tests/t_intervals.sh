@@ -189,5 +189,78 @@ for bad in 'record = {"interval"},' 'record = "intervals",' 'record = {"interval
   contains "exp-3.$i: names the file and the key" "$out" "bad.lua: record"
 done
 
+# ---- two exclusive units ------------------------------------------------------------
+# Isolated times (tests/cases/profile.csv): A 4000 (a1 1000, a2 2000 leaving
+# 8000 bytes: 2000 ns to save or restore at 4 GB/s, a3 1000), B 1000, C 6000.
+# FCFS on 2 units: A (0) takes unit 1, C (500) unit 2, B (1000) waits for the
+# first unit to free: unit 1 at 4000, runs 4000-5000.
+#   unit 1: A 0-4000, B 4000-5000 -> busy 5000; unit 2: C 500-6500 -> 6000.
+#   makespan 6500: utilization unit:1 = 5000/6500, unit:2 = 6000/6500,
+#   all = their mean = 11000/13000.
+#   Progressing requests: 1 over 0-500, 2 over 500-5000, 1 over 5000-6500:
+#   area 500 + 2*4500 + 1500 = 11000 over 6500 ns with at least one:
+#   mean_concurrency = 11000/6500.
+printf 'arrival_ns,network,batch,priority\n0,A,1,1\n500,C,1,1\n1000,B,1,1\n' >fcfs2.csv
+run --trace fcfs2.csv --policy np_fcfs --device-param units=2 --db k.db --record intervals >/dev/null
+check "k2-fcfs-1: intervals on two units" "$(ivals k.db 1)" "0:1:0:4000:1:1 1:2:500:6500:1:1 2:1:4000:5000:1:1"
+check "k2-fcfs-2: tasks.unit, migrations" \
+  "$(q k.db "SELECT group_concat(task_id || ':' || unit || ':' || migrations, ' ') FROM tasks WHERE run_id = 1")" \
+  "0:1:0 1:2:0 2:1:0"
+check "k2-fcfs-3: utilization per unit and all, mean_concurrency" \
+  "$(q k.db "SELECT group_concat(name || '/' || class || '=' || printf('%.9g', value), ' ') FROM (SELECT * FROM metrics
+    WHERE run_id = 1 AND name IN ('utilization', 'mean_concurrency') ORDER BY name, class)")" \
+  "mean_concurrency/all=1.69230769 utilization/all=0.846153846 utilization/unit:1=0.769230769 utilization/unit:2=0.923076923"
+# A migration. The policy: highest priority first on the lowest free unit;
+# with no unit free, a strictly better request preempts the worst holder
+# (lowest priority) by checkpoint, on that holder's unit.
+#   A (prio 1) at 0 on unit 1; B1 (prio 5) at 200 on unit 2, 200-1200;
+#   B2 (prio 5) at 1100 waits, then unit 2 1200-2200; C (prio 9) at 1500:
+#   no unit free, the worst holder is A (prio 1 < 5): A runs on to its
+#   layer boundary at 3000 and saves 3000-5000; C runs on unit 1
+#   5000-11000. A, ready at 5000, finds unit 2 free (since 2200): it
+#   restores there 5000-7000 and runs a3 7000-8000: one migration.
+#   Intervals (progress only): A 1:0-3000, B1 2:200-1200, B2 2:1200-2200,
+#   C 1:5000-11000, A 2:7000-8000.
+#   makespan 11000. unit 1 progressing 3000 + 6000 = 9000; unit 2 1000 +
+#   1000 + 1000 = 3000: utilization 9000/11000, 3000/11000, all 12000/22000.
+#   Progressing requests: 0-200 1, 200-2200 2, 2200-3000 1, 3000-5000 0
+#   (A saving), 5000-7000 1 (C; A restoring does not progress), 7000-8000
+#   2, 8000-11000 1: area 200 + 4000 + 800 + 2000 + 2000 + 3000 = 12000 over
+#   9000 ns with at least one: mean_concurrency 12000/9000.
+cat >worst.lua <<'EOF'
+local P = {}
+function P.schedule(sim)
+  local best = sim.best("priority")
+  if not best then return end
+  local u = sim.free_unit()
+  if u then sim.dispatch(best, {unit = u}) return end
+  local worst
+  for r in sim.placed() do
+    if not worst or r.priority < worst.priority then worst = r end
+  end
+  if worst and best.priority > worst.priority then
+    sim.dispatch(best, {unit = worst.unit, victim = worst, mech = "checkpoint"})
+  end
+end
+return P
+EOF
+printf 'arrival_ns,network,batch,priority\n0,A,1,1\n200,B,1,5\n1100,B,1,5\n1500,C,1,9\n' >mig2.csv
+run --trace mig2.csv --policy ./worst.lua --device-param units=2 --db k.db --record intervals >/dev/null
+check "k2-mig-1: intervals, A resumed on unit 2" "$(ivals k.db 2)" \
+  "0:1:0:3000:1:1 1:2:200:1200:1:1 2:2:1200:2200:1:1 3:1:5000:11000:1:1 0:2:7000:8000:1:1"
+check "k2-mig-2: A first ran on unit 1 and migrated once" \
+  "$(q k.db "SELECT group_concat(task_id || ':' || unit || ':' || migrations || ':' || start_ns || ':' || finish_ns, ' ') FROM tasks WHERE run_id = 2")" \
+  "0:1:1:0:8000 1:2:0:200:1200 2:2:0:1200:2200 3:1:0:5000:11000"
+check "k2-mig-3: utilization per unit and all, mean_concurrency" \
+  "$(q k.db "SELECT group_concat(name || '/' || class || '=' || printf('%.9g', value), ' ') FROM (SELECT * FROM metrics
+    WHERE run_id = 2 AND name IN ('utilization', 'mean_concurrency') ORDER BY name, class)")" \
+  "mean_concurrency/all=1.33333333 utilization/all=0.545454545 utilization/unit:1=0.818181818 utilization/unit:2=0.272727273"
+if command -v gnuplot >/dev/null 2>&1; then
+  # Two units on the y axis; the one stop: A at 3 us on unit 1 (it finished at 8000).
+  "$S" plot --gantt 2 --db k.db --out g >/dev/null 2>&1
+  check "k2-gantt: two units, A's stop on unit 1" \
+    "$?:$(grep -c 'set ytics 1,1,2' g/gantt_run2.gp):$(sed -n '/^# stops/,$p' g/gantt_run2.dat | tail -n +2)" "0:1:3 1"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
