@@ -179,6 +179,9 @@ check "exp-1: record = {\"intervals\"}: the resumed sweep runs the point again, 
   "0:2:0:1:0:3000:1:1 1:1:5000:6000:1:1 2:1:6000:12000:1:1 0:1:14000:15000:1:1"
 out=$("$S" sweep rec.lua --db x1.db --quiet --no-report 2>&1)
 check "exp-2: and a sweep of it again runs nothing" "$?:$(q x1.db "SELECT count(*) FROM runs")" "0:2"
+mk mc.lua 'metrics = {"mean_concurrency", "utilization"},'
+out=$("$S" sweep mc.lua --db x3.db --quiet --no-report 2>&1)
+check "exp-4: mean_concurrency is a metric an experiment may name" "$?:$out" "0:"
 i=0
 for bad in 'record = {"interval"},' 'record = "intervals",' 'record = {"intervals", "intervals"},' 'record = {},'; do
   i=$((i + 1))
