@@ -20,7 +20,7 @@ run() { "$S" run --device "$dev" --device-param bandwidth_gbps=4 --quiet "$@"; }
 ckpt="$root/tests/cases/sched_p_hpf_checkpoint/trace.csv"
 ivals() { # the intervals of run $2 in $1: task:unit:start:end:share:rate, by start
   q "$1" "SELECT group_concat(task_id || ':' || unit || ':' || start_ns || ':' || end_ns || ':' ||
-    share || ':' || rate, ' ') AS v FROM (SELECT * FROM intervals WHERE run_id = $2 ORDER BY start_ns, unit)"
+    share || ':' || printf('%g', rate), ' ') AS v FROM (SELECT * FROM intervals WHERE run_id = $2 ORDER BY start_ns, unit)"
 }
 
 # ---- --record: usage ----------------------------------------------------------
@@ -109,7 +109,7 @@ if command -v gnuplot >/dev/null 2>&1; then
   check "gantt-9: no file outside the output folder" "$(ls up.* g/up.* 2>/dev/null)" ""
   # Hostile tenant names reach the script only single-quoted.
   M="$work/marker"
-  printf 'arrival_ns,network,batch,priority,tenant\n0,A,1,1,`touch %s`\n1500,B,1,9,"a\x27b"\n' "$M" >evil.csv
+  printf 'arrival_ns,network,batch,priority,tenant\n0,A,1,1,`touch %s`\n1500,B,1,9,"%s"\n' "$M" "a'b" >evil.csv
   run --trace evil.csv --policy p_hpf --db e.db --record intervals >/dev/null
   "$S" plot --gantt 1 --db e.db --color tenant --out h >/dev/null 2>&1
   check "gantt-10: hostile tenants: drawn, and no command ran" \
@@ -216,9 +216,11 @@ check "k2-fcfs-3: utilization per unit and all, mean_concurrency" \
 # A migration. The policy: highest priority first on the lowest free unit;
 # with no unit free, a strictly better request preempts the worst holder
 # (lowest priority) by checkpoint, on that holder's unit.
-#   A (prio 1) at 0 on unit 1; B1 (prio 5) at 200 on unit 2, 200-1200;
-#   B2 (prio 5) at 1100 waits, then unit 2 1200-2200; C (prio 9) at 1500:
-#   no unit free, the worst holder is A (prio 1 < 5): A runs on to its
+#   A (prio 5) at 0 on unit 1; B1 (prio 5) at 200 on unit 2, 200-1200;
+#   B2 (prio 5) at 1100 finds no unit free and no worse holder (equal
+#   priority never preempts): it waits, then runs on unit 2 1200-2200.
+#   C (prio 9) at 1500: no unit free; the holders A and B2 have priority
+#   5, the first found (unit 1 first) is the victim: A runs on to its
 #   layer boundary at 3000 and saves 3000-5000; C runs on unit 1
 #   5000-11000. A, ready at 5000, finds unit 2 free (since 2200): it
 #   restores there 5000-7000 and runs a3 7000-8000: one migration.
@@ -247,7 +249,7 @@ function P.schedule(sim)
 end
 return P
 EOF
-printf 'arrival_ns,network,batch,priority\n0,A,1,1\n200,B,1,5\n1100,B,1,5\n1500,C,1,9\n' >mig2.csv
+printf 'arrival_ns,network,batch,priority\n0,A,1,5\n200,B,1,5\n1100,B,1,5\n1500,C,1,9\n' >mig2.csv
 run --trace mig2.csv --policy ./worst.lua --device-param units=2 --db k.db --record intervals >/dev/null
 check "k2-mig-1: intervals, A resumed on unit 2" "$(ivals k.db 2)" \
   "0:1:0:3000:1:1 1:2:200:1200:1:1 2:2:1200:2200:1:1 3:1:5000:11000:1:1 0:2:7000:8000:1:1"
