@@ -86,7 +86,7 @@ static void print_summary(const struct sim *s, int64_t run_id) {
     for (k = 1; k <= SUMMARY_MAX_UNITS; k++) {
       snprintf(cls, sizeof cls, "unit:%d", k);
       if (isnan(metrics_get(ms, "utilization", cls))) break;
-      printf(" %d: %.3f", k, metrics_get(ms, "utilization", cls));
+      printf("%s unit %d %.3f", k > 1 ? "," : "", k, metrics_get(ms, "utilization", cls));
     }
     snprintf(cls, sizeof cls, "unit:%d", k);
     printf("%s; mean_concurrency %.3f\n", isnan(metrics_get(ms, "utilization", cls)) ? "" : " ...",

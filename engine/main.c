@@ -125,7 +125,8 @@ const struct command commands[] = {
      "\n"
      "--gantt draws one run's recorded intervals (run --record intervals): units on\n"
      "the y axis, a bar per interval coloured by the request's priority (default) or\n"
-     "tenant, a black mark where a request stopped before it finished (preempted).\n"
+     "tenant, a black mark where a request stopped before it finished (preempted);\n"
+     "requests sharing a unit (ps, pools) get lanes of its row.\n"
      "--from/--to bound the time window (ns, or 250us, 2ms, 1s); the time axis is in\n"
      "s, ms, us or ns to suit it. --db defaults to results/schedlab.db, --out to the\n"
      "current folder, --name to gantt_runRUN_ID.\n"},

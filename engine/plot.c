@@ -637,6 +637,7 @@ struct gbar {
   char *tenant;            /* "" when NULL */
   size_t group;            /* colour group */
   int stopped;             /* ends before the request finished, not resumed at once */
+  double y0, y1;           /* its band in the unit's row */
 };
 
 struct gantt {
@@ -755,6 +756,47 @@ static int gantt_stops(struct gantt *g, struct sl_err *e) {
   return 0;
 }
 
+/* Requests sharing a unit (ps, a pool) overlap in time: each bar gets a
+** lane of its unit's row, the first free one, so none hides another. A
+** request whose bar just ended there keeps its lane when it is free (a
+** change of rate ends a bar, not the request's place). Bars come sorted
+** by unit, then start. */
+static int gantt_lanes(struct gantt *g, struct sl_err *e) {
+  size_t cap = 0;
+  struct lane { sl_ns end; int64_t task; } *lane = NULL;
+  for (size_t i = 0, first = 0; i <= g->n; i++) {
+    size_t nl = 0;
+    if (i < g->n && g->b[i].unit == g->b[first].unit) continue;
+    for (size_t k = first; k < i; k++) {        /* the bars of one unit: first..i-1 */
+      struct gbar *b = &g->b[k];
+      size_t pick = nl;
+      for (size_t l = 0; l < nl; l++)
+        if (lane[l].end <= b->start) {
+          if (lane[l].task == b->task_id) { pick = l; break; }
+          if (pick == nl) pick = l;
+        }
+      if (pick == nl) {
+        struct lane *nv = sl_grow(lane, &cap, nl + 1, sizeof *nv, e);
+        if (!nv) { free(lane); return -1; }
+        lane = nv;
+        nl++;
+      }
+      lane[pick].end = b->end;
+      lane[pick].task = b->task_id;
+      b->y0 = (double)pick;                     /* the lane, until the count is known */
+    }
+    for (size_t k = first; k < i; k++) {
+      struct gbar *b = &g->b[k];
+      double h = 0.7 / (double)(nl ? nl : 1), lo = b->unit - 0.35 + b->y0 * h;
+      b->y0 = lo;
+      b->y1 = lo + h;
+    }
+    first = i;
+  }
+  free(lane);
+  return 0;
+}
+
 static int cmp_i64_desc(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return x > y ? -1 : x < y;
@@ -838,7 +880,7 @@ static int gantt_write(const struct gantt *g, const struct gantt_spec *gs, const
   if (!(dat = fopen(path, "w"))) return sl_errf(e, "%s: %s", path, strerror(errno));
   /* One block per colour group (x from, x to, y from, y to of each bar, in
   ** the axis unit), then the stops (x, y). Numbers only. */
-  fprintf(dat, "# %s: intervals of run %lld, time in %s; per block: start end unit-0.35 unit+0.35\n",
+  fprintf(dat, "# %s: intervals of run %lld, time in %s; per block: start end y-from y-to\n",
           gs->name, (long long)gs->run_id, tu);
   for (size_t k = 0; k < g->ngroup; k++) {
     fprintf(dat, "# group %zu: ", k + 1);
@@ -848,15 +890,14 @@ static int gantt_write(const struct gantt *g, const struct gantt_spec *gs, const
       const struct gbar *b = &g->b[i];
       sl_ns s = b->start < lo ? lo : b->start, t = b->end > hi ? hi : b->end;
       if (b->group != k || t <= s) continue;
-      fprintf(dat, "%.10g %.10g %.2f %.2f\n", (double)s / div, (double)t / div, b->unit - 0.35,
-              b->unit + 0.35);
+      fprintf(dat, "%.10g %.10g %.6g %.6g\n", (double)s / div, (double)t / div, b->y0, b->y1);
     }
     fputs("\n\n", dat);
   }
   fputs("# stops: time unit\n", dat);
   for (size_t i = 0; i < g->n; i++)
     if (g->b[i].stopped && g->b[i].end >= lo && g->b[i].end <= hi) {
-      fprintf(dat, "%.10g %d\n", (double)g->b[i].end / div, (int)g->b[i].unit);
+      fprintf(dat, "%.10g %.6g\n", (double)g->b[i].end / div, (g->b[i].y0 + g->b[i].y1) / 2);
       nstops++;
     }
   if (fclose(dat) != 0) return sl_errf(e, "%s: write failed", datname);
@@ -902,7 +943,8 @@ int plot_gantt(struct sqlite3 *db, const struct gantt_spec *gs, const char *outd
     sl_errf(e, "run %lld has no intervals in the window", (long long)gs->run_id);
     goto done;
   }
-  if (gantt_stops(&g, e) < 0 || gantt_groups(&g, gs->by_tenant, e) < 0) goto done;
+  if (gantt_stops(&g, e) < 0 || gantt_lanes(&g, e) < 0 || gantt_groups(&g, gs->by_tenant, e) < 0)
+    goto done;
   if (mkdir(outdir, 0777) < 0 && errno != EEXIST) { sl_errf(e, "%s: %s", outdir, strerror(errno)); goto done; }
   rc = gantt_write(&g, gs, outdir, e);
 done:

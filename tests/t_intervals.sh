@@ -103,6 +103,19 @@ if command -v gnuplot >/dev/null 2>&1; then
   "$S" plot --gantt 2 --db r.db --from 5us --to 13000 --out g --name win >/dev/null 2>&1
   check "gantt-6: --from/--to clip to the window" \
     "$?:$(grep -v '^#' g/win.dat | grep -v '^$' | tr '\n' ',')" "0:5 6 0.65 1.35,6 12 0.65 1.35,"
+  # Requests sharing a unit get lanes of its row. Intervals set by hand on a
+  # copy: task 0 (prio 1) 0-300, task 1 (prio 9) 100-200, task 2 (prio 9)
+  # 250-400, all unit 1: task 0 takes lane 1 (0.65-1), task 1 lane 2 (1-1.35),
+  # task 2 lane 2 again (free since 200). Span 400 ns: axis in ns. Every bar
+  # ends before its request's finish (15000, 6000, 12000) and nothing
+  # resumes: three stops, at the middle of their lanes.
+  cp r.db l.db
+  sqlite3 l.db "DELETE FROM intervals; INSERT INTO intervals VALUES (2, 0, 1, 0, 300, 1, 1.0),
+    (2, 1, 1, 100, 200, 1, 0.5), (2, 2, 1, 250, 400, 1, 0.5)"
+  "$S" plot --gantt 2 --db l.db --out g --name lanes >/dev/null 2>&1
+  check "gantt-6.1: overlapping bars in lanes, stops in their lanes" \
+    "$?:$(grep -v '^#' g/lanes.dat | grep -v '^$' | tr '\n' ',')" \
+    "0:100 200 1 1.35,250 400 1 1.35,0 300 0.65 1,300 0.825,200 1.175,400 1.175,"
   out=$("$S" plot --gantt 1 --db r.db --out g 2>&1)
   check "gantt-7: a run without intervals: exit 1" "$?" 1
   contains "gantt-7: says how to get them" "$out" "run 1 has no intervals: re-run it with --record intervals"
