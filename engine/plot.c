@@ -664,6 +664,19 @@ static void gantt_free(struct gantt *g) {
 static int gantt_run(sqlite3 *db, const struct gantt_spec *gs, struct gantt *g, struct sl_err *e) {
   sqlite3_stmt *q = NULL;
   int rc = -1;
+  /* A database older than schema version 3 (read-only here, so never
+  ** upgraded) has no intervals at all. */
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                             "'intervals'", -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+    sqlite3_finalize(q);
+    return sl_errf(e, "gantt: %s", sqlite3_errmsg(db));
+  }
+  rc = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (!rc)
+    return sl_errf(e, "run %lld has no intervals (the database predates them): re-run it with "
+                      "--record intervals", (long long)gs->run_id);
+  rc = -1;
   if (sqlite3_prepare_v2(db, "SELECT status, policy, device, coalesce(sim_end_ns, 0),"
                              " (SELECT count(*) FROM params p WHERE p.run_id = r.run_id AND"
                              "  p.name = 'record.intervals'),"

@@ -165,6 +165,9 @@ sqlite3 v2.db <"$root/tests/store/v2.sql"
 cp v2.db v2.orig
 check "v2-1: query reads a version-2 database as it is" \
   "$(q v2.db "SELECT count(*) FROM tasks"):$(cmp v2.db v2.orig && echo same)" "2:same"
+out=$("$S" plot --gantt 1 --db v2.db --out g2 2>&1)
+check "v2-1.1: plot --gantt on it: exit 1, the database untouched" "$?:$(cmp v2.db v2.orig && echo same)" "1:same"
+contains "v2-1.1: message" "$out" "run 1 has no intervals (the database predates them): re-run it with --record intervals"
 "$S" prune v2.db --before 1970-01-01 >/dev/null 2>&1
 check "v2-2: any writer upgrades it to version 3" "$?:$(q v2.db "SELECT value FROM meta WHERE key = 'schema_version'")" "0:3"
 # Every version-2 run had one unit: a request that ran ran on unit 1.
