@@ -21,7 +21,8 @@
                  "hook_calls, point, trace_origin"
 #define TASK_COLS "seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns, "       \
                   "finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns, "   \
-                  "waited_ns, checkpoints, kills, workload"
+                  "waited_ns, checkpoints, kills, workload, unit, migrations"
+#define IVAL_COLS "task_id, unit, start_ns, end_ns, share, rate"
 
 static int64_t single_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, const char *key) {
   sqlite3_stmt *q = NULL;
@@ -58,10 +59,14 @@ static int same_results(sqlite3 *db, int64_t a, int64_t b) {
       "SELECT count(*) FROM (SELECT name, class, value FROM src.metrics WHERE run_id = ?2 "
       "EXCEPT SELECT name, class, value FROM main.metrics WHERE run_id = ?1)",
       "SELECT count(*) FROM (SELECT " TASK_COLS " FROM main.tasks WHERE run_id = ?1 "
-      "EXCEPT SELECT " TASK_COLS " FROM src.tasks WHERE run_id = ?2)",
-      "SELECT count(*) FROM (SELECT " TASK_COLS " FROM src.tasks WHERE run_id = ?2 "
-      "EXCEPT SELECT " TASK_COLS " FROM main.tasks WHERE run_id = ?1)"};
-  for (int i = 0; i < 4; i++)
+      "EXCEPT SELECT " TASK_COLS " FROM temp.src_tasks WHERE run_id = ?2)",
+      "SELECT count(*) FROM (SELECT " TASK_COLS " FROM temp.src_tasks WHERE run_id = ?2 "
+      "EXCEPT SELECT " TASK_COLS " FROM main.tasks WHERE run_id = ?1)",
+      "SELECT count(*) FROM (SELECT " IVAL_COLS " FROM main.intervals WHERE run_id = ?1 "
+      "EXCEPT SELECT " IVAL_COLS " FROM temp.src_intervals WHERE run_id = ?2)",
+      "SELECT count(*) FROM (SELECT " IVAL_COLS " FROM temp.src_intervals WHERE run_id = ?2 "
+      "EXCEPT SELECT " IVAL_COLS " FROM main.intervals WHERE run_id = ?1)"};
+  for (int i = 0; i < 6; i++)
     if (single_int(db, diff[i], a, b, NULL) != 0) return 0;
   return 1;
 }
@@ -80,16 +85,29 @@ static int copy_run(sqlite3 *db, int64_t src_id, int with_results, int supersede
     return -1;
   if (!with_results) return 0;
   if (exec_ids(db, "INSERT INTO main.tasks(run_id, " TASK_COLS ") SELECT ?1, " TASK_COLS
-                   " FROM src.tasks WHERE run_id = ?2", id, src_id, e) < 0 ||
+                   " FROM temp.src_tasks WHERE run_id = ?2", id, src_id, e) < 0 ||
+      exec_ids(db, "INSERT INTO main.intervals(run_id, " IVAL_COLS ") SELECT ?1, " IVAL_COLS
+                   " FROM temp.src_intervals WHERE run_id = ?2", id, src_id, e) < 0 ||
       exec_ids(db, "INSERT INTO main.metrics(run_id, name, class, value) SELECT ?1, name, class, "
                    "value FROM src.metrics WHERE run_id = ?2", id, src_id, e) < 0)
     return -1;
   return 0;
 }
 
+static const char *const src_views_3 =
+    "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals;\n"
+    "CREATE TEMP VIEW src_tasks AS SELECT * FROM src.tasks;\n"
+    "CREATE TEMP VIEW src_intervals AS SELECT * FROM src.intervals;\n";
+static const char *const src_views_old =
+    "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals;\n"
+    "CREATE TEMP VIEW src_tasks AS SELECT *, CASE WHEN start_ns IS NOT NULL THEN 1 END AS unit,\n"
+    "  0 AS migrations FROM src.tasks;\n"
+    "CREATE TEMP VIEW src_intervals AS SELECT run_id, " IVAL_COLS " FROM main.intervals WHERE 0;\n";
+
 static int merge_one(struct store *st, const char *in, size_t *added, size_t *same,
                      struct sl_err *e) {
   sqlite3 *db = st->db;
+  int64_t version;
   char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS src", in);
   sqlite3_stmt *q = NULL;
   int rc = -1;
@@ -99,10 +117,18 @@ static int merge_one(struct store *st, const char *in, size_t *added, size_t *sa
     return sl_errf(e, "%s: %s", in, sqlite3_errmsg(db));
   }
   sqlite3_free(sql);
-  /* Version 1 lacks runs.superseded only; it is recomputed here anyway. */
-  if (single_int(db, "SELECT count(*) FROM src.meta WHERE key = 'schema_version' AND value IN "
-                     "('1', '2')", 0, 0, NULL) != 1) {
-    sl_errf(e, "%s: not a schedlab results database of schema version 1 or 2", in);
+  /* Version 1 lacks runs.superseded, recomputed here anyway; versions 1
+  ** and 2 lack tasks.unit/migrations and intervals. The source is read
+  ** through temp views that give every version the current columns, filled
+  ** as store.c's upgrade fills them. */
+  version = single_int(db, "SELECT CASE value WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 END "
+                           "FROM src.meta WHERE key = 'schema_version'", 0, 0, NULL);
+  if (version < 1) {
+    sl_errf(e, "%s: not a schedlab results database of schema version 1 to 3", in);
+    goto out;
+  }
+  if (sqlite3_exec(db, version >= 3 ? src_views_3 : src_views_old, NULL, NULL, NULL) != SQLITE_OK) {
+    sl_errf(e, "%s: %s", in, sqlite3_errmsg(db));
     goto out;
   }
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -168,7 +194,8 @@ rollback:
   sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
   sqlite3_finalize(q);
-  sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
+  sqlite3_exec(db, "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals; "
+                   "DETACH DATABASE src", NULL, NULL, NULL);
   return rc;
 }
 

@@ -1,7 +1,7 @@
 /*
 ** cmd_prune.c — `schedlab prune DB [--superseded] [--experiment E]
-** [--before DATE]`: remove runs with their params, tasks and metrics.
-** Selectors combine (a run must match all given); with none it refuses,
+** [--before DATE]`: remove runs with their params, tasks, metrics and
+** intervals. Selectors combine (a run must match all given); with none it refuses,
 ** so a slip of the keyboard never empties a database. One transaction:
 ** all the selected runs go, or none.
 */
@@ -94,11 +94,12 @@ int cmd_prune(int argc, char **argv) {
   struct sl_err e;
   struct stat sb;
   char *sel = NULL;
-  int64_t n[4] = {0, 0, 0, 0};
-  static const char *const del[4] = {
+  int64_t n[5] = {0, 0, 0, 0, 0};
+  static const char *const del[5] = {
       "DELETE FROM tasks WHERE run_id IN (SELECT r.run_id FROM runs r WHERE %s)",
       "DELETE FROM metrics WHERE run_id IN (SELECT r.run_id FROM runs r WHERE %s)",
       "DELETE FROM params WHERE run_id IN (SELECT r.run_id FROM runs r WHERE %s)",
+      "DELETE FROM intervals WHERE run_id IN (SELECT r.run_id FROM runs r WHERE %s)",
       "DELETE FROM runs WHERE run_id IN (SELECT r.run_id FROM runs r WHERE %s)"};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -137,7 +138,7 @@ int cmd_prune(int argc, char **argv) {
   }
   printf("pruning %s:\n", path);
   if (print_selected(st.db, sel, experiment, before) < 0) goto db_error;
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 5; k++)
     if (exec_sel(st.db, del[k], sel, experiment, before, &n[k]) < 0) goto db_error;
   /* An older success of a grid point whose current run went becomes current again. */
   if (store_recompute_superseded(&st, &e) < 0 || store_exec(&st, "COMMIT;", &e) < 0) {
@@ -145,9 +146,12 @@ int cmd_prune(int argc, char **argv) {
     store_exec(&st, "ROLLBACK;", NULL);
     goto out;
   }
-  printf("removed %lld run(s): %lld task row(s), %lld metric row(s), %lld param row(s)\n",
-         (long long)n[3], (long long)n[0], (long long)n[1], (long long)n[2]);
-  if (n[3] && store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
+  printf("removed %lld run(s): %lld task row(s), %lld metric row(s), %lld param row(s)",
+         (long long)n[4], (long long)n[0], (long long)n[1], (long long)n[2]);
+  /* Said only when there were some, so the line reads as before for runs without. */
+  if (n[3]) printf(", %lld interval row(s)", (long long)n[3]);
+  putchar('\n');
+  if (n[4] && store_refresh_views(&st, &e) < 0) fprintf(stderr, "schedlab: warning: %s\n", e.msg);
   rc = 0;
   goto out;
 db_error:

@@ -51,6 +51,8 @@ static void summary_row(const struct metric_set *ms, const char *cls, int width)
 
 /* Past this many tenants the per-tenant rows stay in the database only. */
 #define SUMMARY_MAX_TENANTS 16
+/* Past this many units the summary's per-unit line stops with "...". */
+#define SUMMARY_MAX_UNITS 16
 
 static void print_summary(const struct sim *s, int64_t run_id) {
   const struct metric_set *ms = &s->metrics;
@@ -76,6 +78,20 @@ static void print_summary(const struct sim *s, int64_t run_id) {
          "overhead %s ms\n",
          metrics_get(ms, "count", "all"), mk, metrics_get(ms, "throughput_rps", "all"),
          metrics_get(ms, "utilization", "all"), ov);
+  if (!isnan(metrics_get(ms, "utilization", "unit:1"))) {
+    /* Several units: each unit's share of the time, and how many requests ran at once. */
+    int k = 0;
+    char cls[32];
+    printf("  per unit utilization:");
+    for (k = 1; k <= SUMMARY_MAX_UNITS; k++) {
+      snprintf(cls, sizeof cls, "unit:%d", k);
+      if (isnan(metrics_get(ms, "utilization", cls))) break;
+      printf("%s unit %d %.3f", k > 1 ? "," : "", k, metrics_get(ms, "utilization", cls));
+    }
+    snprintf(cls, sizeof cls, "unit:%d", k);
+    printf("%s; mean_concurrency %.3f\n", isnan(metrics_get(ms, "utilization", cls)) ? "" : " ...",
+           metrics_get(ms, "mean_concurrency", "all"));
+  }
   printf("  mean_np %s; per %s (%.0f of them): stp %s, fairness %s\n", np, unit,
          metrics_get(ms, "groups", "all"), stp, fair);
   printf("  %-*s %8s %8s %8s %11s %11s %7s %8s %6s\n", width, "class", "n", "antt", "p99_ntt",
@@ -99,7 +115,7 @@ int cmd_run(int argc, char **argv) {
       {"predict-sigma", required_argument, 0, 'e'}, {"quiet", no_argument, 0, 'q'},
       {"stats", no_argument, 0, 'S'},
       {"max-sim-time", required_argument, 0, 'T'}, {"max-events", required_argument, 0, 'E'},
-      {"max-wall", required_argument, 0, 'W'},
+      {"max-wall", required_argument, 0, 'W'}, {"record", required_argument, 0, 'R'},
       {0, 0, 0, 0}};
   struct sim_config cfg;
   struct kv_list params = {0}, dparams = {0};
@@ -119,7 +135,7 @@ int cmd_run(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c != 'P' && c != 'D' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
+    if (c != 'P' && c != 'D' && c != 'R' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
     switch (c) {
     case 't': cfg.trace_path = optarg; break;
     case 'p': cfg.policy = optarg; break;
@@ -165,6 +181,18 @@ int cmd_run(int argc, char **argv) {
       cfg.max_wall_ms = ns / 1000000;
       break;
     }
+    case 'R':
+      /* Names what to keep beyond the default rows; one kind exists so far. */
+      if (strcmp(optarg, "intervals")) {
+        cli_usage_error("run", "--record expects one of: intervals; got '%s'", optarg);
+        goto out;
+      }
+      if (cfg.record_intervals) {
+        cli_usage_error("run", "--record %s given twice (--record takes one of: intervals)", optarg);
+        goto out;
+      }
+      cfg.record_intervals = 1;
+      break;
     case 'b': db = optarg; db_given = 1; break;
     case 'l': meta.label = optarg; break;
     case 'x': meta.experiment = optarg; break;

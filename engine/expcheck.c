@@ -247,8 +247,9 @@ static int check_traces(struct experiment *x, struct sl_err *e) {
 
 /* The metric names a run stores, taken from the metrics code itself: two
 ** synthetic co-running requests with deadlines (fairness needs two in a
-** group), and one preemption of each kind, make it emit every name (the
-** classes repeat the names of class 'all'). */
+** group), one preemption of each kind, and time with a request
+** progressing, make it emit every name (the classes repeat the names of
+** class 'all'). */
 static int known_metrics(struct nameset *ns, struct sl_err *e) {
   struct spool sp;
   struct run_totals t;
@@ -262,6 +263,8 @@ static int known_metrics(struct nameset *ns, struct sl_err *e) {
   rec.deadline = 2000;
   rec.priority = rec.batch = 1;
   t.busy = 1000;
+  t.conc_area = 1000;                         /* mean_concurrency */
+  t.conc_time = 1000;
   t.n_groups = 1;
   for (int k = 0; k < 3; k++) t.latency_n[k] = 1;
   if (spool_add(&sp, &rec, e) < 0 || spool_add(&sp, &rec, e) < 0 ||

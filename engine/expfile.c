@@ -28,7 +28,8 @@
 
 static const char *const top_keys[] = {"name",   "description", "grid",    "fixed",
                                        "derive", "filter",      "baseline", "metrics",
-                                       "figures", "quick",      "report",  "db", NULL};
+                                       "figures", "quick",      "report",  "db",
+                                       "record", NULL};
 static const char *const figure_keys[] = {"sql",    "kind",   "x",      "y",      "series",
                                           "err",    "z",      "title",  "xlabel", "ylabel",
                                           "style",  "logx",   "logy",   NULL};
@@ -147,6 +148,38 @@ static int opt_string(struct experiment *x, lua_State *L, int idx, const char *k
       return -1;
     }
     if (!(*out = exp_keep(x, lua_tostring(L, -1), e))) { lua_pop(L, 1); return -1; }
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* record = {"intervals"}: what every run stores beyond the default rows,
+** as `run --record` does. Each kind at most once, so a typo or a repeat is
+** an error rather than a silent no-op. */
+static int read_record(struct experiment *x, lua_State *L, int idx, struct sl_err *e) {
+  lua_Integer n;
+  lua_getfield(L, idx, "record");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
+  if (!lua_istable(L, -1) || (n = (lua_Integer)lua_rawlen(L, -1)) < 1) {
+    lua_pop(L, 1);
+    return sl_errf(e, "%s: record must be a list of what to record: {\"intervals\"}", x->path);
+  }
+  for (lua_Integer i = 1; i <= n; i++) {
+    const char *v;
+    lua_rawgeti(L, -1, i);
+    v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!v || strcmp(v, "intervals")) {
+      sl_errf(e, "%s: record[%lld] must be one of: \"intervals\"", x->path, (long long)i);
+      lua_pop(L, 2);
+      return -1;
+    }
+    if (x->record_intervals) {
+      sl_errf(e, "%s: record[%lld]: \"intervals\" is given twice", x->path, (long long)i);
+      lua_pop(L, 2);
+      return -1;
+    }
+    x->record_intervals = 1;
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
   return 0;
@@ -844,8 +877,10 @@ static int load_file(struct experiment *x, lua_State *L, const char *src, size_t
     }
     lua_pop(L, 1);
   }
-  if (read_figures(x, L, file, e) < 0) return -1;
+  if (read_record(x, L, file, e) < 0 || read_figures(x, L, file, e) < 0) return -1;
   if (expand(x, L, file, quick, e) < 0) return -1;
+  /* Before the run keys are taken (sweep.c): the key covers it. */
+  for (size_t i = 0; i < x->nruns; i++) x->runs[i].cfg.record_intervals = x->record_intervals;
   return 0;
 }
 

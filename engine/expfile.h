@@ -42,6 +42,7 @@ struct experiment {
   struct sandbox *sb;      /* its limits (sandbox.h) */
   int ref_report;          /* the report function, or LUA_NOREF */
   size_t filtered;         /* grid points the filter dropped */
+  int record_intervals;    /* record = {"intervals"}: every run keeps its intervals */
 };
 
 /* Load, validate and expand. `quick` applies the file's `quick` overrides.

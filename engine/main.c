@@ -39,6 +39,8 @@ const struct command commands[] = {
      "  --max-sim-time D        fail the run if simulated time would pass D (default 0: none)\n"
      "  --max-wall D            fail the run after D of wall-clock time (default 0: none;\n"
      "                          machine-dependent, so off unless asked for)\n"
+     "  --record intervals      also store the run's execution intervals (table\n"
+     "                          intervals, for plot --gantt); part of the run key\n"
      "\n"
      "The limits are stored as params limit.max_events, limit.max_sim_time_ns and\n"
      "limit.max_wall_ms (0: none). A run that exceeds one, or that the engine finds\n"
@@ -106,6 +108,8 @@ const struct command commands[] = {
     {"plot", cmd_plot, "draw an experiment's figures, or one from SQL, with gnuplot",
      "usage: schedlab plot FILE [--figure NAME] [--out DIR] [--db F] [--quick]\n"
      "       schedlab plot --sql \"SELECT ...\" --kind bar|line|cdf|heatmap --db F [options]\n"
+     "       schedlab plot --gantt RUN_ID [--db F] [--from T] [--to T] [--color priority|tenant]\n"
+     "                     [--out DIR] [--name NAME]\n"
      "\n"
      "Each figure is an SQL query plus a style. Writes DIR/NAME.png (pngcairo) and\n"
      "DIR/NAME.svg, and beside them NAME.gp and NAME.dat, so `gnuplot NAME.gp`\n"
@@ -117,7 +121,15 @@ const struct command commands[] = {
      "  --title --xlabel --ylabel TEXT      labels (give units: 'latency (ms)')\n"
      "  --logx --logy                       log scales (y is made log by itself when it\n"
      "                                      spans three decades)\n"
-     "  --name NAME --out DIR --style GNUPLOT\n"},
+     "  --name NAME --out DIR --style GNUPLOT\n"
+     "\n"
+     "--gantt draws one run's recorded intervals (run --record intervals): units on\n"
+     "the y axis, a bar per interval coloured by the request's priority (default) or\n"
+     "tenant, a black mark where a request stopped before it finished (preempted);\n"
+     "requests sharing a unit (ps, pools) get lanes of its row.\n"
+     "--from/--to bound the time window (ns, or 250us, 2ms, 1s); the time axis is in\n"
+     "s, ms, us or ns to suit it. --db defaults to results/schedlab.db, --out to the\n"
+     "current folder, --name to gantt_runRUN_ID.\n"},
     {"merge", cmd_merge, "merge results databases (the shards of a sweep)",
      "usage: schedlab merge OUT.db IN.db...\n"
      "\n"
@@ -129,8 +141,8 @@ const struct command commands[] = {
     {"prune", cmd_prune, "remove runs (superseded ones, an experiment's, old ones) from a database",
      "usage: schedlab prune DB [--superseded] [--experiment E] [--before DATE]\n"
      "\n"
-     "Removes the selected runs with their params, tasks and metrics, in one\n"
-     "transaction, and prints what it removed. A run must match every selector\n"
+     "Removes the selected runs with their params, tasks, metrics and intervals, in\n"
+     "one transaction, and prints what it removed. A run must match every selector\n"
      "given; at least one is required.\n"
      "  --superseded     successful runs replaced by a later success of the same\n"
      "                   run key or (experiment, point, seed) (runs.superseded = 1)\n"

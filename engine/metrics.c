@@ -332,6 +332,17 @@ static double fairness(const struct mctx *m) {
   return nw ? sum / (double)nw : NAN;
 }
 
+/* The device's utilization: on one unit its busy time over the makespan,
+** on several the mean of the units' (each unit counts alike, so an idle
+** unit shows as capacity left unused). */
+static double utilization_all(const struct run_totals *t, double makespan) {
+  double sum = 0;
+  if (!(makespan > 0)) return NAN;
+  if (t->nunits < 2 || !t->unit_busy) return (double)t->busy / makespan;
+  for (int32_t u = 0; u < t->nunits; u++) sum += t->unit_busy[u];
+  return sum / (double)t->nunits / makespan;
+}
+
 int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,
                     struct sl_err *e) {
   struct mctx m;
@@ -349,8 +360,20 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
         add(out, "groups", "all", t->n_groups > 0 ? (double)t->n_groups : NAN, e) < 0 ||
         add(out, "makespan_ns", "all", makespan, e) < 0 ||
         add(out, "throughput_rps", "all", makespan > 0 ? (double)m.n_finished * 1e9 / makespan : NAN, e) < 0 ||
-        add(out, "utilization", "all", makespan > 0 ? (double)t->busy / makespan : NAN, e) < 0 ||
+        add(out, "utilization", "all", utilization_all(t, makespan), e) < 0 ||
         add(out, "drains", "all", (double)t->drains, e) < 0)
+      goto done;
+    /* Per unit only where there are several: a one-unit run keeps exactly
+    ** its rows of before (class all says it all). */
+    if (t->nunits >= 2 && t->unit_busy)
+      for (int32_t u = 0; u < t->nunits; u++) {
+        char cls[32];
+        snprintf(cls, sizeof cls, "unit:%d", (int)u + 1);
+        if (add(out, "utilization", cls, makespan > 0 ? t->unit_busy[u] / makespan : NAN, e) < 0)
+          goto done;
+      }
+    if (add(out, "mean_concurrency", "all",
+            t->conc_time > 0 ? t->conc_area / (double)t->conc_time : NAN, e) < 0)
       goto done;
     for (int k = 0; k < 3; k++) {
       static const char *const mech[3] = {"drain", "checkpoint", "kill"};

@@ -623,3 +623,346 @@ done:
   if (rc == 0) rc = run_gnuplot(outdir, gpname, e);
   return rc;
 }
+
+/* {===================================================================
+** Gantt charts of recorded intervals
+** =================================================================== */
+
+struct gbar {
+  int64_t task_id;
+  sl_ns start, end;
+  int32_t unit;
+  int64_t priority;
+  sl_ns finish;            /* the request's finish, SL_NS_NONE if unfinished */
+  char *tenant;            /* "" when NULL */
+  size_t group;            /* colour group */
+  int stopped;             /* ends before the request finished, not resumed at once */
+  double y0, y1;           /* its band in the unit's row */
+};
+
+struct gantt {
+  struct gbar *b;
+  size_t n, cap;
+  char **group;            /* group labels, in legend order */
+  size_t ngroup;
+  int32_t nunits;
+  sl_ns run_end;           /* runs.sim_end_ns */
+  char *title;
+};
+
+static void gantt_free(struct gantt *g) {
+  for (size_t i = 0; i < g->n; i++) free(g->b[i].tenant);
+  for (size_t i = 0; i < g->ngroup; i++) free(g->group[i]);
+  free(g->b);
+  free(g->group);
+  free(g->title);
+  memset(g, 0, sizeof *g);
+}
+
+/* The run's row, and whether it recorded intervals: -1 with e set when it
+** is missing, failed, or kept none. */
+static int gantt_run(sqlite3 *db, const struct gantt_spec *gs, struct gantt *g, struct sl_err *e) {
+  sqlite3_stmt *q = NULL;
+  int rc = -1;
+  /* A database older than schema version 3 (read-only here, so never
+  ** upgraded) has no intervals at all. */
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                             "'intervals'", -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+    sqlite3_finalize(q);
+    return sl_errf(e, "gantt: %s", sqlite3_errmsg(db));
+  }
+  rc = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (!rc)
+    return sl_errf(e, "run %lld has no intervals (the database predates them): re-run it with "
+                      "--record intervals", (long long)gs->run_id);
+  rc = -1;
+  if (sqlite3_prepare_v2(db, "SELECT status, policy, device, coalesce(sim_end_ns, 0),"
+                             " (SELECT count(*) FROM params p WHERE p.run_id = r.run_id AND"
+                             "  p.name = 'record.intervals'),"
+                             " (SELECT count(*) FROM intervals i WHERE i.run_id = r.run_id),"
+                             " (SELECT max(unit) FROM intervals i WHERE i.run_id = r.run_id),"
+                             " (SELECT max(unit) FROM tasks t WHERE t.run_id = r.run_id)"
+                             " FROM runs r WHERE run_id = ?", -1, &q, NULL) != SQLITE_OK)
+    return sl_errf(e, "gantt: %s", sqlite3_errmsg(db));
+  sqlite3_bind_int64(q, 1, gs->run_id);
+  if (sqlite3_step(q) != SQLITE_ROW) {
+    sl_errf(e, "no run %lld in the database", (long long)gs->run_id);
+  } else if (strcmp((const char *)sqlite3_column_text(q, 0), "ok")) {
+    sl_errf(e, "run %lld failed: a failed run stores no intervals", (long long)gs->run_id);
+  } else if (sqlite3_column_int64(q, 4) == 0 && sqlite3_column_int64(q, 5) == 0) {
+    sl_errf(e, "run %lld has no intervals: re-run it with --record intervals", (long long)gs->run_id);
+  } else {
+    char t[400];
+    int32_t ku = sqlite3_column_int(q, 6), kt = sqlite3_column_int(q, 7);
+    g->run_end = sqlite3_column_int64(q, 3);
+    g->nunits = ku > kt ? ku : kt;
+    if (g->nunits < 1) g->nunits = 1;
+    snprintf(t, sizeof t, "run %lld: %.150s on %.200s", (long long)gs->run_id,
+             (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+    if ((g->title = sl_strdup(t, e))) rc = 0;
+  }
+  sqlite3_finalize(q);
+  return rc;
+}
+
+static int gantt_load(sqlite3 *db, const struct gantt_spec *gs, struct gantt *g, struct sl_err *e) {
+  sqlite3_stmt *q = NULL;
+  int rc;
+  /* Bars touching the window's edges are kept, so a stop exactly at an
+  ** edge still sees whether the request went on there. The request's row
+  ** is looked up by task_id, the key intervals carry. */
+  if (sqlite3_prepare_v2(db, "SELECT i.task_id, i.start_ns, i.end_ns, i.unit, t.priority, t.finish_ns,"
+                             " t.tenant FROM intervals i LEFT JOIN tasks t ON t.run_id = i.run_id AND"
+                             " t.seq = (SELECT min(seq) FROM tasks u WHERE u.run_id = i.run_id AND"
+                             " u.task_id = i.task_id)"
+                             " WHERE i.run_id = ?1 AND i.end_ns >= ?2 AND i.start_ns <= ?3"
+                             " ORDER BY i.unit, i.start_ns, i.task_id", -1, &q, NULL) != SQLITE_OK)
+    return sl_errf(e, "gantt: %s", sqlite3_errmsg(db));
+  sqlite3_bind_int64(q, 1, gs->run_id);
+  sqlite3_bind_int64(q, 2, gs->from == SL_NS_NONE ? INT64_MIN : gs->from);
+  sqlite3_bind_int64(q, 3, gs->to == SL_NS_NONE ? INT64_MAX : gs->to);
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    struct gbar *nb = sl_grow(g->b, &g->cap, g->n + 1, sizeof *nb, e), *b;
+    const char *ten = (const char *)sqlite3_column_text(q, 6);
+    if (!nb) { sqlite3_finalize(q); return -1; }
+    g->b = nb;
+    b = &nb[g->n];
+    memset(b, 0, sizeof *b);
+    b->task_id = sqlite3_column_int64(q, 0);
+    b->start = sqlite3_column_int64(q, 1);
+    b->end = sqlite3_column_int64(q, 2);
+    b->unit = sqlite3_column_int(q, 3);
+    b->priority = sqlite3_column_int64(q, 4);
+    b->finish = sqlite3_column_type(q, 5) == SQLITE_NULL ? SL_NS_NONE : sqlite3_column_int64(q, 5);
+    if (!(b->tenant = sl_strdup(ten ? ten : "", e))) { sqlite3_finalize(q); return -1; }
+    g->n++;
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return sl_errf(e, "gantt: %s", sqlite3_errmsg(db));
+  return 0;
+}
+
+static int cmp_task_start(const void *a, const void *b) {
+  const struct gbar *x = *(const struct gbar *const *)a, *y = *(const struct gbar *const *)b;
+  if (x->task_id != y->task_id) return x->task_id < y->task_id ? -1 : 1;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* A bar ends in a stop (a preemption) when the request did not finish
+** there and no bar of it starts at that instant: a change of rate or
+** share ends a bar too, but the request goes on. An unfinished request's
+** last bar is a stop only if it ended before the run did. */
+static int gantt_stops(struct gantt *g, struct sl_err *e) {
+  struct gbar **v = sl_alloc((g->n + 1) * sizeof *v, e);
+  if (!v) return -1;
+  for (size_t i = 0; i < g->n; i++) v[i] = &g->b[i];
+  qsort(v, g->n, sizeof *v, cmp_task_start);
+  for (size_t i = 0; i < g->n; i++) {
+    struct gbar *b = v[i];
+    int resumed = 0;
+    for (size_t j = i + 1; j < g->n && v[j]->task_id == b->task_id && v[j]->start <= b->end; j++)
+      if (v[j]->start == b->end) resumed = 1;
+    b->stopped = !resumed && (b->finish == SL_NS_NONE ? b->end < g->run_end : b->end < b->finish);
+  }
+  free(v);
+  return 0;
+}
+
+/* Requests sharing a unit (ps, a pool) overlap in time: each bar gets a
+** lane of its unit's row, the first free one, so none hides another. A
+** request whose bar just ended there keeps its lane when it is free (a
+** change of rate ends a bar, not the request's place). Bars come sorted
+** by unit, then start. */
+static int gantt_lanes(struct gantt *g, struct sl_err *e) {
+  size_t cap = 0;
+  struct lane { sl_ns end; int64_t task; } *lane = NULL;
+  for (size_t i = 0, first = 0; i <= g->n; i++) {
+    size_t nl = 0;
+    if (i < g->n && g->b[i].unit == g->b[first].unit) continue;
+    for (size_t k = first; k < i; k++) {        /* the bars of one unit: first..i-1 */
+      struct gbar *b = &g->b[k];
+      size_t pick = nl;
+      for (size_t l = 0; l < nl; l++)
+        if (lane[l].end <= b->start) {
+          if (lane[l].task == b->task_id) { pick = l; break; }
+          if (pick == nl) pick = l;
+        }
+      if (pick == nl) {
+        struct lane *nv = sl_grow(lane, &cap, nl + 1, sizeof *nv, e);
+        if (!nv) { free(lane); return -1; }
+        lane = nv;
+        nl++;
+      }
+      lane[pick].end = b->end;
+      lane[pick].task = b->task_id;
+      b->y0 = (double)pick;                     /* the lane, until the count is known */
+    }
+    for (size_t k = first; k < i; k++) {
+      struct gbar *b = &g->b[k];
+      double h = 0.7 / (double)(nl ? nl : 1), lo = b->unit - 0.35 + b->y0 * h;
+      b->y0 = lo;
+      b->y1 = lo + h;
+    }
+    first = i;
+  }
+  free(lane);
+  return 0;
+}
+
+static int cmp_i64_desc(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x > y ? -1 : x < y;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Colour groups: priorities from the highest down, or tenants by name. */
+static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
+  size_t n = 0;
+  if (!(g->group = sl_alloc((g->n + 1) * sizeof *g->group, e))) return -1;
+  if (by_tenant) {
+    const char **names = sl_alloc((g->n + 1) * sizeof *names, e);
+    size_t nu = 0;
+    if (!names) return -1;
+    for (size_t i = 0; i < g->n; i++) names[i] = g->b[i].tenant;
+    qsort(names, g->n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < g->n; i++)
+      if (i == 0 || strcmp(names[i], names[nu - 1])) names[nu++] = names[i];
+    for (size_t i = 0; i < nu; i++) {
+      char *l = sl_alloc(strlen(names[i]) + 16, e);
+      if (!l) { free(names); return -1; }
+      sprintf(l, "tenant %s", *names[i] ? names[i] : "(none)");
+      g->group[n++] = l;
+      g->ngroup = n;
+    }
+    for (size_t k = 0; k < g->n; k++) {
+      const char *key = g->b[k].tenant;
+      const char **hit = bsearch(&key, names, nu, sizeof *names, cmp_str);
+      g->b[k].group = (size_t)(hit - names);
+    }
+    free(names);
+  } else {
+    int64_t *p = sl_alloc((g->n + 1) * sizeof *p, e);
+    if (!p) return -1;
+    for (size_t i = 0; i < g->n; i++) p[i] = g->b[i].priority;
+    qsort(p, g->n, sizeof *p, cmp_i64_desc);
+    size_t nu = 0;
+    for (size_t i = 0; i < g->n; i++)
+      if (i == 0 || p[i] != p[nu - 1]) p[nu++] = p[i];
+    for (size_t i = 0; i < nu; i++) {
+      char l[48];
+      snprintf(l, sizeof l, "priority %lld", (long long)p[i]);
+      if (!(g->group[n++] = sl_strdup(l, e))) { free(p); return -1; }
+      g->ngroup = n;
+    }
+    for (size_t k = 0; k < g->n; k++) {
+      const int64_t *hit = bsearch(&g->b[k].priority, p, nu, sizeof *p, cmp_i64_desc);
+      g->b[k].group = (size_t)(hit - p);
+    }
+    free(p);
+  }
+  return 0;
+}
+
+/* The time axis in the largest unit that keeps a few whole ticks. */
+static void time_unit(sl_ns span, double *div, const char **name) {
+  if (span >= 2000000000) { *div = 1e9; *name = "s"; }
+  else if (span >= 2000000) { *div = 1e6; *name = "ms"; }
+  else if (span >= 2000) { *div = 1e3; *name = "us"; }
+  else { *div = 1; *name = "ns"; }
+}
+
+static int gantt_write(const struct gantt *g, const struct gantt_spec *gs, const char *outdir,
+                       struct sl_err *e) {
+  char path[2400], datname[300], gpname[300];
+  FILE *dat = NULL, *gp = NULL;
+  sl_ns lo = gs->from, hi = gs->to;
+  double div;
+  const char *tu;
+  size_t nstops = 0;
+  int rc = 0, height;
+  if (lo == SL_NS_NONE) { lo = SL_NS_MAX; for (size_t i = 0; i < g->n; i++) if (g->b[i].start < lo) lo = g->b[i].start; }
+  if (hi == SL_NS_NONE) { hi = SL_NS_NONE + 1; for (size_t i = 0; i < g->n; i++) if (g->b[i].end > hi) hi = g->b[i].end; }
+  time_unit(hi - lo, &div, &tu);
+  snprintf(datname, sizeof datname, "%s.dat", gs->name);
+  snprintf(gpname, sizeof gpname, "%s.gp", gs->name);
+  snprintf(path, sizeof path, "%s/%s", outdir, datname);
+  if (!(dat = fopen(path, "w"))) return sl_errf(e, "%s: %s", path, strerror(errno));
+  /* One block per colour group (x from, x to, y from, y to of each bar, in
+  ** the axis unit), then the stops (x, y). Numbers only. */
+  fprintf(dat, "# %s: intervals of run %lld, time in %s; per block: start end y-from y-to\n",
+          gs->name, (long long)gs->run_id, tu);
+  for (size_t k = 0; k < g->ngroup; k++) {
+    fprintf(dat, "# group %zu: ", k + 1);
+    dat_comment(dat, g->group[k]);
+    fputc('\n', dat);
+    for (size_t i = 0; i < g->n; i++) {
+      const struct gbar *b = &g->b[i];
+      sl_ns s = b->start < lo ? lo : b->start, t = b->end > hi ? hi : b->end;
+      if (b->group != k || t <= s) continue;
+      fprintf(dat, "%.10g %.10g %.6g %.6g\n", (double)s / div, (double)t / div, b->y0, b->y1);
+    }
+    fputs("\n\n", dat);
+  }
+  fputs("# stops: time unit\n", dat);
+  for (size_t i = 0; i < g->n; i++)
+    if (g->b[i].stopped && g->b[i].end >= lo && g->b[i].end <= hi) {
+      fprintf(dat, "%.10g %.6g\n", (double)g->b[i].end / div, (g->b[i].y0 + g->b[i].y1) / 2);
+      nstops++;
+    }
+  if (fclose(dat) != 0) return sl_errf(e, "%s: write failed", datname);
+  snprintf(path, sizeof path, "%s/%s", outdir, gpname);
+  if (!(gp = fopen(path, "w"))) return sl_errf(e, "%s: %s", path, strerror(errno));
+  height = 260 + 45 * (g->nunits < 30 ? g->nunits : 30);
+  fprintf(gp, "# %s — written by schedlab plot --gantt; edit and redraw with: gnuplot %s\n", gs->name, gpname);
+  fprintf(gp, "set terminal pngcairo size 1100,%d noenhanced font 'Sans,11'\nset output '%s.png'\n",
+          height, gs->name);
+  fprintf(gp, "set encoding utf8\nset grid xtics back lc rgb '#dddddd'\nset key outside right top box opaque\n"
+              "set border 3\nset tics nomirror\nset title ");
+  gp_str(gp, g->title);
+  fprintf(gp, "\nset xlabel 'time (%s)'\nset ylabel 'unit'\n", tu);
+  fprintf(gp, "set xrange [%.10g:%.10g]\nset yrange [%d.6:0.4]\nset ytics 1,1,%d\n", (double)lo / div,
+          (double)hi / div, (int)g->nunits, (int)g->nunits);
+  write_lines(gp);
+  fprintf(gp, "plot ");
+  for (size_t k = 0; k < g->ngroup; k++) {
+    fprintf(gp, "%s'%s' index %zu using 1:(($3+$4)/2):1:2:3:4 with boxxyerror lt %zu "
+                "fs solid 0.85 border lc rgb '#333333' title ",
+            k ? ", \\\n     " : "", datname, k, k + 1);
+    gp_str(gp, g->group[k]);
+  }
+  if (nstops)
+    fprintf(gp, ", \\\n     '%s' index %zu using 1:2 with points pt 9 ps 1.6 lc rgb '#000000' "
+                "title 'stopped before finishing (preempted)'", datname, g->ngroup);
+  fprintf(gp, "\nset terminal svg size 1100,%d dynamic noenhanced font 'Sans,11'\n"
+              "set output '%s.svg'\nreplot\n", height, gs->name);
+  if (fclose(gp) != 0) rc = sl_errf(e, "%s: write failed", gpname);
+  if (rc == 0) rc = run_gnuplot(outdir, gpname, e);
+  return rc;
+}
+
+int plot_gantt(struct sqlite3 *db, const struct gantt_spec *gs, const char *outdir, struct sl_err *e) {
+  struct gantt g;
+  int rc = -1;
+  memset(&g, 0, sizeof g);
+  if (check_name(gs->name, e) < 0) return -1;
+  if (gs->from != SL_NS_NONE && gs->to != SL_NS_NONE && gs->from >= gs->to)
+    return sl_errf(e, "gantt: the window is empty (--from must be before --to)");
+  if (gantt_run(db, gs, &g, e) < 0 || gantt_load(db, gs, &g, e) < 0) goto done;
+  if (g.n == 0) {
+    sl_errf(e, "run %lld has no intervals in the window", (long long)gs->run_id);
+    goto done;
+  }
+  if (gantt_stops(&g, e) < 0 || gantt_lanes(&g, e) < 0 || gantt_groups(&g, gs->by_tenant, e) < 0)
+    goto done;
+  if (mkdir(outdir, 0777) < 0 && errno != EEXIST) { sl_errf(e, "%s: %s", outdir, strerror(errno)); goto done; }
+  rc = gantt_write(&g, gs, outdir, e);
+done:
+  gantt_free(&g);
+  return rc;
+}
+
+/* }=================================================================== */

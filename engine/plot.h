@@ -32,4 +32,17 @@ int plot_check_spec(const struct plot_spec *p, struct sl_err *e);
 ** the data reaches the script only as inert single-quoted strings. */
 int plot_figure(struct sqlite3 *db, const struct plot_spec *p, const char *outdir, struct sl_err *e);
 
+/* A Gantt chart of one run's recorded intervals (run --record intervals):
+** units on the y axis, one bar per interval coloured by the request's
+** priority or tenant, a mark where a request stopped before it finished. */
+struct gantt_spec {
+  int64_t run_id;
+  sl_ns from, to;          /* the time window, ns; SL_NS_NONE: the run's first / last interval */
+  int by_tenant;           /* colour by tenant, else by priority */
+  const char *name;        /* figure name (files NAME.png, .svg, .gp, .dat) */
+};
+/* Write OUTDIR/NAME.{dat,gp,png,svg}. Errors: no such run, a run that did
+** not record intervals, no interval in the window. */
+int plot_gantt(struct sqlite3 *db, const struct gantt_spec *g, const char *outdir, struct sl_err *e);
+
 #endif

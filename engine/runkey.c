@@ -629,6 +629,10 @@ int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struc
   snprintf(num, sizeof num, "%llu/%.17g/%lld/%zu", (unsigned long long)cfg->seed,
            cfg->predict_sigma, (long long)cfg->hook_budget, cfg->lua_mem_limit);
   kh_str(&k, num);
+  /* What a run stores beyond the default rows: a run asked to keep its
+  ** intervals must not be answered by a stored run that lacks them. Hashed
+  ** only when set, so other keys stay as they were. */
+  if (cfg->record_intervals) kh_str(&k, "record:intervals");
   /* Hashed only when there are some, so `run` and a sweep without labels
   ** agree on one configuration's key. */
   for (size_t i = 0; i < nlabels; i++)

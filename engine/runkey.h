@@ -6,9 +6,10 @@
 ** it builds on, or its profile table) and params, the layer tables of the
 ** networks the trace uses on devices that read them, the trace's content or
 ** the generator's description, the seed, the prediction error and the Lua
-** limits. Not hashed: paths, the git state, documentation, reports. Equal
-** keys mean identical rows, which lets a sweep skip finished runs and
-** `schedlab merge` deduplicate.
+** limits, and --record intervals when given (it changes the rows stored).
+** Not hashed: paths, the git state, documentation, reports. Equal keys
+** mean identical rows, which lets a sweep skip finished runs and `schedlab
+** merge` deduplicate.
 */
 #ifndef RUNKEY_H
 #define RUNKEY_H

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "3"
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -74,7 +74,20 @@ static const char *const schema =
     "  checkpoints INTEGER NOT NULL,\n"
     "  kills INTEGER NOT NULL,\n"
     "  workload TEXT,\n"
+    "  unit INTEGER,\n"
+    "  migrations INTEGER NOT NULL DEFAULT 0,\n"
     "  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;\n"
+    /* Only runs made with --record intervals have rows. Plots read one run's
+    ** units in time order, hence the key. */
+    "CREATE TABLE IF NOT EXISTS intervals(\n"
+    "  run_id INTEGER NOT NULL,\n"
+    "  task_id INTEGER NOT NULL,\n"
+    "  unit INTEGER NOT NULL,\n"
+    "  start_ns INTEGER NOT NULL,\n"
+    "  end_ns INTEGER NOT NULL,\n"
+    "  share INTEGER NOT NULL,\n"
+    "  rate REAL NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS intervals_by_run ON intervals(run_id, unit, start_ns);\n"
     "CREATE TABLE IF NOT EXISTS metrics(\n"
     "  run_id INTEGER NOT NULL,\n"
     "  name TEXT NOT NULL,\n"
@@ -150,7 +163,8 @@ static const struct store_doc docs[] = {
                            "replaced it; views leave it out"},
     {"params", NULL, "every knob of a run"},
     {"params", "run_id", "the run"},
-    {"params", "name", "policy param, device.*, trace.* (generator), var.*, limit.*, predict_sigma"},
+    {"params", "name", "policy param, device.*, trace.* (generator), var.*, limit.*, predict_sigma, "
+                       "record.intervals (1 when the run kept its intervals)"},
     {"params", "value", "its value (numbers stored as numbers)"},
     {"tasks", NULL, "one row per request of a successful run"},
     {"tasks", "run_id", "the run"},
@@ -172,10 +186,21 @@ static const struct store_doc docs[] = {
     {"tasks", "checkpoints", "preemptions that saved its state"},
     {"tasks", "kills", "preemptions that discarded its progress"},
     {"tasks", "workload", "workload (trace column) it belongs to, may be NULL"},
+    {"tasks", "unit", "unit where it first ran, 1..K (docs/concurrency.md); NULL if it never ran"},
+    {"tasks", "migrations", "times it resumed on a unit other than the one it last ran on"},
+    {"intervals", NULL, "execution stretches, one row per stretch a request progressed on one unit "
+                        "at one share and rate; only runs made with run --record intervals"},
+    {"intervals", "run_id", "the run"},
+    {"intervals", "task_id", "the request (tasks.task_id)"},
+    {"intervals", "unit", "the unit, 1..K"},
+    {"intervals", "start_ns", "start of the stretch, ns"},
+    {"intervals", "end_ns", "end of the stretch, ns (> start_ns)"},
+    {"intervals", "share", "capacity it held (1 on exclusive and ps units)"},
+    {"intervals", "rate", "isolated ns of progress per ns during the stretch, in (0, 1]"},
     {"metrics", NULL, "metrics of successful runs (docs/metrics.md)"},
     {"metrics", "run_id", "the run"},
     {"metrics", "name", "metric name: antt, stp, p99_latency_ns, ..."},
-    {"metrics", "class", "'all', a priority as text, or tenant:NAME"},
+    {"metrics", "class", "'all', a priority as text, tenant:NAME, or unit:N (per-unit utilization)"},
     {"metrics", "value", "its value (REAL)"},
     {"baselines", NULL, "each experiment's baseline policy, for vs_baseline"},
     {"baselines", "experiment", "experiment name"},
@@ -442,6 +467,15 @@ static const char *const upgrade_1_2 =
     "DROP VIEW IF EXISTS run_summary;\n"
     "DROP VIEW IF EXISTS run_metrics;\n";
 
+/* Version 2 to 3: tasks.unit and tasks.migrations, and the intervals table
+** (created by the schema itself). Every run stored before version 3 ran on
+** a one-unit device, so a request that ran did so on unit 1 and never
+** migrated: the new columns are filled with what is known, not left NULL. */
+static const char *const upgrade_2_3 =
+    "ALTER TABLE tasks ADD COLUMN unit INTEGER;\n"
+    "ALTER TABLE tasks ADD COLUMN migrations INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE tasks SET unit = 1 WHERE start_ns IS NOT NULL;\n";
+
 int store_open(struct store *st, const char *path, struct sl_err *e) {
   int version, upgraded = 0;
   memset(st, 0, sizeof *st);
@@ -467,7 +501,11 @@ int store_open(struct store *st, const char *path, struct sl_err *e) {
   /* Again under the write lock: another process may have upgraded it meanwhile. */
   if ((version = schema_version(st, path, e)) < 0) goto fail;
   if (version == 1) {
-    if (store_exec(st, upgrade_1_2, e) < 0 || store_recompute_superseded(st, e) < 0 ||
+    if (store_exec(st, upgrade_1_2, e) < 0 || store_recompute_superseded(st, e) < 0) goto fail_prefix;
+    upgraded = 1;
+  }
+  if (version == 1 || version == 2) {
+    if (store_exec(st, upgrade_2_3, e) < 0 ||
         store_exec(st, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version';", e) < 0)
       goto fail_prefix;
     upgraded = 1;
@@ -512,6 +550,7 @@ static const struct {
     {"preemptions", DOM_POSITIVE},   {"checkpoints", DOM_POSITIVE},
     {"kills", DOM_POSITIVE},         {"drains", DOM_POSITIVE},
     {"overhead*", DOM_POSITIVE},     {"wasted*", DOM_POSITIVE},
+    {"mean_concurrency", DOM_POSITIVE},
 };
 
 /* Names the views use themselves; a param whose column name would clash
@@ -731,6 +770,8 @@ static int write_task(void *ud, const struct task_rec *r) {
     const char *wl = strtab_get(&s->workloads, r->workload);
     if (*wl) sqlite3_bind_text(q, i++, wl, -1, SQLITE_STATIC); else sqlite3_bind_null(q, i++);
   }
+  if (r->start == SL_NS_NONE) sqlite3_bind_null(q, i++); else sqlite3_bind_int(q, i++, r->unit);
+  sqlite3_bind_int(q, i++, r->migrations);
   if (sqlite3_step(q) != SQLITE_DONE) return db_err(w->st, w->e, "insert task");
   sqlite3_reset(q);
   return 0;
@@ -783,6 +824,9 @@ static int write_params(struct writer *w) {
   PARAM_ROW("limit.max_events", sqlite3_bind_int64(q, 3, s->cfg.max_events));
   PARAM_ROW("limit.max_sim_time_ns", sqlite3_bind_int64(q, 3, s->cfg.max_sim_time));
   PARAM_ROW("limit.max_wall_ms", sqlite3_bind_int64(q, 3, s->cfg.max_wall_ms));
+  /* Only when asked for: it says the run's intervals were kept, and older
+  ** runs' param sets stay as they were. */
+  if (s->cfg.record_intervals) PARAM_ROW("record.intervals", sqlite3_bind_int(q, 3, 1));
   if (w->meta)
     for (size_t i = 0; i < w->meta->nextra; i++)
       PARAM_ROW(w->meta->extra[i].key, bind_natural(q, 3, w->meta->extra[i].value));
@@ -793,6 +837,32 @@ fail:
   db_err(w->st, w->e, "insert param");
   sqlite3_finalize(q);
   return -1;
+}
+
+static int write_intervals(struct writer *w) {
+  const struct ivlog *l = &w->sim->ivals;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(w->st->db, "INSERT INTO intervals(run_id, task_id, unit, start_ns, end_ns,"
+                                    " share, rate) VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
+    return db_err(w->st, w->e, "prepare intervals");
+  for (size_t i = 0; i < l->n; i++) {
+    const struct ival *v = &l->v[i];
+    sqlite3_bind_int64(q, 1, w->run_id);
+    sqlite3_bind_int64(q, 2, v->task_id);
+    sqlite3_bind_int(q, 3, v->unit);
+    sqlite3_bind_int64(q, 4, v->start);
+    sqlite3_bind_int64(q, 5, v->end);
+    sqlite3_bind_int(q, 6, v->share);
+    sqlite3_bind_double(q, 7, v->rate);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      db_err(w->st, w->e, "insert interval");
+      sqlite3_finalize(q);
+      return -1;
+    }
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return 0;
 }
 
 static int write_metrics(struct writer *w) {
@@ -922,7 +992,8 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
                            "INSERT INTO tasks(run_id, seq, task_id, tenant, network, batch,"
                            " priority, arrival_ns, start_ns, finish_ns, isolated_ns, deadline_ns,"
                            " preemptions, overhead_ns, wasted_ns, waited_ns, checkpoints, kills,"
-                           " workload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " workload, unit, migrations)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &w.task, NULL) != SQLITE_OK) {
       db_err(st, e, "prepare tasks");
       goto fail;
@@ -930,6 +1001,7 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
     if (spool_each(&s->spool, write_task, &w, e) != 0) goto fail;
     sqlite3_finalize(w.task);
     w.task = NULL;
+    if (s->cfg.record_intervals && write_intervals(&w) < 0) goto fail;
     if (write_metrics(&w) < 0) goto fail;
     if (supersede(st, "(runs.run_key = ?1 OR (runs.experiment = ?2 AND runs.point = ?3 AND "
                       "runs.seed = ?4))", ri->run_key, ri->meta ? ri->meta->experiment : NULL,

@@ -8,7 +8,9 @@
 **   params(run_id, name, value)          every knob of the run
 **   tasks(run_id, seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns,
 **         finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns,
-**         waited_ns, checkpoints, kills, workload)
+**         waited_ns, checkpoints, kills, workload, unit, migrations)
+**   intervals(run_id, task_id, unit, start_ns, end_ns, share, rate)
+**                                        only runs made with --record intervals
 **   metrics(run_id, name, class, value)
 ** A run is written in one transaction: all of it or nothing. WAL mode, so
 ** several processes can write one file.
@@ -34,7 +36,8 @@ struct run_info {
   double wall_ms;
 };
 
-/* Opens (creating it if missing) and, for a version-1 database, upgrades.
+/* Opens (creating it if missing) and, for a version-1 or -2 database,
+** upgrades it in place to the current version.
 ** Refuses, touching nothing, an empty path, a file that is not SQLite and
 ** an SQLite file that is not a schedlab database. */
 int store_open(struct store *st, const char *path, struct sl_err *e);
@@ -47,7 +50,7 @@ void store_close(struct store *st);
 ** same device and inode when both exist, else the same resolved path. */
 int store_check_output(const char *db, const char *out, const char *opt, struct sl_err *e);
 /* Write one run: the runs row, its params, and, when it succeeded, its tasks
-** and metrics. A failed run (s->status != SIM_OK) gets its row with status
+** and metrics, and its intervals when it recorded them. A failed run (s->status != SIM_OK) gets its row with status
 ** 'failed' and the error, and its params, nothing else. In a sweep, earlier
 ** failed rows of the same key are replaced (a retry, not a duplicate).
 ** Returns 1, writing nothing, when a current successful run of the same key

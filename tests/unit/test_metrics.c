@@ -114,5 +114,43 @@ int main(void) {
     metrics_free(&ms);
     spool_free(&s);
   }
+  /* metrics-4: units. Two requests, arrival 0, finish 6500 and 5000:
+  ** makespan 6500. Two units busy 5000 and 6000 ns: unit:1 = 5000/6500,
+  ** unit:2 = 6000/6500, all = their mean, 11000/13000 (not busy/makespan).
+  ** 11000 ns of progress over 6500 ns with at least one request
+  ** progressing: mean_concurrency 11000/6500. On one unit (same totals,
+  ** nunits 1) no unit:N row, utilization all = busy/makespan as before;
+  ** with conc_time 0 no mean_concurrency row. */
+  {
+    static const double busy[2] = {5000, 6000};
+    struct spool s;
+    struct metric_set ms = {0};
+    struct task_rec r;
+    spool_init(&s, 0);
+    r = rec(0, 6500, 6000, 1, 0); spool_add(&s, &r, &e);
+    r = rec(0, 5000, 4000, 1, 0); spool_add(&s, &r, &e);
+    tot.busy = 11000;
+    tot.nunits = 2;
+    tot.unit_busy = busy;
+    tot.conc_area = 11000;
+    tot.conc_time = 6500;
+    TEST(metrics_compute(&s, &tot, &ms, &e) == 0, "metrics-4.0: computes");
+    TEST_NEAR(metrics_get(&ms, "utilization", "unit:1"), 5000.0 / 6500, 1e-12, "metrics-4.1: unit:1");
+    TEST_NEAR(metrics_get(&ms, "utilization", "unit:2"), 6000.0 / 6500, 1e-12, "metrics-4.2: unit:2");
+    TEST(isnan(metrics_get(&ms, "utilization", "unit:3")), "metrics-4.3: no unit 3");
+    TEST_NEAR(metrics_get(&ms, "utilization", "all"), 11000.0 / 13000, 1e-12, "metrics-4.4: all, the mean over units");
+    TEST_NEAR(metrics_get(&ms, "mean_concurrency", "all"), 11000.0 / 6500, 1e-12, "metrics-4.5: mean_concurrency");
+    TEST(isnan(metrics_get(&ms, "mean_concurrency", "1")), "metrics-4.6: mean_concurrency only for class all");
+    metrics_free(&ms);
+    tot.nunits = 1;
+    tot.busy = 5000;
+    tot.conc_time = 0;
+    TEST(metrics_compute(&s, &tot, &ms, &e) == 0, "metrics-4.7: computes");
+    TEST(isnan(metrics_get(&ms, "utilization", "unit:1")), "metrics-4.8: one unit: no unit:N rows");
+    TEST_NEAR(metrics_get(&ms, "utilization", "all"), 5000.0 / 6500, 1e-12, "metrics-4.9: one unit: busy/makespan");
+    TEST(isnan(metrics_get(&ms, "mean_concurrency", "all")), "metrics-4.10: nothing progressed: no row");
+    metrics_free(&ms);
+    spool_free(&s);
+  }
   return test_done();
 }

@@ -36,4 +36,6 @@ c=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/2/)")
 "$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
   --trace trace.csv --policy "$DB.lua" --seed 7 --predict-sigma 0.2 --quiet 2>&1 |
   sed "s|$DB|DB|"
+# Metric rows: 2 successful runs x 226 (each run's rows, one of them
+# mean_concurrency, class all, which every run that executed anything has).
 db_state
