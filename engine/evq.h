@@ -54,6 +54,10 @@ void evq_reschedule(struct evq *q, int32_t handle, sl_ns time);
 static inline const struct event *evq_peek(const struct evq *q) {
   return q->n ? &q->heap[0] : NULL;
 }
+/* A pending event by handle. */
+static inline const struct event *evq_get(const struct evq *q, int32_t handle) {
+  return &q->heap[q->pos[handle]];
+}
 /* Remove and return the next event. The queue must not be empty. */
 struct event evq_pop(struct evq *q);
 static inline size_t evq_size(const struct evq *q) { return q->n; }
