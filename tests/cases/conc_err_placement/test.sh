@@ -11,6 +11,8 @@ echo "-- share 5 on a pool of 4:"
 run_fail --trace trace.csv --policy share_capacity.lua --device-param capacity=4
 echo "-- share 2 with 1 free on a pool of 4 (A holds 3):"
 run_fail --trace trace.csv --policy share_free.lua --device-param capacity=4
+echo "-- the same, naming unit 1:"
+run_fail --trace trace.csv --policy share_free_unit.lua --device-param capacity=4
 echo "-- resize of a ready request (pool of 4):"
 run_fail --trace trace.csv --policy resize_ready.lua --device-param capacity=4
 echo "-- resize of an exclusive unit's holder:"
