@@ -21,9 +21,14 @@
 # Intervals (--record intervals): one row per stretch at one share and rate:
 #   A 0-3001 share 1; B 1500-4501 share 1; A 3001-7502 share 2;
 #   C 4501-22502 share 1 (rates 1/3 and 2/3 as stored: 0.333333, 0.666667).
+# utilization, the capacity-weighted time over the makespan:
+#   (3001 x 1 + 3001 x 1 + 4501 x 2 + 18001 x 1) / 3 = 33005 / 3 ns over
+#   22502 = 0.488919503; mean_concurrency (holders, all progressing):
+#   (7502 + 3001 + 18001) / 22502 = 28504 / 22502 = 1.26673185
 run_ok --trace trace.csv --policy policy.lua --device-param capacity=3 --record intervals \
   --log "$DB.log"
 ctasks
+metric all utilization mean_concurrency
 sed 's/^/log: /' "$DB.log"
 "$SCHEDLAB" query --csv "$DB" "SELECT task_id, unit, start_ns, end_ns, printf('%g', share) AS share,
   printf('%.6f', rate) AS rate
