@@ -507,9 +507,20 @@ static void count_holders(struct sim *s, int32_t delta) {
   s->nholders += delta;
 }
 
-static void hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
+/* Bring every holder up to now before the holding set changes: a ps
+** holder's part of its unit (utilisation) is the count during the stretch. */
+static int sync_all(struct sim *s) {
+  if (s->fixed) return 0;
+  for (int32_t u = 0; u < s->nunits; u++)
+    for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next)
+      if (advance(s, &s->reqs[slot]) < 0) return -1;
+  return 0;
+}
+
+static int hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   struct req *r = &s->reqs[slot];
   struct unit *un = &s->units[u];
+  if (sync_all(s) < 0) return -1;
   count_holders(s, 1);
   r->unit = u;
   r->share = share;
@@ -522,11 +533,13 @@ static void hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   un->nholders++;
   un->used += share;
   if (r->first_unit < 0) r->first_unit = u;
+  return 0;
 }
 
-static void release(struct sim *s, int32_t slot) {
+static int release(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct unit *un = &s->units[r->unit];
+  if (sync_all(s) < 0) return -1;
   count_holders(s, -1);
   if (r->u_prev >= 0) s->reqs[r->u_prev].u_next = r->u_next; else un->head = r->u_next;
   if (r->u_next >= 0) s->reqs[r->u_next].u_prev = r->u_prev; else un->tail = r->u_prev;
@@ -536,6 +549,7 @@ static void release(struct sim *s, int32_t slot) {
   r->unit = -1;
   r->u_prev = r->u_next = -1;
   r->rate_q = 0;
+  return 0;
 }
 
 int32_t sim_room(const struct sim *s, int32_t u) {
@@ -556,6 +570,13 @@ static int32_t unit_with_room(const struct sim *s, int32_t share) {
   for (int32_t u = 0; u < s->nunits; u++)
     if (sim_room(s, u) >= share) return u;
   return -1;
+}
+
+static int32_t most_room(const struct sim *s) {
+  int32_t best = 0;
+  for (int32_t u = 0; u < s->nunits; u++)
+    if (sim_room(s, u) > best) best = sim_room(s, u);
+  return best;
 }
 
 static int any_room(const struct sim *s) {
@@ -581,6 +602,9 @@ static int plan(struct sim *s, int32_t slot) {
   int cls = EV_COMPLETE;
   int64_t arg = slot;
   if (!r->rate_q) return 0;              /* starting, or saving: its event is fixed */
+  /* Its event is due at this instant and not handled yet: it plans anew then. */
+  if (r->ev != EVQ_NONE && r->progress == r->target && evq_get(&s->evq, r->ev)->time == s->now)
+    return 0;
   target = r->state == RS_SWITCH_OUT ? r->stop_at : work_total(r->work);
   if (r->until < target) target = r->until;
   if (r->watched) {
@@ -595,6 +619,7 @@ static int plan(struct sim *s, int32_t slot) {
                             "t = 2^60 ns (device '%s')", (long long)r->task_id,
                    (double)r->rate_q / (double)RATE_ONE, s->dev->spec);
   at += s->now;
+  if (target < work_total(r->work)) cls = EV_BOUNDARY;
   if (r->state == RS_SWITCH_OUT && target == r->stop_at) {
     at += r->switch_tail;
     cls = EV_SWITCH;
@@ -649,7 +674,9 @@ static int rerate(struct sim *s) {
     struct req *r = &s->reqs[s->hslot[i]];
     const struct holder *h = &s->hbuf[i];
     uint64_t q = h->active ? h->rate_q : 0;
-    if (h->active && !(q >= 1 && q <= RATE_ONE && h->until > r->progress))
+    /* A holder at its target has its event at this instant, not yet handled. */
+    if (h->active && !(q >= 1 && q <= RATE_ONE &&
+                       (h->until > r->progress || (h->until == r->progress && r->progress == r->target))))
       return sl_errf(&s->err, "device '%s' gave request %lld a rate of %llu/2^32 until progress "
                               "%lld ns (at %lld ns): a bug in the device model", s->dev->spec,
                      (long long)r->task_id, (unsigned long long)q, (long long)h->until,
@@ -695,7 +722,7 @@ static sl_ns take_for_start(struct sim *s, int32_t slot) {
 static int start_on(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   struct req *r = &s->reqs[slot];
   sl_ns restore = take_for_start(s, slot);
-  hold(s, slot, u, share);
+  if (hold(s, slot, u, share) < 0) return -1;
   s->placed = 1;
   if (restore == 0) return run_on_unit(s, slot);
   r->peer = -1;
@@ -764,7 +791,7 @@ static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enu
   o->stop_mech = (uint8_t)m;
   o->stop_save = save;
   restore = take_for_start(s, in);
-  hold(s, in, o->unit, share);
+  if (hold(s, in, o->unit, share) < 0) return -1;
   o->peer = in;
   r->peer = victim;
   o->switch_tail = save + restore;
@@ -788,7 +815,7 @@ static int on_switch_done(struct sim *s, int32_t in) {
     if (advance(s, o) < 0) return -1;
     SL_ASSERT(o->progress == o->stop_at);
     m = (enum mech)o->stop_mech;
-    release(s, out);
+    if (release(s, out) < 0) return -1;
     if (m == MECH_KILL) o->progress = 0;
     o->frac = 0;
     o->peer = -1;
@@ -804,8 +831,7 @@ static int on_switch_done(struct sim *s, int32_t in) {
 static int complete(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct task_rec rec;
-  if (iv_close(s, r, s->now) < 0) return -1;
-  release(s, slot);
+  if (iv_close(s, r, s->now) < 0 || release(s, slot) < 0) return -1;
   s->in_flight--;
   s->stalled_switches = 0;
   rq_drop(&s->rq, rq_view(s), slot);
@@ -965,11 +991,12 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
   if (r->state != RS_READY) return sl_errf(e, "request %lld is not ready", id);
   if (victim >= 0) {
     const struct req *v = &s->reqs[victim];
-    if (v->unit < 0 || (u >= 0 && v->unit != u))
-      return u >= 0 ? sl_errf(e, "victim %lld does not hold unit %d", (long long)v->task_id,
-                              (int)u + 1)
-                    : sl_errf(e, "victim %lld holds no unit (it is %s)", (long long)v->task_id,
-                              v->state == RS_READY ? "ready" : "done");
+    if (v->unit < 0)
+      return sl_errf(e, "victim (request %lld) holds no unit: it is %s", (long long)v->task_id,
+                     v->state == RS_READY ? "ready" : "done");
+    if (u >= 0 && v->unit != u)
+      return sl_errf(e, "victim (request %lld) holds unit %d, not unit %d", (long long)v->task_id,
+                     (int)v->unit + 1, (int)u + 1);
     if (v->state != RS_RUNNING)
       return sl_errf(e, "victim %lld is already %s", (long long)v->task_id,
                      v->state == RS_SWITCH_OUT ? "stopping" : "starting");
@@ -982,8 +1009,9 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
         if (h >= 0) drain(s, h);
         return 0;
       }
-      return sl_errf(e, "no unit has room for request %lld (share %d): name the unit or the "
-                        "victim to preempt, e.g. {unit = 1, mech = 'checkpoint'}", id, (int)share);
+      return sl_errf(e, "no unit has room for request %lld (share %d; the most free on one unit "
+                        "is %d): name the unit or the victim to preempt, e.g. {unit = 1, mech = "
+                        "'checkpoint'}", id, (int)share, (int)most_room(s));
     }
     return start_on(s, slot, u, share);
   }
@@ -1019,8 +1047,8 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
   sl_ns at;
   int32_t old_res, new_res;
   if (r->unit < 0 || r->state != RS_RUNNING)
-    return sl_errf(e, "request %lld is not running (it is %s): only a running request can be "
-                      "resized", (long long)r->task_id,
+    return sl_errf(e, "sim.resize: request %lld is not running (it is %s): only a running request "
+                      "can be resized", (long long)r->task_id,
                    r->state == RS_READY ? "ready" : r->state == RS_SWITCH_IN ? "starting"
                                                                               : "stopping");
   if (s->dev->ukind != UNIT_POOL)
@@ -1234,7 +1262,8 @@ enum sim_status sim_run(struct sim *s) {
       }
       if (check_limits(s, t, wall_start) < 0) goto policy_fail;
       switch (e.cls) {
-      case EV_COMPLETE: rc = on_progress(s, (int32_t)e.arg); only_timers = 0; break;
+      case EV_COMPLETE:
+      case EV_BOUNDARY: rc = on_progress(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_SWITCH: rc = on_switch_done(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_ARRIVAL: rc = on_arrival(s); only_timers = 0; break;
       case EV_TIMER: rc = on_timer(s, e.arg); break;

@@ -219,7 +219,9 @@ static int ready_step(lua_State *L) {
     next = sim_ready_first(p->sim);
   } else {
     struct req *prev = check_req(L, p, 2);
-    if (prev->state != RS_READY) return luaL_error(L, "sim.ready: the iteration lost its place");
+    /* A request placed during the loop stays in the list, parked. */
+    if (prev->state != RS_READY && !prev->link.parked)
+      return luaL_error(L, "sim.ready: the iteration lost its place");
     next = sim_ready_next(p->sim, slot_of(p, prev));
   }
   if (next < 0) return 0;
@@ -233,13 +235,17 @@ static int l_ready(lua_State *L) {
   return 1;
 }
 
-/* Argument i as a unit number 1..K, returned 0-based. */
-static int32_t check_unit(lua_State *L, struct pol *p, int i) {
-  lua_Integer u = luaL_checkinteger(L, i);
+/* Value i (an argument, or an option read onto the stack) as a unit
+** number 1..K, returned 0-based; `who` names the caller in messages. */
+static int32_t check_unit(lua_State *L, struct pol *p, int i, const char *who) {
+  lua_Integer u;
+  if (!lua_isinteger(L, i))
+    return luaL_error(L, "%s: a unit is a whole number 1..%d, not %s", who, (int)p->sim->nunits,
+                      luaL_tolstring(L, i, NULL));
+  u = lua_tointeger(L, i);
   if (u < 1 || u > p->sim->nunits)
-    return luaL_argerror(L, i, lua_pushfstring(L, "unit %I does not exist (the device has %d "
-                                                  "unit%s)", u, (int)p->sim->nunits,
-                                               p->sim->nunits == 1 ? "" : "s"));
+    return luaL_error(L, "%s: unit %I does not exist (the device has unit%s 1..%d)", who, u,
+                      p->sim->nunits == 1 ? "" : "s", (int)p->sim->nunits);
   return (int32_t)(u - 1);
 }
 
@@ -255,7 +261,7 @@ static int l_capacity(lua_State *L) {
 
 static int l_room(lua_State *L) {
   struct pol *p = ctx(L);
-  int32_t room = sim_room(p->sim, check_unit(L, p, 1));
+  int32_t room = sim_room(p->sim, check_unit(L, p, 1, "sim.room"));
   if (room == INT32_MAX) lua_pushnumber(L, HUGE_VAL); else lua_pushinteger(L, room);
   return 1;
 }
@@ -282,7 +288,7 @@ static int l_running(lua_State *L) {
       return luaL_error(L, "sim.running() without a unit is ambiguous on a device of %d units: "
                            "use sim.running(u) or iterate sim.placed()", (int)s->nunits);
   } else {
-    u = check_unit(L, p, 1);
+    u = check_unit(L, p, 1, "sim.running");
   }
   if (s->dev->ukind != UNIT_EXCLUSIVE)
     return luaL_error(L, "sim.running: unit %d is shared (%s): several requests hold it; "
@@ -318,7 +324,7 @@ static int placed_step(lua_State *L) {
 /* for req in sim.placed([u]) do ... end — the requests holding a unit. */
 static int l_placed(lua_State *L) {
   struct pol *p = ctx(L);
-  lua_Integer scope = lua_isnoneornil(L, 1) ? 0 : check_unit(L, p, 1) + 1;
+  lua_Integer scope = lua_isnoneornil(L, 1) ? 0 : check_unit(L, p, 1, "sim.placed") + 1;
   lua_pushvalue(L, lua_upvalueindex(2));      /* the step function */
   lua_pushinteger(L, scope);
   return 2;
@@ -394,7 +400,8 @@ static int l_dispatch(lua_State *L) {
   memset(&pl, 0, sizeof pl);
   pl.unit = -1;
   pl.victim = -1;
-  if (lua_getfield(L, 2, "unit") != LUA_TNIL) pl.unit = check_unit(L, p, lua_gettop(L));
+  if (lua_getfield(L, 2, "unit") != LUA_TNIL)
+    pl.unit = check_unit(L, p, lua_gettop(L), "sim.dispatch");
   lua_pop(L, 1);
   pl.share = (int32_t)opt_count(L, "share");
   if (lua_getfield(L, 2, "mech") != LUA_TNIL) {
