@@ -31,6 +31,13 @@ tasks() {
     preemptions, overhead_ns, wasted_ns FROM tasks
     WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY seq"
 }
+# The last run's schedule with the unit where each request first ran and
+# its migrations (devices of several units).
+ctasks() {
+  "$SCHEDLAB" query --csv "$DB" "SELECT task_id, network, arrival_ns, start_ns, finish_ns,
+    preemptions, overhead_ns, unit, migrations FROM tasks
+    WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY seq"
+}
 # Metrics of the last run: metric CLASS NAME...
 metric() {
   cls=$1; shift
