@@ -42,6 +42,22 @@
 -- (--device-param ckpt_granularity=tile|layer) and what a checkpoint saves
 -- (ckpt_bytes=progress|bound). DRAIN with drain_scope = layer ("finish the
 -- layer, then switch") is CHECKPOINT with ckpt_granularity = layer.
+--
+-- PREMA on K NPUs (one queue, K identical units; the paper has one NPU, so
+-- this is schedlab's definition, docs/prema.md "PREMA on K NPUs"):
+--   - Tokens and the threshold as above, over the ready requests and every
+--     holder (a request being saved after a preemption takes no part).
+--   - Ranking: the candidates first, shortest key first (ties: a holder, then
+--     the earliest arrival, then the lowest id); then the others by arrival
+--     (ties likewise). With candidates = ready, holders are never candidates.
+--   - The K best-ranked run: free units take the best-ranked waiting requests;
+--     then the best waiting request is set against the worst-ranked running
+--     holder (the victim), the second best against the second worst, and so
+--     on while the waiting one ranks strictly higher. For each such pair,
+--     level_guard and Algorithm 3 decide as above with the victim in the place
+--     of the running request: DRAIN leaves the victim (the pair is decided
+--     again at the next point), CHECKPOINT takes its unit.
+-- On one NPU this is exactly the single-unit algorithm above (same code).
 
 local P = {
   params = {
@@ -52,8 +68,11 @@ local P = {
   },
 }
 
+local U = require("units")
+
 local levels = {}          -- sorted priority levels
 local tick                 -- the pending tick's timer id
+local one = true           -- a device of one exclusive unit: the one-NPU code
 
 local function one_of(name, ...)
   local v = P.params[name]
@@ -79,6 +98,7 @@ function P.init(sim)
   assert(#levels > 0, "priority_levels is empty")
   assert(P.params.quantum > 0, "quantum must be > 0")
   tick = sim.timer(P.params.quantum)
+  one = U.one(sim)
 end
 
 function P.on_timer(sim)
@@ -165,11 +185,51 @@ function P.choose(sim)
   return best, cur
 end
 
+-- PREMA on K NPUs (see the header): rank everybody, let units.lua place.
+local function place_k(sim)
+  local maxtok, all = -math.huge, P.params.candidates == "all"
+  for req in sim.ready() do
+    update_token(sim, req, false)
+    maxtok = math.max(maxtok, req.state.token)
+  end
+  for req in sim.placed() do
+    if req.status ~= "stopping" then
+      if P.params.token_update ~= "literal_idle" then update_token(sim, req, true) end
+      maxtok = math.max(maxtok, req.state.token)
+    end
+  end
+  local thr = P.params.threshold
+  if P.params.threshold_mode == "levels" then thr = level(maxtok) end
+  local strict = P.params.candidate_cmp == ">"
+  local function cand(req)
+    if not all and req.status ~= "ready" then return false end
+    local t = req.state.token
+    return (strict and t > thr) or (not strict and t >= thr)
+  end
+  local by_key = U.by(function(r) return key(sim, r) end)
+  local by_arrival = U.by(function(r) return r.arrival end)
+  U.place(sim, {
+    before = function(a, b)
+      local ca, cb = cand(a), cand(b)
+      if ca ~= cb then return ca end
+      if ca then return by_key(a, b) end
+      return by_arrival(a, b)
+    end,
+    mech = function(victim, w)
+      if P.params.level_guard and level(w.state.token) < level(victim.state.token) then return nil end
+      local mech = P.params.preempt
+      if mech == "dynamic" then mech = P.mechanism(sim, victim, w) end
+      return mech
+    end,
+  })
+end
+
 function P.schedule(sim)
   if P.params.quantum_mode == "since_last" then
     if tick then sim.cancel(tick) end
     tick = sim.timer(P.params.quantum)
   end
+  if not one then return place_k(sim) end
   local best, cur = P.choose(sim)
   if not cur then return best end
   if best == cur then return end
