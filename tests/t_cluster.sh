@@ -1,0 +1,61 @@
+#!/bin/sh
+# PREMA on a cluster of NPUs, end to end (TAP): the quick variant of
+# experiments/cluster.lua (3 workloads per unit count: 4 policies x K = 1, 2,
+# 4, 8), its report and figures, and what "K units behind one queue" must
+# mean, read back from the tasks of the runs:
+#   - NP-FCFS never preempts, so each request runs in one interval
+#     [start, finish); on K units at most K of them overlap at any instant,
+#     and with 8 x K requests arriving in a window far shorter than their
+#     work, all K are used: the largest overlap is exactly K;
+#   - NP-FCFS on K units is work-conserving: a request that waited started
+#     at the instant another finished (a unit freed), never in between;
+#   - equal load per unit: the workload of K units holds 8 x K requests.
+# The quick sweep is deterministic, so these are exact checks on fixed data.
+set -u
+: "${SCHEDLAB:?set SCHEDLAB to the binary}"
+root=$(cd "$(dirname "$0")/.." && pwd)
+S=$SCHEDLAB
+n=0
+failed=0
+check() {
+  n=$((n + 1))
+  if [ "$2" = "$3" ]; then echo "ok $n - $1"
+  else failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
+}
+q() { "$S" query --csv c.db "$1" | tail -n +2; }
+# run ids of a policy at K units
+runs() {
+  echo "SELECT r.run_id FROM runs r JOIN params k ON k.run_id = r.run_id AND k.name = 'var.units'
+        WHERE r.experiment = 'cluster' AND r.status = 'ok' AND r.policy = '$1' AND k.value = $2"
+}
+
+"$S" sweep "$root/experiments/cluster.lua" --quick --db c.db --report report.md --quiet >/dev/null 2>&1
+check "cluster-1: quick sweep: 48 runs, all ok" "$(q "SELECT count(*), sum(status = 'ok') FROM runs")" "48,48"
+check "cluster-2: 8 x K requests per workload" \
+  "$(q "SELECT group_concat(k || ':' || c, ' ') FROM (SELECT CAST(k.value AS INTEGER) AS k, count(*) / 12 AS c
+        FROM tasks t JOIN params k ON k.run_id = t.run_id AND k.name = 'var.units' GROUP BY 1 ORDER BY 1)")" \
+  "1:8 2:16 4:32 8:64"
+for k in 1 2 4 8; do
+  # largest number of NP-FCFS intervals that contain some request's start
+  check "cluster-3.$k: NP-FCFS on $k units: at most $k run at once, and $k do" \
+    "$(q "SELECT max(c) FROM (SELECT t.run_id, t.seq, (SELECT count(*) FROM tasks u WHERE u.run_id = t.run_id
+            AND u.start_ns <= t.start_ns AND t.start_ns < u.finish_ns) AS c
+          FROM tasks t WHERE t.run_id IN ($(runs np_fcfs $k)))")" "$k"
+  check "cluster-4.$k: NP-FCFS on $k units starts a waiting request only when a unit frees" \
+    "$(q "SELECT count(*) FROM tasks t WHERE t.run_id IN ($(runs np_fcfs $k)) AND t.start_ns > t.arrival_ns
+          AND NOT EXISTS (SELECT 1 FROM tasks u WHERE u.run_id = t.run_id AND u.finish_ns = t.start_ns)")" 0
+done
+check "cluster-5: every request of every run finished" \
+  "$(q "SELECT count(*) FROM tasks WHERE finish_ns IS NULL")" 0
+check "cluster-6: preemptive policies preempt on several units" \
+  "$(q "SELECT count(DISTINCT r.policy) FROM tasks t JOIN runs r ON r.run_id = t.run_id
+        JOIN params k ON k.run_id = t.run_id AND k.name = 'var.units'
+        WHERE k.value > 1 AND t.preemptions > 0")" 3
+check "cluster-7: report generated from the database" \
+  "$(grep -c -e '^## Load' -e '^## Results per K' -e "^## Does PREMA's gain" -e '^## Why' report.md)" 4
+check "cluster-8: report has a row per K and policy" \
+  "$(grep -c -E '^\| [1248] \| (NP-FCFS|SJF|P-HPF|PREMA) \|' report.md)" 16
+"$S" plot "$root/experiments/cluster.lua" --quick --db c.db --out figs >/dev/null 2>&1
+check "cluster-9: every figure drawn" "$(ls figs/*.png 2>/dev/null | wc -l) $(ls figs/*.svg 2>/dev/null | wc -l)" "5 5"
+echo "1..$n"
+exit $((failed > 0))
