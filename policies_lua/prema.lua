@@ -45,11 +45,18 @@
 --
 -- PREMA on K NPUs (one queue, K identical units; the paper has one NPU, so
 -- this is schedlab's definition, docs/prema.md "PREMA on K NPUs"):
---   - Tokens and the threshold as above, over the ready requests and every
---     holder (a request being saved after a preemption takes no part).
---   - Ranking: the candidates first, shortest key first (ties: a holder, then
---     the earliest arrival, then the lowest id); then the others by arrival
---     (ties likewise). With candidates = ready, holders are never candidates.
+--   - Tokens as above, for the ready requests and every holder (a request
+--     being saved after a preemption takes no part).
+--   - Ranking: PREMA's choice repeated, each time without the requests
+--     already chosen. With threshold_mode = levels that is: by tier, the
+--     highest priority level the token reaches (>= or >, per candidate_cmp),
+--     higher tiers first, then the shortest key (ties: a holder, then the
+--     earliest arrival, then the lowest id). With >= (the default) the top
+--     tier is exactly the candidate set of step 3, and each next tier the
+--     candidate set once the higher tiers are gone. With fixed: the
+--     candidates, then the others.
+--     Requests in no tier (and holders, when candidates = ready) come last,
+--     by arrival, as step 3's fallback.
 --   - The K best-ranked run: free units take the best-ranked waiting requests;
 --     then the best waiting request is set against the worst-ranked running
 --     holder (the victim), the second best against the second worst, and so
@@ -187,32 +194,41 @@ end
 
 -- PREMA on K NPUs (see the header): rank everybody, let units.lua place.
 local function place_k(sim)
-  local maxtok, all = -math.huge, P.params.candidates == "all"
-  for req in sim.ready() do
-    update_token(sim, req, false)
-    maxtok = math.max(maxtok, req.state.token)
-  end
-  for req in sim.placed() do
-    if req.status ~= "stopping" then
-      if P.params.token_update ~= "literal_idle" then update_token(sim, req, true) end
-      maxtok = math.max(maxtok, req.state.token)
+  local all = P.params.candidates == "all"
+  for req in sim.ready() do update_token(sim, req, false) end
+  if P.params.token_update ~= "literal_idle" then
+    for req in sim.placed() do
+      if req.status ~= "stopping" then update_token(sim, req, true) end
     end
   end
-  local thr = P.params.threshold
-  if P.params.threshold_mode == "levels" then thr = level(maxtok) end
-  local strict = P.params.candidate_cmp == ">"
-  local function cand(req)
-    if not all and req.status ~= "ready" then return false end
-    local t = req.state.token
-    return (strict and t > thr) or (not strict and t >= thr)
+  local strict, fixed = P.params.candidate_cmp == ">", P.params.threshold_mode == "fixed"
+  local function reaches(t, v) return (strict and t > v) or (not strict and t >= v) end
+  -- The tier: the highest level the token reaches (fixed: 1 for a candidate);
+  -- NONE for no candidate at all, ranked by arrival (§7.1's fallback).
+  local NONE = -math.huge
+  local tiers = {}
+  local function tier(req)
+    local t = tiers[req]
+    if t then return t end
+    t = NONE
+    if all or req.status == "ready" then
+      local tok = req.state.token
+      if fixed then
+        if reaches(tok, P.params.threshold) then t = 1 end
+      else
+        for _, v in ipairs(levels) do if reaches(tok, v) then t = v end end
+      end
+    end
+    tiers[req] = t
+    return t
   end
   local by_key = U.by(function(r) return key(sim, r) end)
   local by_arrival = U.by(function(r) return r.arrival end)
   U.place(sim, {
     before = function(a, b)
-      local ca, cb = cand(a), cand(b)
-      if ca ~= cb then return ca end
-      if ca then return by_key(a, b) end
+      local ta, tb = tier(a), tier(b)
+      if ta ~= tb then return ta > tb end
+      if ta ~= NONE then return by_key(a, b) end
       return by_arrival(a, b)
     end,
     mech = function(victim, w)
