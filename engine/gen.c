@@ -73,19 +73,28 @@ static int add_class(struct gen *g, const char *net, const char *tenant, int64_t
   return 0;
 }
 
-/* Split "a,b,c" into at most `max` items in buf (modified in place). */
-static int split_list(char *buf, char **item, int max) {
+/* Split list v of param `key` ("a,b,c") into at most `max` items, copied
+** into buf of `size` bytes. A list that does not fit is refused, never cut. */
+static int split_list(const char *key, const char *v, char *buf, size_t size, char **item,
+                      int max, struct sl_err *e) {
   int n = 0;
-  for (char *tok = strtok(buf, ","); tok && n < max; tok = strtok(NULL, ",")) item[n++] = tok;
+  char *tok;
+  if (strlen(v) >= size)
+    return sl_errf(e, "generator param '%s': the list is longer than %zu characters", key,
+                   size - 1);
+  memcpy(buf, v, strlen(v) + 1);
+  for (tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+    if (n == max) return sl_errf(e, "generator param '%s': more than %d items", key, max);
+    item[n++] = tok;
+  }
+  if (n == 0) return sl_errf(e, "generator param '%s': empty list", key);
   return n;
 }
 
 static int parse_ints(const char *key, const char *v, int64_t *out, int *n, int64_t min,
                       struct sl_err *e) {
   char buf[1024], *item[64];
-  snprintf(buf, sizeof buf, "%s", v);
-  *n = split_list(buf, item, 64);
-  if (*n == 0) return sl_errf(e, "generator param '%s': empty list", key);
+  if ((*n = split_list(key, v, buf, sizeof buf, item, 64, e)) < 0) return -1;
   for (int i = 0; i < *n; i++)
     if (sl_parse_i64(item[i], &out[i]) < 0 || out[i] < min)
       return sl_errf(e, "generator param '%s': '%s' is not an integer >= %lld", key, item[i],
@@ -210,9 +219,7 @@ int gen_parse(struct gen *g, const char *kind, const struct kv *kv, size_t nkv, 
     int64_t b[64], p[64];
     int nn, nb, np;
     if (!networks) return sl_errf(e, "generator: networks=A,B,... (or tenant=...) is required");
-    snprintf(nbuf, sizeof nbuf, "%s", networks);
-    nn = split_list(nbuf, net, 64);
-    if (nn == 0) return sl_errf(e, "generator param 'networks': empty list");
+    if ((nn = split_list("networks", networks, nbuf, sizeof nbuf, net, 64, e)) < 0) return -1;
     if (parse_ints("batches", batches, b, &nb, 1, e) < 0 ||
         parse_ints("priorities", priorities, p, &np, INT32_MIN, e) < 0)
       return -1;
