@@ -18,6 +18,10 @@ set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 S=$SCHEDLAB
+# Its own scratch folder: tests/run runs every script in one directory.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
 n=0
 failed=0
 check() {
