@@ -141,7 +141,7 @@ P.figures = {
                   "p99 NTT (mean over workloads)", mean_sql("p99_ntt"), "p99_ntt"),
   -- Gain on K NPUs, and on one NPU with the same 8 x K requests (the control).
   gain = {
-    kind = "line", title = "ANTT improvement over NP-FCFS: K NPUs, and 1 NPU with the same requests",
+    kind = "line", title = "ANTT improvement over NP-FCFS: K NPUs, and 1 NPU K times as fast (same requests)",
     xlabel = "K (NPUs, or the workload's size in NPUs' worth: 8 x K requests)",
     ylabel = "ANTT(NP-FCFS) / ANTT(policy), mean of per-workload ratios",
     style = "set xtics (1, 2, 4, 8)",
@@ -150,7 +150,7 @@ P.figures = {
               SELECT units, mean, lo, hi, n, ]] .. LABEL .. [[ || ' on K NPUs' AS series, ]] .. ORDER .. [[ AS o
                 FROM (]] .. gain_sql("antt", true) .. [[) WHERE policy != 'np_fcfs'
               UNION ALL
-              SELECT units, mean, lo, hi, n, ]] .. LABEL .. [[ || ' on 1 NPU, 8 x K requests', 4 + ]] .. ORDER .. [[
+              SELECT units, mean, lo, hi, n, ]] .. LABEL .. [[ || ' on 1 NPU K x as fast', 4 + ]] .. ORDER .. [[
                 FROM (SELECT * FROM (]] .. gain_sql("antt", true, "control") .. [[)
                       UNION ALL SELECT * FROM (]] .. gain_sql("antt", true) .. [[) WHERE units = 1)
                 WHERE policy IN ('sjf', 'prema'))
