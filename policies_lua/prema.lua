@@ -55,8 +55,11 @@
 --     tier is exactly the candidate set of step 3, and each next tier the
 --     candidate set once the higher tiers are gone. With fixed: the
 --     candidates, then the others.
---     Requests in no tier (and holders, when candidates = ready) come last,
---     by arrival, as step 3's fallback.
+--     Requests in no tier come last, by arrival, as step 3's fallback.
+--     Holders are ranked like everyone, also with candidates = ready: a
+--     holder that did not compete would lose its NPU to any waiting
+--     request, which would take it back at once (switching back and forth
+--     at no gain), so on K NPUs that param has no effect.
 --   - The K best-ranked run: free units take the best-ranked waiting requests;
 --     then the best waiting request is set against the worst-ranked running
 --     holder (the victim), the second best against the second worst, and so
@@ -194,7 +197,6 @@ end
 
 -- PREMA on K NPUs (see the header): rank everybody, let units.lua place.
 local function place_k(sim)
-  local all = P.params.candidates == "all"
   for req in sim.ready() do update_token(sim, req, false) end
   if P.params.token_update ~= "literal_idle" then
     for req in sim.placed() do
@@ -211,13 +213,11 @@ local function place_k(sim)
     local t = tiers[req]
     if t then return t end
     t = NONE
-    if all or req.status == "ready" then
-      local tok = req.state.token
-      if fixed then
-        if reaches(tok, P.params.threshold) then t = 1 end
-      else
-        for _, v in ipairs(levels) do if reaches(tok, v) then t = v end end
-      end
+    local tok = req.state.token
+    if fixed then
+      if reaches(tok, P.params.threshold) then t = 1 end
+    else
+      for _, v in ipairs(levels) do if reaches(tok, v) then t = v end end
     end
     tiers[req] = t
     return t
