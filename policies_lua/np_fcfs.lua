@@ -4,6 +4,10 @@
 --
 -- Ties between requests that arrived at the same instant go to the one that
 -- comes first in the trace (sim.best's documented tie order).
+--
+-- On K units nothing changes here: after a placement the engine calls
+-- schedule again while a unit has room and requests wait, so the K earliest
+-- arrivals hold the K units, and a unit that frees takes the next.
 
 local P = { params = {} }
 

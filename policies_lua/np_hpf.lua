@@ -2,6 +2,9 @@
 --
 -- When the device is free, run the ready request with the highest priority
 -- (ties: earliest arrival) to completion.
+--
+-- On K units nothing changes here: the engine calls schedule again while a
+-- unit has room and requests wait, so each free unit takes the next best.
 
 local P = { params = {} }
 

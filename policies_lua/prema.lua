@@ -42,6 +42,32 @@
 -- (--device-param ckpt_granularity=tile|layer) and what a checkpoint saves
 -- (ckpt_bytes=progress|bound). DRAIN with drain_scope = layer ("finish the
 -- layer, then switch") is CHECKPOINT with ckpt_granularity = layer.
+--
+-- PREMA on K NPUs (one queue, K identical units; the paper has one NPU, so
+-- this is schedlab's definition, docs/prema.md "PREMA on K NPUs"):
+--   - Tokens as above, for the ready requests and every holder (a request
+--     being saved after a preemption takes no part).
+--   - Ranking: PREMA's choice repeated, each time without the requests
+--     already chosen. With threshold_mode = levels that is: by tier, the
+--     highest priority level the token reaches (>= or >, per candidate_cmp),
+--     higher tiers first, then the shortest key (ties: a holder, then the
+--     earliest arrival, then the lowest id). With >= (the default) the top
+--     tier is exactly the candidate set of step 3, and each next tier the
+--     candidate set once the higher tiers are gone. With fixed: the
+--     candidates, then the others.
+--     Requests in no tier come last, by arrival, as step 3's fallback.
+--     Holders are ranked like everyone, also with candidates = ready: a
+--     holder that did not compete would lose its NPU to any waiting
+--     request, which would take it back at once (switching back and forth
+--     at no gain), so on K NPUs that param has no effect.
+--   - The K best-ranked run: free units take the best-ranked waiting requests;
+--     then the best waiting request is set against the worst-ranked running
+--     holder (the victim), the second best against the second worst, and so
+--     on while the waiting one ranks strictly higher. For each such pair,
+--     level_guard and Algorithm 3 decide as above with the victim in the place
+--     of the running request: DRAIN leaves the victim (the pair is decided
+--     again at the next point), CHECKPOINT takes its unit.
+-- On one NPU this is exactly the single-unit algorithm above (same code).
 
 local P = {
   params = {
@@ -52,8 +78,11 @@ local P = {
   },
 }
 
+local U = require("units")
+
 local levels = {}          -- sorted priority levels
 local tick                 -- the pending tick's timer id
+local one = true           -- a device of one exclusive unit: the one-NPU code
 
 local function one_of(name, ...)
   local v = P.params[name]
@@ -79,6 +108,7 @@ function P.init(sim)
   assert(#levels > 0, "priority_levels is empty")
   assert(P.params.quantum > 0, "quantum must be > 0")
   tick = sim.timer(P.params.quantum)
+  one = U.one(sim)
 end
 
 function P.on_timer(sim)
@@ -165,11 +195,57 @@ function P.choose(sim)
   return best, cur
 end
 
+-- PREMA on K NPUs (see the header): rank everybody, let units.lua place.
+local function place_k(sim)
+  for req in sim.ready() do update_token(sim, req, false) end
+  if P.params.token_update ~= "literal_idle" then
+    for req in sim.placed() do
+      if req.status ~= "stopping" then update_token(sim, req, true) end
+    end
+  end
+  local strict, fixed = P.params.candidate_cmp == ">", P.params.threshold_mode == "fixed"
+  local function reaches(t, v) return (strict and t > v) or (not strict and t >= v) end
+  -- The tier: the highest level the token reaches (fixed: 1 for a candidate);
+  -- NONE for no candidate at all, ranked by arrival (§7.1's fallback).
+  local NONE = -math.huge
+  local tiers = {}
+  local function tier(req)
+    local t = tiers[req]
+    if t then return t end
+    t = NONE
+    local tok = req.state.token
+    if fixed then
+      if reaches(tok, P.params.threshold) then t = 1 end
+    else
+      for _, v in ipairs(levels) do if reaches(tok, v) then t = v end end
+    end
+    tiers[req] = t
+    return t
+  end
+  local by_key = U.by(function(r) return key(sim, r) end)
+  local by_arrival = U.by(function(r) return r.arrival end)
+  U.place(sim, {
+    before = function(a, b)
+      local ta, tb = tier(a), tier(b)
+      if ta ~= tb then return ta > tb end
+      if ta ~= NONE then return by_key(a, b) end
+      return by_arrival(a, b)
+    end,
+    mech = function(victim, w)
+      if P.params.level_guard and level(w.state.token) < level(victim.state.token) then return nil end
+      local mech = P.params.preempt
+      if mech == "dynamic" then mech = P.mechanism(sim, victim, w) end
+      return mech
+    end,
+  })
+end
+
 function P.schedule(sim)
   if P.params.quantum_mode == "since_last" then
     if tick then sim.cancel(tick) end
     tick = sim.timer(P.params.quantum)
   end
+  if not one then return place_k(sim) end
   local best, cur = P.choose(sim)
   if not cur then return best end
   if best == cur then return end

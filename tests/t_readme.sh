@@ -4,9 +4,9 @@
 # continues), and each one runs with `sh -c`, from the top of a scratch copy
 # of the checkout (tracked and untracked, not ignored, files; the built
 # binaries), so databases start empty and nothing here changes. A command
-# fails the test on a non-zero exit status. The worked example's policy (a
-# ```lua block whose first line is "-- NAME — ...") is saved as NAME.lua
-# first, as the README tells the reader to do.
+# fails the test on a non-zero exit status. The worked examples' policies
+# (```lua blocks whose first line is "-- NAME — ...": aged_hpf, and reserved
+# on two units) are saved as NAME.lua first, as the README tells the reader.
 #
 # The README's own `make test` runs the whole suite once more in the copy;
 # there this script sees SCHEDLAB_README_NESTED=1 and skips, so it does not
@@ -89,11 +89,13 @@ while IFS="$(printf '\t')" read -r where cmd; do
     tail -n 15 "$scratch/out" | sed 's/^/#   /'
   fi
 done <"$scratch/cmds"
-# Found at all: both files have commands, and the worked example was saved.
+# Found at all: both files have commands, and both worked examples were
+# saved and run (the second on two units).
 n=$((n + 1))
-if [ -f "$copy/aged_hpf.lua" ] && grep -q '^README.md:' "$scratch/cmds" &&
-   grep -q '^policies_lua/README.md:' "$scratch/cmds"; then
-  echo "ok $n - code blocks found in both READMEs, aged_hpf.lua saved from the worked example"
+if [ -f "$copy/aged_hpf.lua" ] && [ -f "$copy/reserved.lua" ] && grep -q '^README.md:' "$scratch/cmds" &&
+   grep -q '^policies_lua/README.md:' "$scratch/cmds" &&
+   grep -q 'units=2 --policy reserved.lua' "$scratch/cmds"; then
+  echo "ok $n - code blocks found in both READMEs, aged_hpf.lua and reserved.lua saved from the worked examples"
 else
   failed=$((failed + 1))
   echo "not ok $n - code blocks or the worked example not found"

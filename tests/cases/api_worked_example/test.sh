@@ -11,8 +11,9 @@
 #  8250  C restores 250 and runs its last 3000: 11500.
 # Without aging (max_wait = 1 s) C would go first at 4250: restore 250,
 # C 4500-7500, A 7500-11500.
-sed -n '/^```lua$/,/^```$/p' ../../../policies_lua/README.md | sed '1d;$d' | diff - policy.lua \
-  && echo "policy.lua is the README's example"
+# (the first ```lua block; the second is the two-unit example)
+awk '/^```lua$/ { n++; if (n == 1) { on = 1; next } } on && /^```$/ { exit } on' \
+  ../../../policies_lua/README.md | diff - policy.lua && echo "policy.lua is the README's example"
 run_ok --trace trace.csv --policy policy.lua --param max_wait=3us
 tasks
 run_ok --trace trace.csv --policy policy.lua --param max_wait=1s
