@@ -76,11 +76,12 @@ struct map {
   long line;
 };
 
-enum tfmt { T_DATETIME, T_EPOCH_S, T_EPOCH_MS, T_EPOCH_US, T_EPOCH_NS, T_S, T_MS, T_US, T_NS,
-            T_N };
-static const char *const tfmt_names[T_N] = {"datetime", "epoch_s", "epoch_ms", "epoch_us",
+/* Absolute formats come before T_S: they count from the first record. */
+enum tfmt { T_DATETIME, T_CLF, T_EPOCH_S, T_EPOCH_MS, T_EPOCH_US, T_EPOCH_NS, T_S, T_MS, T_US,
+            T_NS, T_N };
+static const char *const tfmt_names[T_N] = {"datetime", "clf", "epoch_s", "epoch_ms", "epoch_us",
                                             "epoch_ns", "s", "ms", "us", "ns"};
-static const int tfmt_scale[T_N] = {0, 9, 6, 3, 0, 9, 6, 3, 0};
+static const int tfmt_scale[T_N] = {0, 0, 9, 6, 3, 0, 9, 6, 3, 0};
 
 /* The single-valued keys, in the order they are resolved. */
 enum key { K_PATTERN, K_HEADER, K_COMMENT, K_ARRIVAL, K_DEADLINE, K_NETWORK, K_TENANT,
@@ -367,8 +368,8 @@ static int resolve_arrival(struct fmt *f, struct sl_err *e) {
   char *name = NULL, *unit = NULL;
   if (split_as(f, r->val, r->line, "arrival", &name, &unit, e) < 0) return -1;
   if (parse_time_fmt(unit, &f->arrival_fmt) < 0)
-    return spec_err(f, r->line, e, "arrival: unknown timestamp format '%s' (datetime, epoch_s, "
-                                   "epoch_ms, epoch_us, epoch_ns, s, ms, us, ns)", unit);
+    return spec_err(f, r->line, e, "arrival: unknown timestamp format '%s' (datetime, clf, "
+                                   "epoch_s, epoch_ms, epoch_us, epoch_ns, s, ms, us, ns)", unit);
   if (parse_ref(f, name, strlen(name), 0, r->line, "arrival", &f->arrival, e) < 0) return -1;
   if (f->arrival.map >= 0 || f->arrival.kind == REF_FILE)
     return spec_err(f, r->line, e, "arrival: a time comes from a group of the pattern");
@@ -966,6 +967,28 @@ static int parse_datetime(const char *s, size_t n, int64_t *out, const char **wh
   return 0;
 }
 
+/* The access-log time of Apache and nginx, 10/Oct/2000:13:55:36 -0700
+** (strftime %d/%b/%Y:%H:%M:%S %z, a fraction allowed), rewritten as the
+** datetime it is. */
+static int parse_clf(const char *s, size_t n, int64_t *out, const char **why) {
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char iso[64];
+  size_t m, rest;
+  *why = "expected DD/Mon/YYYY:HH:MM:SS[.fraction] [+HHMM]";
+  if (n < 20 || n > 50 || s[2] != '/' || s[6] != '/' || s[11] != ':') return -1;
+  for (m = 0; m < 12 && memcmp(months + 3 * m, s + 3, 3); m++) {}
+  if (m == 12) return -1;
+  rest = n - 20;
+  snprintf(iso, sizeof iso, "%.4s-%02zu-%.2sT%.8s%.*s", s + 7, m + 1, s, s + 12, (int)rest, s + 20);
+  /* " -0700" after the time: the zone without its space */
+  {
+    char *sp = strchr(iso, ' ');
+    if (sp) memmove(sp, sp + 1, strlen(sp));
+  }
+  return parse_datetime(iso, strlen(iso), out, why) == 0 ? 0 : (*why = "not a DD/Mon/YYYY:HH:MM:SS "
+                                                                       "[+HHMM] time", -1);
+}
+
 /* The record's absolute time: ns (relative units are already relative). */
 static int arrival_abs(const struct fmt *f, int64_t *out, struct sl_err *e) {
   const char *s, *why = NULL;
@@ -975,13 +998,15 @@ static int arrival_abs(const struct fmt *f, int64_t *out, struct sl_err *e) {
   raw_text(f, &f->arrival, &s, &n);
   if (f->arrival_fmt == T_DATETIME) {
     if (parse_datetime(s, n, out, &why) == 0) return 0;
+  } else if (f->arrival_fmt == T_CLF) {
+    if (parse_clf(s, n, out, &why) == 0) return 0;
   } else {
     r = sl_parse_decimal_scaled(s, n, tfmt_scale[f->arrival_fmt], out);
     if (r == 0 && (f->arrival_fmt < T_S || (*out >= 0 && *out <= SL_TIME_LIMIT))) return 0;
     why = r == -1 ? "not a number" : "out of range";
   }
   excerpt(ex, sizeof ex, s, n);
-  return sl_errf(e, "arrival: %s '%s' is not a %s time: %s", ref_name(f, &f->arrival), ex,
+  return sl_errf(e, "arrival: %s '%s' does not read as %s: %s", ref_name(f, &f->arrival), ex,
                  tfmt_names[f->arrival_fmt], why);
 }
 
@@ -1069,7 +1094,7 @@ int fmt_line(struct fmt *f, const char *line, size_t len, struct fmt_rec *r, str
   r->tenant = r->workload = NULL;
   if (f->has_tenant) {
     if ((rc = render(f, &f->tenant, &f->bten, e)) < 0) return rc;
-    r->tenant = f->bten.s;
+    if (f->bten.len) r->tenant = f->bten.s;   /* empty: the network, as in the native CSV */
   }
   if (f->has_workload) {
     if ((rc = render(f, &f->workload, &f->bwl, e)) < 0) return rc;
