@@ -68,7 +68,7 @@ static void out_name(struct out *o, const char *s) {
 }
 
 static int import(struct trace *t, struct out *o, int has_deadline, int has_workload,
-                  int64_t *rows, sl_ns *last, struct sl_err *e) {
+                  int64_t *rows, sl_ns *first, sl_ns *last, struct sl_err *e) {
   struct trace_row row;
   int r;
   out_add(o, "arrival_ns,network,batch,priority,tenant", 40);
@@ -94,6 +94,7 @@ static int import(struct trace *t, struct out *o, int has_deadline, int has_work
       out_name(o, row.workload);
     }
     out_add(o, "\n", 1);
+    if (!*rows) *first = row.arrival;
     *last = row.arrival;
     (*rows)++;
     if (o->failed) break;
@@ -115,7 +116,7 @@ int trace_import(int argc, char **argv) {
   struct sl_err e;
   char tmp[4200], skipped[1024];
   int64_t rows = 0;
-  sl_ns last = 0;
+  sl_ns first = 0, last = 0;
   struct timespec t0, t1;
   memset(&o, 0, sizeof o);
   tmp[0] = 0;
@@ -157,7 +158,7 @@ int trace_import(int argc, char **argv) {
     o.f = stdout;
     o.name = "stdout";
   }
-  if (import(&t, &o, fmt_has_deadline(t.fr->fmt), fmt_has_workload(t.fr->fmt), &rows, &last, &e) < 0) {
+  if (import(&t, &o, fmt_has_deadline(t.fr->fmt), fmt_has_workload(t.fr->fmt), &rows, &first, &last, &e) < 0) {
     cli_fail("%s", e.msg);
     goto done;
   }
@@ -178,9 +179,9 @@ int trace_import(int argc, char **argv) {
     uint64_t bytes = fr_bytes(t.fr);
     FILE *to = o.f == stdout ? stderr : stdout;
     fprintf(to, "imported %lld requests from %zu file(s), %llu lines, %.1f MB of text: "
-                "arrivals 0 to %.3f ms%s%s\n",
+                "arrivals %.3f to %.3f ms%s%s\n",
             (long long)rows, nin, (unsigned long long)fr_lines(t.fr), (double)bytes / 1e6,
-            (double)last / 1e6, skipped[0] ? "; " : "", skipped);
+            (double)first / 1e6, (double)last / 1e6, skipped[0] ? "; " : "", skipped);
     if (getenv("SCHEDLAB_IMPORT_TIMING"))
       fprintf(stderr, "import: %.3f s, %.1f MB/s, %.0f lines/s\n", secs,
               secs > 0 ? (double)bytes / 1e6 / secs : 0.0,

@@ -98,6 +98,7 @@ struct fmt {
   char *path;
   struct raw raw[K_N];
   pcre2_code *re, *hdr, *cmt;
+  pcre2_code *re_diag;     /* the pattern without the end anchor, which partial matching refuses */
   int re_jit, hdr_jit, cmt_jit;
   pcre2_match_data *md, *md_small;
   pcre2_match_context *mctx;
@@ -572,6 +573,13 @@ static int resolve(struct fmt *f, struct later *later, size_t nlater, struct sl_
   if (r[K_COMMENT].val && compile_re(f, r[K_COMMENT].line, "comment", r[K_COMMENT].val, 0, &f->cmt,
                                      &f->cmt_jit, e) < 0)
     return -1;
+  {
+    int code;
+    PCRE2_SIZE off;
+    f->re_diag = pcre2_compile((PCRE2_SPTR)r[K_PATTERN].val, PCRE2_ZERO_TERMINATED,
+                               PCRE2_ANCHORED | PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
+    if (!f->re_diag) return sl_errf(e, "out of memory compiling the pattern");
+  }
   pcre2_pattern_info(f->re, PCRE2_INFO_CAPTURECOUNT, &f->ngroups);
   /* Maps first (attrs and templates use them), then attrs in order. */
   for (size_t i = 0; i < nlater; i++) {
@@ -697,6 +705,7 @@ void fmt_free(struct fmt *f) {
   if (!f) return;
   free(f->path);
   pcre2_code_free(f->re);
+  pcre2_code_free(f->re_diag);
   pcre2_code_free(f->hdr);
   pcre2_code_free(f->cmt);
   pcre2_match_data_free(f->md);
@@ -1017,8 +1026,7 @@ static size_t mismatch_at(struct fmt *f, const char *line, size_t len) {
   size_t lo = 0, hi = len;
   while (lo < hi) {
     size_t mid = lo + (hi - lo + 1) / 2;
-    int r = pcre2_match(f->re, (PCRE2_SPTR)line, mid, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, f->md,
-                        f->mctx);
+    int r = pcre2_match(f->re_diag, (PCRE2_SPTR)line, mid, 0, PCRE2_PARTIAL_HARD, f->md, f->mctx);
     if (r >= 0 || r == PCRE2_ERROR_PARTIAL) lo = mid; else hi = mid - 1;
   }
   return lo;

@@ -185,9 +185,9 @@ static int check_id(struct trace *t, const struct trace_row *r, struct sl_err *e
 ** Traces read through a format spec
 ** =================================================================== */
 
-int trace_open_spec(struct trace *t, const char *const *paths, size_t npaths, const char *spec,
-                    int skip_bad, struct sl_err *e) {
-  memset(t, 0, sizeof *t);
+/* *t is zeroed but for fr_path, which paths may point to. */
+static int open_spec(struct trace *t, const char *const *paths, size_t npaths, const char *spec,
+                     int skip_bad, struct sl_err *e) {
   t->col_arrival = t->col_deadline = t->col_network = t->col_batch = t->col_priority =
       t->col_tenant = t->col_id = t->col_workload = -1;
   t->last_arrival = SL_NS_NONE;
@@ -204,9 +204,18 @@ int trace_open_spec(struct trace *t, const char *const *paths, size_t npaths, co
   return 0;
 }
 
+int trace_open_spec(struct trace *t, const char *const *paths, size_t npaths, const char *spec,
+                    int skip_bad, struct sl_err *e) {
+  memset(t, 0, sizeof *t);
+  return open_spec(t, paths, npaths, spec, skip_bad, e);
+}
+
 int trace_open_format(struct trace *t, const char *path, const char *spec, struct sl_err *e) {
   if (!spec) return trace_open(t, path, e);
-  return trace_open_spec(t, &path, 1, spec, 0, e);
+  /* The reader keeps the list of paths: this one lives in *t. */
+  memset(t, 0, sizeof *t);
+  t->fr_path = path;
+  return open_spec(t, &t->fr_path, 1, spec, 0, e);
 }
 
 /* The spec has made the row and checked its values and order. */

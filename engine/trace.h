@@ -42,6 +42,7 @@ struct fmtread;
 struct trace {
   struct csv csv;          /* a spec'd trace: only path and lineno are set, for messages */
   struct fmtread *fr;      /* a spec'd trace's reader, or NULL for the native CSV */
+  const char *fr_path;     /* trace_open_format's one path, which fr points to */
   int col_arrival, col_deadline, col_network, col_batch, col_priority, col_tenant, col_id,
       col_workload;
   int arrival_scale, deadline_scale;        /* decimal exponent to ns: 0, 3, 6, 9 */

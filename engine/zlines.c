@@ -98,8 +98,11 @@ static long fill(struct zlines *z, char *dst, size_t n, struct sl_err *e) {
     r = gzread(z->gz, dst, (unsigned)n);
     if (r > 0) return r;
     msg = gzerror(z->gz, &err);
-    if (r < 0 || (err != Z_OK && err != Z_STREAM_END))
+    if (r < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+      size_t pl = strlen(z->path);
+      if (msg && !strncmp(msg, z->path, pl) && !strncmp(msg + pl, ": ", 2)) msg += pl + 2;
       return sl_errf(e, "%s: gzip: %s", z->path, msg && *msg ? msg : "read error");
+    }
     return 0;
   }
   case ZL_ZSTD:
