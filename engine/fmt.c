@@ -41,6 +41,8 @@ struct piece {             /* of a template: literal text, then an optional valu
 struct tpl {
   struct piece *p;
   size_t n;
+  int per_file;            /* no value but {_file}: rendered once per input file */
+  int done;                /* per_file: rendered for the current file */
 };
 
 struct factor {            /* of a product */
@@ -59,7 +61,8 @@ struct attr {
   struct expr x;
   int64_t round, min, max;  /* round: a multiple to round up to (0: none) */
   int64_t val;              /* this line's value */
-  char txt[24];             /* and as text */
+  char txt[24];             /* and as text, at txtp (written backwards from the end) */
+  const char *txtp;
   size_t txtlen;
 };
 
@@ -88,6 +91,14 @@ enum key { K_PATTERN, K_HEADER, K_COMMENT, K_ARRIVAL, K_DEADLINE, K_NETWORK, K_T
            K_WORKLOAD, K_BATCH, K_PRIORITY, K_N };
 static const char *const key_names[K_N] = {"pattern", "header", "comment", "arrival", "deadline",
                                            "network", "tenant", "workload", "batch", "priority"};
+
+/* The date and hour last read, "YYYY-MM-DD HH", and their seconds since the
+** epoch: consecutive records of a trace mostly share them. */
+struct dt_cache {
+  char key[13];
+  int64_t secs;
+  int valid;
+};
 
 struct raw {               /* a key's text as the spec gave it */
   char *val;
@@ -122,6 +133,7 @@ struct fmt {
   sl_ns origin;
   const char *line;
   PCRE2_SIZE *ov;
+  struct dt_cache dtc;
   char file[256];          /* {_file}: the input's base name, without extensions */
   size_t filelen;
   struct sl_buf bnet, bten, bwl;
@@ -299,6 +311,9 @@ static int parse_tpl(struct fmt *f, const char *s, long line, const char *what, 
     p->has_ref = 1;
     s = close + 1;
   }
+  t->per_file = 1;
+  for (size_t i = 0; i < t->n; i++)
+    if (t->p[i].has_ref && t->p[i].ref.kind != REF_FILE) t->per_file = 0;
   return 0;
 }
 
@@ -757,6 +772,7 @@ void fmt_new_file(struct fmt *f, const char *path) {
   f->file[n] = 0;
   f->filelen = n;
   f->seen_record = 0;
+  f->network.done = f->tenant.done = f->workload.done = 0;
 }
 
 /* }=================================================================== */
@@ -792,7 +808,7 @@ static void raw_text(const struct fmt *f, const struct ref *r, const char **s, s
     return;
   }
   if (r->kind == REF_ATTR) {
-    *s = f->attrs[r->idx].txt;
+    *s = f->attrs[r->idx].txtp;
     *n = f->attrs[r->idx].txtlen;
     return;
   }
@@ -878,29 +894,63 @@ static int eval_attrs(struct fmt *f, struct sl_err *e) {
     if (v < a->min) v = a->min;
     if (v > a->max) v = a->max;
     a->val = v;
+    a->txt[sizeof a->txt - 1] = 0;
     start = put_i64(a->txt + sizeof a->txt - 1, v);
     a->txtlen = (size_t)(a->txt + sizeof a->txt - 1 - start);
-    memmove(a->txt, start, a->txtlen);
-    a->txt[a->txtlen] = 0;
+    a->txtp = start;
   }
   return 0;
 }
 
-/* FMT_RECORD, FMT_BAD (a value not in a map) or FMT_FATAL. */
-static int render(const struct fmt *f, const struct tpl *t, struct sl_buf *b, struct sl_err *e) {
-  b->len = 0;
+/* FMT_RECORD, FMT_BAD (a value not in a map) or FMT_FATAL. The pieces are
+** measured first, so the buffer grows (rarely) before one copying pass. */
+static int render(const struct fmt *f, struct tpl *t, struct sl_buf *b, struct sl_err *e) {
+  const char *val[64];
+  size_t vlen[64], need = 1, nv = 0;
+  char *o;
+  if (t->per_file && t->done) return FMT_RECORD;
   for (size_t i = 0; i < t->n; i++) {
-    const struct piece *p = &t->p[i];
-    if (p->litlen) sl_buf_add(b, p->lit, p->litlen);
-    if (p->has_ref) {
-      const char *s;
-      size_t n;
-      if (ref_text(f, &p->ref, &s, &n, e) < 0) return FMT_BAD;
-      sl_buf_add(b, s, n);
+    need += t->p[i].litlen;
+    if (t->p[i].has_ref && nv < 64) {
+      if (ref_text(f, &t->p[i].ref, &val[nv], &vlen[nv], e) < 0) return FMT_BAD;
+      need += vlen[nv++];
     }
   }
-  sl_buf_add(b, "", 0);        /* a NUL even for an empty result */
+  if (nv == 64) {           /* more values than the fast path holds: piece by piece */
+    b->len = 0;
+    for (size_t i = 0; i < t->n; i++) {
+      const char *sv;
+      size_t n;
+      sl_buf_add(b, t->p[i].lit, t->p[i].litlen);
+      if (t->p[i].has_ref) {
+        if (ref_text(f, &t->p[i].ref, &sv, &n, e) < 0) return FMT_BAD;
+        sl_buf_add(b, sv, n);
+      }
+    }
+    sl_buf_add(b, "", 0);
+  } else if (need > b->cap) {
+    char *q = realloc(b->s, 2 * need);
+    if (!q) return sl_errf(e, "out of memory"), FMT_FATAL;
+    b->s = q;
+    b->cap = 2 * need;
+  }
   if (b->oom) return sl_errf(e, "out of memory"), FMT_FATAL;
+  if (nv < 64) {
+    o = b->s;
+    nv = 0;
+    for (size_t i = 0; i < t->n; i++) {
+      const struct piece *p = &t->p[i];
+      memcpy(o, p->lit, p->litlen);
+      o += p->litlen;
+      if (p->has_ref) {
+        memcpy(o, val[nv], vlen[nv]);
+        o += vlen[nv++];
+      }
+    }
+    *o = 0;
+    b->len = (size_t)(o - b->s);
+  }
+  t->done = 1;
   return FMT_RECORD;
 }
 
@@ -928,21 +978,43 @@ static int digits(const char *s, size_t n, size_t at, size_t count, int64_t *v) 
 
 /* YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM|+HHMM] -> ns since
 ** the epoch (digits past ns dropped). 0, or -1 with what is wrong in why. */
-static int parse_datetime(const char *s, size_t n, int64_t *out, const char **why) {
-  int64_t y, mo, d, h, mi, sec, frac = 0, secs, off = 0;
+static int parse_datetime(const char *s, size_t n, struct dt_cache *c, int64_t *out,
+                          const char **why) {
+  int64_t y, mo, d, h, mi, sec, frac = 0, secs, off = 0, base;
   size_t i = 19;
   static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   *why = "expected YYYY-MM-DD HH:MM:SS[.fraction][Z|+HH:MM]";
-  if (digits(s, n, 0, 4, &y) || n < 19 || s[4] != '-' || digits(s, n, 5, 2, &mo) || s[7] != '-' ||
-      digits(s, n, 8, 2, &d) || (s[10] != ' ' && s[10] != 'T') || digits(s, n, 11, 2, &h) ||
-      s[13] != ':' || digits(s, n, 14, 2, &mi) || s[16] != ':' || digits(s, n, 17, 2, &sec))
+  if (n < 19 || s[13] != ':' || digits(s, n, 14, 2, &mi) || s[16] != ':' ||
+      digits(s, n, 17, 2, &sec))
     return -1;
-  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60) {
-    *why = "a date or time field is out of range";
-    return -1;
+  if (c && c->valid && !memcmp(c->key, s, sizeof c->key)) {
+    base = c->secs;
+  } else {
+    if (digits(s, n, 0, 4, &y) || s[4] != '-' || digits(s, n, 5, 2, &mo) || s[7] != '-' ||
+        digits(s, n, 8, 2, &d) || (s[10] != ' ' && s[10] != 'T') || digits(s, n, 11, 2, &h))
+      return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23) {
+      *why = "a date or time field is out of range";
+      return -1;
+    }
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
+      *why = "February 29 of a common year";
+      return -1;
+    }
+    /* int64 ns reach from 1677 to 2262. */
+    if (y < 1678 || y > 2261) {
+      *why = "the year is outside 1678..2261 (what 64-bit ns can hold)";
+      return -1;
+    }
+    base = days_from_civil(y, mo, d) * 86400 + h * 3600;
+    if (c) {
+      memcpy(c->key, s, sizeof c->key);
+      c->secs = base;
+      c->valid = 1;
+    }
   }
-  if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
-    *why = "February 29 of a common year";
+  if (mi > 59 || sec > 60) {
+    *why = "a date or time field is out of range";
     return -1;
   }
   if (i < n && s[i] == '.') {
@@ -966,12 +1038,7 @@ static int parse_datetime(const char *s, size_t n, int64_t *out, const char **wh
     off = (oh * 3600 + om * 60) * (neg ? -1 : 1);
   }
   if (i != n) return -1;
-  /* int64 ns reach from 1677 to 2262. */
-  if (y < 1678 || y > 2261) {
-    *why = "the year is outside 1678..2261 (what 64-bit ns can hold)";
-    return -1;
-  }
-  secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+  secs = base + mi * 60 + sec - off;
   *out = secs * 1000000000 + frac;
   return 0;
 }
@@ -994,19 +1061,19 @@ static int parse_clf(const char *s, size_t n, int64_t *out, const char **why) {
     char *sp = strchr(iso, ' ');
     if (sp) memmove(sp, sp + 1, strlen(sp));
   }
-  return parse_datetime(iso, strlen(iso), out, why) == 0 ? 0 : (*why = "not a DD/Mon/YYYY:HH:MM:SS "
+  return parse_datetime(iso, strlen(iso), NULL, out, why) == 0 ? 0 : (*why = "not a DD/Mon/YYYY:HH:MM:SS "
                                                                        "[+HHMM] time", -1);
 }
 
 /* The record's absolute time: ns (relative units are already relative). */
-static int arrival_abs(const struct fmt *f, int64_t *out, struct sl_err *e) {
+static int arrival_abs(struct fmt *f, int64_t *out, struct sl_err *e) {
   const char *s, *why = NULL;
   size_t n;
   char ex[300];
   int r;
   raw_text(f, &f->arrival, &s, &n);
   if (f->arrival_fmt == T_DATETIME) {
-    if (parse_datetime(s, n, out, &why) == 0) return 0;
+    if (parse_datetime(s, n, &f->dtc, out, &why) == 0) return 0;
   } else if (f->arrival_fmt == T_CLF) {
     if (parse_clf(s, n, out, &why) == 0) return 0;
   } else {

@@ -143,7 +143,7 @@ const struct command commands[] = {
      "changed (nothing removed); 2 usage.\n"},
     {"trace", cmd_trace, "generate arrival traces, import traces in other formats",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
-     "       schedlab trace import --format SPEC IN... [-o OUT] [--skip-bad]\n"
+     "       schedlab trace import --format SPEC IN... [-o OUT] [--skip-bad] [--stats]\n"
      "\n"
      "Writes a trace in the native format (stdout without --out), deterministic from\n"
      "its seed. The device gives the isolated times that turn a load into a rate.\n"
@@ -174,7 +174,8 @@ const struct command commands[] = {
      "traces/formats/README.md) and writes the native CSV to OUT (stdout without\n"
      "-o; OUT is written whole or not at all). A line that does not read stops it\n"
      "with FILE:LINE and the part that did not match; --skip-bad passes such lines\n"
-     "over and reports how many and the first few. Then says what it read.\n"},
+     "over and reports how many and the first few. Then says what it read;\n"
+     "--stats adds time, MB/s, lines/s and peak memory (stderr).\n"},
     {"predict", cmd_predict, "predict per-layer latency of a network on a device model",
      "usage: schedlab predict --device SPEC --network NAME|FILE [--batch B[,B...]]\n"
      "                        [--per-layer] [--csv] [--device-param NAME=VALUE]... [--stats]\n"

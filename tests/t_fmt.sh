@@ -97,6 +97,17 @@ head -c 60 "$F/mooncake.jsonl.zst" >cut.jsonl.zst
 fails "truncated zstd" "schedlab: error: cut.jsonl.zst: truncated zstd data" \
   "$S" trace import --format mooncake cut.jsonl.zst
 
+# ---- output that is not a regular file ------------------------------------
+# A pipe (like /dev/null) is written to directly: a temporary file renamed
+# over it would replace the device or the pipe with a plain file.
+mkfifo pipe
+cat pipe >piped.csv &
+"$S" trace import --format mooncake "$F/mooncake.jsonl" -o pipe >/dev/null 2>err.txt
+wait
+check "-o a pipe: written through, still a pipe" "$(cat piped.csv; [ -p pipe ] && echo pipe)" "$MOON
+pipe"
+rm -f pipe piped.csv
+
 # ---- several inputs: one timeline ---------------------------------------
 # conv starts the clock (18:15:46.68059); code is 5 h 44 min 13.3194099 s
 # later: 20653319409900 ns, then 100 ns more.
