@@ -43,11 +43,11 @@ H='arrival_ns,network,batch,priority,tenant'
 # azure_llm, conv file (tenant from the file name). Times from 18:15:46.6805900:
 #   +0; +100 ns; 47.0 - 46.68059 = 0.31941 s; 16:00.5 - 15:46.68059 = 13.81941 s.
 # prompt rounds up to 64 (374 -> 384, 64, 65 -> 128, 1 -> 64), gen to 16
-# (44 -> 48, 16, 0 stays 0 then min 1 -> 1, 1 -> 16).
+# (44 -> 48, 16, 0 stays 0: the prefill alone, 1 -> 16).
 imp "azure_llm conv" azure_llm "$F/AzureLLMInferenceTrace_conv.csv" "$H
 0,\"gpt2_small[prompt=384,gen=48]\",1,1,conv
 100,\"gpt2_small[prompt=64,gen=16]\",1,1,conv
-319410000,\"gpt2_small[prompt=128,gen=1]\",1,1,conv
+319410000,\"gpt2_small[prompt=128,gen=0]\",1,1,conv
 13819410000,\"gpt2_small[prompt=64,gen=16]\",1,1,conv"
 # The code file has CRLF line ends and crosses midnight: 23:59:59.9999999 to
 # 00:00:00.0000000 is 100 ns. 1000 -> 1024, 10 -> 16; 2000 -> 2048, 20 -> 32.
