@@ -144,7 +144,8 @@ done:
 }
 
 int cmd_trace(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("trace", "trace what? gen");
+  if (argc < 2) return cli_usage_error("trace", "trace what? gen, import");
   if (!strcmp(argv[1], "gen")) return trace_gen(argc - 1, argv + 1);
-  return cli_usage_error("trace", "no subcommand '%s' (gen)", argv[1]);
+  if (!strcmp(argv[1], "import")) return trace_import(argc - 1, argv + 1);
+  return cli_usage_error("trace", "no subcommand '%s' (gen, import)", argv[1]);
 }
