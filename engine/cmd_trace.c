@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "gen.h"
 #include "strtab.h"
+#include "trace_tools.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -144,7 +145,9 @@ done:
 }
 
 int cmd_trace(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("trace", "trace what? gen");
+  int rc;
+  if (argc < 2) return cli_usage_error("trace", "trace what? gen, stats, slice, scale, merge");
   if (!strcmp(argv[1], "gen")) return trace_gen(argc - 1, argv + 1);
-  return cli_usage_error("trace", "no subcommand '%s' (gen)", argv[1]);
+  if ((rc = trace_tools_main(argc - 1, argv + 1)) >= 0) return rc;
+  return cli_usage_error("trace", "no subcommand '%s' (gen, stats, slice, scale, merge)", argv[1]);
 }
