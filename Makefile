@@ -12,8 +12,8 @@
 .SUFFIXES:
 .PHONY: all deps test asan bench demo clean regen check-deps fuzz fuzz-deps
 
-PKGS     := lua5.4 sqlite3 libpcre2-8
-DEB_PKGS := liblua5.4-dev libsqlite3-dev libpcre2-dev gnuplot-nox pkg-config sqlite3 perl
+PKGS     := lua5.4 sqlite3 libpcre2-8 zlib libzstd
+DEB_PKGS := liblua5.4-dev libsqlite3-dev libpcre2-dev zlib1g-dev libzstd-dev gnuplot-nox pkg-config sqlite3 perl
 
 BUILD    ?= build/release
 OPT      ?= -O2 -g

@@ -58,6 +58,7 @@ int cmd_query(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int trace_import(int argc, char **argv);   /* `trace import` (cmd_trace_import.c) */
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

@@ -92,6 +92,7 @@ static void print_summary(const struct sim *s, int64_t run_id) {
 int cmd_run(int argc, char **argv) {
   static const struct option opts[] = {
       {"trace", required_argument, 0, 't'},    {"policy", required_argument, 0, 'p'},
+      {"format", required_argument, 0, 'F'},
       {"device", required_argument, 0, 'd'},   {"param", required_argument, 0, 'P'},
       {"device-param", required_argument, 0, 'D'}, {"seed", required_argument, 0, 's'},
       {"db", required_argument, 0, 'b'},       {"label", required_argument, 0, 'l'},
@@ -105,6 +106,7 @@ int cmd_run(int argc, char **argv) {
   struct kv_list params = {0}, dparams = {0};
   const char *db = DEFAULT_DB, *log_path = NULL;
   struct run_meta meta;
+  struct kv format_param;
   int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE;
   struct cli_once once = {0};
   struct runner_stats stats;
@@ -122,6 +124,7 @@ int cmd_run(int argc, char **argv) {
     if (c != 'P' && c != 'D' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
     switch (c) {
     case 't': cfg.trace_path = optarg; break;
+    case 'F': cfg.trace_format = optarg; break;
     case 'p': cfg.policy = optarg; break;
     case 'd': cfg.device_spec = optarg; break;
     case 'P': if (kv_add(&params, "run", "--param", optarg) < 0) goto out; break;
@@ -190,6 +193,13 @@ int cmd_run(int argc, char **argv) {
   rc = EXIT_RUN_FAILED;
   if (store_check(db, &e) < 0) { cli_fail("%s", e.msg); goto out; }
   if (check_db_dir(db, !db_given)) goto out;
+  if (cfg.trace_format) {        /* recorded with the run, as sweeps record trace.* */
+    static const char *const key = "trace.format";
+    format_param.key = key;
+    format_param.value = cfg.trace_format;
+    meta.extra = &format_param;
+    meta.nextra = 1;
+  }
   cfg.params = params.kv;
   cfg.nparams = params.n;
   cfg.dev_params = dparams.kv;

@@ -146,8 +146,10 @@ done:
 
 int cmd_trace(int argc, char **argv) {
   int rc;
-  if (argc < 2) return cli_usage_error("trace", "trace what? gen, stats, slice, scale, merge");
+  if (argc < 2) return cli_usage_error("trace", "trace what? gen, import, stats, slice, scale, merge");
   if (!strcmp(argv[1], "gen")) return trace_gen(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "import")) return trace_import(argc - 1, argv + 1);
   if ((rc = trace_tools_main(argc - 1, argv + 1)) >= 0) return rc;
-  return cli_usage_error("trace", "no subcommand '%s' (gen, stats, slice, scale, merge)", argv[1]);
+  return cli_usage_error("trace", "no subcommand '%s' (gen, import, stats, slice, scale, merge)",
+                         argv[1]);
 }

@@ -148,7 +148,7 @@ fail:
 }
 
 int sim_load_trace(struct sim *s) {
-  if (trace_open(&s->trace, s->cfg.trace_path, &s->err) < 0) {
+  if (trace_open_format(&s->trace, s->cfg.trace_path, s->cfg.trace_format, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
   }

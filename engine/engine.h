@@ -65,6 +65,7 @@ enum dev_state { DS_IDLE = 0, DS_RUNNING, DS_SWITCHING };
 
 struct sim_config {
   const char *trace_path;
+  const char *trace_format;        /* format spec the trace is read through; NULL: native CSV */
   const char *device_spec;
   const struct kv *dev_params;
   size_t ndev_params;

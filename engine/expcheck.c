@@ -7,6 +7,7 @@
 ** silently draw an empty figure.
 */
 #include "expfile.h"
+#include "fmt.h"
 
 #include "gen.h"
 #include "metrics.h"
@@ -234,6 +235,10 @@ static int check_traces(struct experiment *x, struct sl_err *e) {
       sl_errf(e, "trace '%s': no such file (a relative path is taken from the experiment "
                  "file's folder)", r->cfg.trace_path);
       return point_err(x, r, e);
+    } else if (r->cfg.trace_format) {       /* the spec compiles */
+      struct fmt *f;
+      if (fmt_load(&f, r->cfg.trace_format, e) < 0) return point_err(x, r, e);
+      fmt_free(f);
     }
   }
   return 0;

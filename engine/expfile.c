@@ -294,7 +294,7 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
   size_t n = 0, cap = 0;
   struct exp_run *r;
   struct sl_buf point = {0}, origin = {0};
-  const char *trace = NULL, *gen = NULL, *tseed = NULL;
+  const char *trace = NULL, *gen = NULL, *tseed = NULL, *tformat = NULL;
   int rc = -1;
   if (!(r = sl_grow(x->runs, &x->runs_cap, x->nruns + 1, sizeof *x->runs, e))) return -1;
   x->runs = r;
@@ -348,13 +348,14 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
     else if (!strcmp(k, "trace")) trace = v;
     else if (!strcmp(k, "trace.gen")) gen = v;
     else if (!strcmp(k, "trace.seed")) { tseed = v; in_point = 0; }
+    else if (!strcmp(k, "trace.format")) tformat = v;
     else if (!strncmp(k, "trace.", 6)) { if (push_kv(x, &r->gen, &r->ngen, k + 6, v, e) < 0) goto done; }
     else if (!strncmp(k, "param.", 6)) { if (push_kv(x, &r->params, &r->cfg.nparams, k + 6, v, e) < 0) goto done; }
     else if (!strncmp(k, "device.", 7)) { if (push_kv(x, &r->dparams, &r->cfg.ndev_params, k + 7, v, e) < 0) goto done; }
     else if (!strncmp(k, "var.", 4)) { if (push_kv(x, &r->extra, &r->meta.nextra, k, v, e) < 0) goto done; }
     else {
       sl_errf(e, "%s: unknown key '%s' in a grid point (known: policy, device, seed, "
-                 "predict_sigma, trace, trace.gen, trace.<generator param>, param.<policy "
+                 "predict_sigma, trace, trace.format, trace.gen, trace.<generator param>, param.<policy "
                  "param>, device.<device param>, var.<name>, label, limit.max_events, "
                  "limit.max_sim_time_ns, limit.max_wall_ms)", x->path, k);
       goto done;
@@ -377,8 +378,21 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
   if (!(r->cfg.device_spec = exp_device(x, r->cfg.device_spec, e))) goto done;
   if (strchr(r->cfg.policy, '/') || strstr(r->cfg.policy, ".lua"))
     if (!(r->cfg.policy = exp_path(x, r->cfg.policy, e))) goto done;
+  if (tformat && !trace) {
+    sl_errf(e, "%s: trace.format '%s' reads a trace file, but the point has no trace = FILE",
+            x->path, tformat);
+    goto done;
+  }
   if (trace) {
     if (!(r->cfg.trace_path = exp_path(x, trace, e))) goto done;
+    if (tformat) {            /* a spec by path is taken from the experiment's folder too */
+      size_t fl = strlen(tformat);
+      r->cfg.trace_format = tformat;
+      if ((strchr(tformat, '/') || (fl > 4 && !strcmp(tformat + fl - 4, ".fmt"))) &&
+          !(r->cfg.trace_format = exp_path(x, tformat, e)))
+        goto done;
+      if (push_kv(x, &r->extra, &r->meta.nextra, "trace.format", tformat, e) < 0) goto done;
+    }
   } else {
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->cfg.seed);

@@ -19,6 +19,8 @@ const struct command commands[] = {
      "and a row per class: all, each priority, each tenant (docs/metrics.md).\n"
      "\n"
      "  --trace FILE            arrival trace (CSV; see README.md, 'Traces')\n"
+     "  --format SPEC           read --trace through a format spec (a name in\n"
+     "                          traces/formats/ or a .fmt path), streaming; .gz/.zst ok\n"
      "  --policy NAME|FILE.lua  a policy of policies_lua/ by name, or a script\n"
      "  --device SPEC           npu-prema, npu:FILE.dev, profile:TABLE.csv\n"
      "                          (see 'schedlab list devices')\n"
@@ -139,8 +141,9 @@ const struct command commands[] = {
      "                   YYYY-MM-DDTHH:MM:SS[Z], UTC, compared with runs.started_at\n"
      "Exit status: 0 done (also when nothing matched); 1 the database could not be\n"
      "changed (nothing removed); 2 usage.\n"},
-    {"trace", cmd_trace, "generate, measure and reshape arrival traces",
+    {"trace", cmd_trace, "generate, import, measure and reshape arrival traces",
      "usage: schedlab trace gen KIND [NAME=VALUE...] --device SPEC [--device-param K=V]... [--out FILE]\n"
+     "       schedlab trace import --format SPEC IN... [-o OUT] [--skip-bad]\n"
      "       schedlab trace stats FILE [--window D]... [--top N] [--plot OUT]\n"
      "       schedlab trace slice FILE [--from T] [--to T] [--tenant NAME] [--first N] [--keep-time] [-o OUT]\n"
      "       schedlab trace scale FILE (--load L --device SPEC [--device-param K=V]... | --factor F) [-o OUT]\n"
@@ -169,6 +172,13 @@ const struct command commands[] = {
      "are quoted where CSV needs it; names with line breaks are refused.\n"
      "Example: schedlab trace gen poisson n=10000 load=0.7 networks=resnet50,vgg16 \\\n"
      "           batches=1,4 priorities=1,9 --device profile:traces/profiles/h100_torchvision.csv\n"
+     "\n"
+     "import reads IN... (plain, .gz or .zst; one timeline, in order) through the\n"
+     "format spec SPEC (a name in traces/formats/, e.g. azure_llm, or a .fmt path;\n"
+     "traces/formats/README.md) and writes the native CSV to OUT (stdout without\n"
+     "-o; OUT is written whole or not at all). A line that does not read stops it\n"
+     "with FILE:LINE and the part that did not match; --skip-bad passes such lines\n"
+     "over and reports how many and the first few. Then says what it read.\n"
      "\n"
      "stats   one streaming pass; prints NAME VALUE lines: count, first_ns, last_ns,\n"
      "        span_ns (last - first arrival), mean_rate_rps = (count - 1) / span,\n"

@@ -9,6 +9,7 @@
 #include "runkey.h"
 
 #include "csv.h"
+#include "fmt.h"
 #include "gen.h"
 #include "srchash.h"
 
@@ -583,6 +584,32 @@ static int fill_trace(struct keyhash *d, const char *path, struct runkey_cache *
   return rc;
 }
 
+/* A trace read through a format spec: arg is "L" (the device reads layer
+** tables) or "F", the spec's path, a newline, the trace's path. The trace's
+** bytes as stored (compressed or not) and the networks its rows name. */
+static int fill_spec_trace(struct keyhash *d, const char *arg, struct runkey_cache *c,
+                           struct sl_err *e) {
+  const char *nl = strchr(arg, '\n');
+  char spec[4096];
+  struct names nets = {0};
+  struct trace t;
+  struct trace_row row;
+  struct sl_err ignore;
+  int rc = 0;
+  snprintf(spec, sizeof spec, "%.*s", (int)(nl - arg - 1), arg + 1);
+  kh_str(d, "trace");
+  kh_file(d, nl + 1);
+  if (arg[0] != 'L') return 0;
+  if (trace_open_format(&t, nl + 1, spec, &ignore) < 0) return 0;   /* the run reports it */
+  while (rc == 0 && trace_next(&t, &row, &ignore) == 1)
+    if (!nets.n || strcmp(nets.s[nets.n - 1], row.network))
+      rc = names_add(&nets, row.network, strlen(row.network), e);
+  trace_close(&t);
+  if (rc == 0) rc = kh_networks(d, &nets, c, e);
+  names_free(&nets);
+  return rc;
+}
+
 /* }=================================================================== */
 
 int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struct kv *labels,
@@ -617,6 +644,14 @@ int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struc
       names_free(&nets);
       if (rc < 0) return -1;
     }
+  } else if (cfg->trace_format) {            /* the spec's text, and the trace through it */
+    char spec[4096], sarg[8400];
+    fmt_spec_path(cfg->trace_format, spec, sizeof spec);
+    kh_str(&k, "format");
+    kh_file(&k, spec);
+    snprintf(sarg, sizeof sarg, "S%c%s\n%s", reads_layer_tables(cfg->device_spec) ? 'L' : 'F',
+             spec, cfg->trace_path);
+    if (kh_cached(&k, cache, sarg, fill_spec_trace, sarg + 1, e) < 0) return -1;
   } else if (reads_layer_tables(cfg->device_spec)) {
     snprintf(what, sizeof what, "T%s", cfg->trace_path);
     if (kh_cached(&k, cache, what, fill_trace, cfg->trace_path, e) < 0) return -1;

@@ -3,6 +3,8 @@
 */
 #include "trace.h"
 
+#include "fmtread.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,10 +181,67 @@ static int check_id(struct trace *t, const struct trace_row *r, struct sl_err *e
 
 /* }=================================================================== */
 
+/* {===================================================================
+** Traces read through a format spec
+** =================================================================== */
+
+int trace_open_spec(struct trace *t, const char *const *paths, size_t npaths, const char *spec,
+                    int skip_bad, struct sl_err *e) {
+  memset(t, 0, sizeof *t);
+  t->col_arrival = t->col_deadline = t->col_network = t->col_batch = t->col_priority =
+      t->col_tenant = t->col_id = t->col_workload = -1;
+  t->last_arrival = SL_NS_NONE;
+  if (!(t->fr = sl_alloc(sizeof *t->fr, e))) return -1;
+  if (fr_open(t->fr, spec, paths, npaths, skip_bad, e) < 0) {
+    free(t->fr);
+    t->fr = NULL;
+    return -1;
+  }
+  t->csv.path = paths[0];
+  t->arrival_name = "arrival";
+  t->deadline_name = "deadline";
+  if (fmt_has_workload(t->fr->fmt)) t->col_workload = 0;
+  return 0;
+}
+
+int trace_open_format(struct trace *t, const char *path, const char *spec, struct sl_err *e) {
+  if (!spec) return trace_open(t, path, e);
+  return trace_open_spec(t, &path, 1, spec, 0, e);
+}
+
+/* The spec has made the row and checked its values and order. */
+static int spec_next(struct trace *t, struct trace_row *r, struct sl_err *e) {
+  struct fmt_rec rec;
+  int got = fr_next(t->fr, &rec, e);
+  if (got <= 0) return got;
+  t->csv.path = fr_path(t->fr);
+  t->csv.lineno = r->lineno = fr_lineno(t->fr);
+  r->id = t->rows++;
+  r->arrival = rec.arrival;
+  r->deadline = SL_NS_NONE;
+  if (rec.deadline != SL_NS_NONE) {
+    if (rec.deadline > SL_TIME_LIMIT - rec.arrival)
+      return sl_errf(e, "%s:%ld: deadline: beyond the limit %lld ns", t->csv.path, r->lineno,
+                     (long long)SL_TIME_LIMIT);
+    r->deadline = rec.arrival + rec.deadline;
+  }
+  r->network = rec.network;
+  r->tenant = rec.tenant ? rec.tenant : rec.network;
+  r->workload = rec.workload ? rec.workload : "";
+  r->batch = rec.batch;
+  r->priority = rec.priority;
+  t->last_arrival = r->arrival;
+  return 1;
+}
+
+/* }=================================================================== */
+
 int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e) {
   struct csv *c = &t->csv;
   int64_t v;
-  int got = csv_next(c, e);
+  int got;
+  if (t->fr) return spec_next(t, r, e);
+  got = csv_next(c, e);
   if (got <= 0) return got;
   r->lineno = c->lineno;
   if (time_col(t, t->col_arrival, t->arrival_name, t->arrival_scale, &r->arrival, e) < 0)
@@ -225,6 +284,12 @@ int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e) {
 }
 
 void trace_close(struct trace *t) {
+  if (t->fr) {
+    fr_close(t->fr);
+    free(t->fr);
+    t->fr = NULL;
+    return;
+  }
   csv_close(&t->csv);
   free(t->ids);
   t->ids = NULL;

@@ -12,6 +12,9 @@
 ** lines). The reader streams: it holds one row at a time, and no ids while
 ** they increase (the usual case); the first id that does not increase makes
 ** it re-read the rows before it into a hash set of ids.
+** A trace in another line format is read through a format spec (fmt.h,
+** traces/formats/README.md) with trace_open_format or trace_open_spec:
+** rows then come from the spec, with ids counting from 0.
 */
 #ifndef TRACE_H
 #define TRACE_H
@@ -34,8 +37,11 @@ struct trace_id {
   long lineno;             /* 0: an empty slot */
 };
 
+struct fmtread;
+
 struct trace {
-  struct csv csv;
+  struct csv csv;          /* a spec'd trace: only path and lineno are set, for messages */
+  struct fmtread *fr;      /* a spec'd trace's reader, or NULL for the native CSV */
   int col_arrival, col_deadline, col_network, col_batch, col_priority, col_tenant, col_id,
       col_workload;
   int arrival_scale, deadline_scale;        /* decimal exponent to ns: 0, 3, 6, 9 */
@@ -48,6 +54,13 @@ struct trace {
 };
 
 int trace_open(struct trace *t, const char *path, struct sl_err *e);
+/* The same through format spec `spec` (a name in traces/formats/ or a
+** path); NULL: the native CSV (trace_open). */
+int trace_open_format(struct trace *t, const char *path, const char *spec, struct sl_err *e);
+/* Several files through a spec, one timeline (fmtread.h); skip_bad: lines
+** that do not read are counted (t->fr) instead of stopping the trace. */
+int trace_open_spec(struct trace *t, const char *const *paths, size_t npaths, const char *spec,
+                    int skip_bad, struct sl_err *e);
 /* 1: a row in *r; 0: end of trace; -1: malformed row ("FILE:LINE: column 'x': why"). */
 int trace_next(struct trace *t, struct trace_row *r, struct sl_err *e);
 void trace_close(struct trace *t);

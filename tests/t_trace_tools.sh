@@ -194,7 +194,7 @@ fails "bad: same stem twice" 1 \
   "$S" trace merge a.csv ./a.csv
 fails "bad: --factor with a device" 2 "schedlab trace: scale: --factor is a plain time scaling; it takes no device" \
   "$S" trace scale d.csv --factor 2 --device "profile:$PROF"
-fails "bad: unknown subcommand" 2 "schedlab trace: no subcommand 'slices' (gen, stats, slice, scale, merge)" \
+fails "bad: unknown subcommand" 2 "schedlab trace: no subcommand 'slices' (gen, import, stats, slice, scale, merge)" \
   "$S" trace slices f.csv
 
 # ---- LLM requests on the NPU -------------------------------------------------
