@@ -240,7 +240,7 @@ static int trace_stats_cmd(int argc, char **argv) {
 ** =================================================================== */
 
 static int trace_slice_cmd(int argc, char **argv) {
-  const char *file = NULL, *out = NULL, *tenant = NULL, *v;
+  const char *file = NULL, *out = NULL, *tenant = NULL, *spec = NULL, *v;
   sl_ns from = 0, to = SL_TIME_LIMIT + 1, shift = SL_NS_NONE;
   int64_t first = -1, kept = 0;
   int keep_time = 0, got, have_to = 0;
@@ -266,6 +266,8 @@ static int trace_slice_cmd(int argc, char **argv) {
         return cli_usage_error(CMD, "--first: '%s' is not a count >= 0", v);
     } else if (!strcmp(argv[i], "--keep-time")) {
       keep_time = 1;
+    } else if (!strcmp(argv[i], "--format")) {
+      if (!(spec = opt_value(argc, argv, &i))) return EXIT_USAGE;
     } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) {
       if (!(out = opt_value(argc, argv, &i))) return EXIT_USAGE;
     } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -276,7 +278,7 @@ static int trace_slice_cmd(int argc, char **argv) {
   if (!file) return cli_usage_error(CMD, "slice needs a trace file");
   if (have_to && to <= from)
     return cli_usage_error(CMD, "slice: --to must be after --from (the range is [from, to))");
-  if (trace_src_open(&src, file, NULL, &e) < 0) return cli_fail("%s", e.msg);
+  if (trace_src_open(&src, file, spec, &e) < 0) return cli_fail("%s", e.msg);
   if (trace_out_open(&o, out, &file, 1, src.has_deadline, src.has_workload,
                      &e) < 0) {
     trace_src_close(&src);
@@ -323,14 +325,14 @@ static int64_t dev_units(const struct device *d) {
 }
 
 /* The first pass of --load: the span and the sum of isolated times. */
-static int offered(const char *file, struct device *d, sl_ns *first, sl_ns *span, double *iso,
+static int offered(const char *file, const char *spec, struct device *d, sl_ns *first, sl_ns *span, double *iso,
                    int64_t *rows, struct sl_err *e) {
   struct trace_src src;
   struct trace_row r;
   int got;
   *iso = 0;
   *rows = 0;
-  if (trace_src_open(&src, file, NULL, e) < 0) return -1;
+  if (trace_src_open(&src, file, spec, e) < 0) return -1;
   while ((got = src.next(&src, &r, e)) == 1) {
     int unknown = 0;
     const struct work *w = dev_work(d, r.network, r.batch, &unknown, e);
@@ -358,7 +360,7 @@ static int scale_time(sl_ns first, sl_ns a, long double f, sl_ns *out) {
 }
 
 static int trace_scale_cmd(int argc, char **argv) {
-  const char *file = NULL, *out = NULL, *spec = NULL, *v;
+  const char *file = NULL, *out = NULL, *dspec = NULL, *spec = NULL, *v;
   double load = 0, factor = 0;
   struct kv_list dp = {0};
   struct cli_once once = {0};
@@ -385,6 +387,8 @@ static int trace_scale_cmd(int argc, char **argv) {
       }
       *(isload ? &load : &factor) = x;
     } else if (!strcmp(argv[i], "--device")) {
+      if (!(dspec = opt_value(argc, argv, &i))) goto done;
+    } else if (!strcmp(argv[i], "--format")) {
       if (!(spec = opt_value(argc, argv, &i))) goto done;
     } else if (!strcmp(argv[i], "--device-param")) {
       if (!(v = opt_value(argc, argv, &i)) ||
@@ -406,8 +410,8 @@ static int trace_scale_cmd(int argc, char **argv) {
     cli_usage_error(CMD, "scale: give exactly one of --load L (with --device) or --factor F");
     goto done;
   }
-  if (load > 0 && !spec) { cli_usage_error(CMD, "scale: --load needs --device SPEC"); goto done; }
-  if (factor > 0 && (spec || dp.n)) {
+  if (load > 0 && !dspec) { cli_usage_error(CMD, "scale: --load needs --device SPEC"); goto done; }
+  if (factor > 0 && (dspec || dp.n)) {
     cli_usage_error(CMD, "scale: --factor is a plain time scaling; it takes no device");
     goto done;
   }
@@ -415,10 +419,10 @@ static int trace_scale_cmd(int argc, char **argv) {
   if (load > 0) {
     double now;
     int64_t k;
-    if (dev_open(&d, spec, dp.kv, dp.n, &e) < 0) goto fail;
+    if (dev_open(&d, dspec, dp.kv, dp.n, &e) < 0) goto fail;
     {
       double iso;
-      if (offered(file, d, &first, &span, &iso, &rows, &e) < 0) goto fail;
+      if (offered(file, spec, d, &first, &span, &iso, &rows, &e) < 0) goto fail;
       k = dev_units(d);
       if (span <= 0) {
         sl_errf(&e, "%s: all %lld arrivals are at %lld ns: a trace without a span "
@@ -428,13 +432,13 @@ static int trace_scale_cmd(int argc, char **argv) {
       now = iso / ((double)span * (double)k);
       f = (long double)now / (long double)load;
       snprintf(extra, sizeof extra, "offered load on %s %.6g -> %.6g per unit (%lld unit%s), "
-               "times x %.6Lg", spec, now, load, (long long)k, k == 1 ? "" : "s", f);
+               "times x %.6Lg", dspec, now, load, (long long)k, k == 1 ? "" : "s", f);
     }
   } else {
     f = factor;
     snprintf(extra, sizeof extra, "times x %.6g", factor);
   }
-  if (trace_src_open(&src, file, NULL, &e) < 0) goto fail;
+  if (trace_src_open(&src, file, spec, &e) < 0) goto fail;
   opened = 1;
   if (trace_out_open(&o, out, &file, 1, src.has_deadline, src.has_workload, &e) < 0) goto fail;
   rows = 0;
@@ -500,7 +504,7 @@ static char *stem(const char *path, struct sl_err *e) {
 }
 
 static int trace_merge_cmd(int argc, char **argv) {
-  const char *out = NULL, *tenants = NULL;
+  const char *out = NULL, *tenants = NULL, *spec = NULL;
   const char **files = NULL;
   struct merge_in *in = NULL;
   size_t n = 0, fcap = 0;
@@ -514,6 +518,8 @@ static int trace_merge_cmd(int argc, char **argv) {
     if (cli_once(&once, CMD, argv[i]) < 0) goto done;
     if (!strcmp(argv[i], "--tenants")) {
       if (!(tenants = opt_value(argc, argv, &i))) goto done;
+    } else if (!strcmp(argv[i], "--format")) {
+      if (!(spec = opt_value(argc, argv, &i))) goto done;
     } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) {
       if (!(out = opt_value(argc, argv, &i))) goto done;
     } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -561,7 +567,7 @@ static int trace_merge_cmd(int argc, char **argv) {
                   in[j].path, in[k].path, in[k].tenant);
           goto fail;
         }
-    if (trace_src_open(&in[k].src, files[k], NULL, &e) < 0) goto fail;
+    if (trace_src_open(&in[k].src, files[k], spec, &e) < 0) goto fail;
     in[k].open = 1;
     deadline |= in[k].src.has_deadline;
     workload |= in[k].src.has_workload;

@@ -4,6 +4,8 @@
 */
 #include "trace_io.h"
 
+#include "fmtread.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +25,18 @@ static void native_close(struct trace_src *s) { trace_close(&s->native); }
 int trace_src_open(struct trace_src *s, const char *path, const char *spec, struct sl_err *e) {
   memset(s, 0, sizeof *s);
   s->path = path;
-  if (spec)   /* the spec reader is fmt's (issue 12); it opens here once merged */
-    return sl_errf(e, "%s: --format %s: this build reads only the native CSV", path, spec);
-  if (trace_open(&s->native, path, e) < 0) return -1;
-  s->has_deadline = s->native.col_deadline >= 0;
-  s->has_workload = s->native.col_workload >= 0;
+  /* The spec reader keeps the address of its list of paths: s->path,
+  ** which lives as long as the source (so a source must not be moved). */
+  if ((spec ? trace_open_spec(&s->native, &s->path, 1, spec, 0, e)
+            : trace_open(&s->native, path, e)) < 0)
+    return -1;
+  if (s->native.fr) {
+    s->has_deadline = fmt_has_deadline(s->native.fr->fmt);
+    s->has_workload = fmt_has_workload(s->native.fr->fmt);
+  } else {
+    s->has_deadline = s->native.col_deadline >= 0;
+    s->has_workload = s->native.col_workload >= 0;
+  }
   s->next = native_next;
   s->close = native_close;
   return 0;

@@ -4,6 +4,8 @@
 ** native CSV reader (trace.h); a reader driven by a format spec plugs in
 ** behind the same three calls. The writer produces the native CSV through
 ** a temporary file renamed into place, so a failure leaves nothing behind.
+** Both readers today are trace.h's (the native CSV, and any line format
+** through a format spec); `next`/`close` leave room for others.
 */
 #ifndef TRACE_IO_H
 #define TRACE_IO_H
@@ -24,7 +26,8 @@ struct trace_src {
 };
 
 /* Open `path` as a trace: the native CSV when `spec` is NULL, else read
-** through the format spec `spec`. */
+** through the format spec `spec` (a name in traces/formats/ or a .fmt path;
+** plain, .gz or .zst). */
 int trace_src_open(struct trace_src *s, const char *path, const char *spec, struct sl_err *e);
 void trace_src_close(struct trace_src *s);
 

@@ -151,6 +151,40 @@ check "merge: quoted network" "$(sed -n 2p gm.csv)" '0,"gpt2_small[prompt=4,gen=
 "$S" trace stats gm.csv >st.txt 2>&1
 check "merge: reads back" "$(grep '^network ' st.txt)" "network gpt2_small[prompt=4,gen=2] 1 100.00%"
 
+# ---- --format: a log read through a format spec ------------------------------
+# The lines "T_MS user P G" of a made-up log; the spec maps them to LLM
+# requests. stats sees the same numbers as on f.csv (arrivals 0 .. 1100 ms);
+# slice writes the native CSV, with the network quoted.
+cat >log.fmt <<'EOF'
+comment  = ^#
+pattern  = (?<t>\d+) (?<user>\w+) (?<p>\d+) (?<g>\d+)
+arrival  = t as ms
+network  = gpt2_small[prompt={p},gen={g}]
+tenant   = {user}
+EOF
+cat >req.log <<'EOF'
+# t user prompt gen
+0 x 16 2
+100 x 16 2
+200 y 32 1
+300 x 16 2
+1000 y 32 1
+1100 y 16 2
+EOF
+"$S" trace stats req.log --format ./log.fmt --window 500ms >st.txt 2>err.txt
+check "format: stats" "$(stat_of count) $(stat_of span_ns) $(stat_of interarrival_cv) $(stat_of 'idc[500ms]')" \
+  "6 1100000000 1.09091 2"
+check "format: stats networks" "$(grep '^network' st.txt | tr '\n' ';')" \
+  "networks 2;network gpt2_small[prompt=16,gen=2] 4 66.67%;network gpt2_small[prompt=32,gen=1] 2 33.33%;"
+check "format: slice" "$("$S" trace slice req.log --format ./log.fmt --from 1s 2>/dev/null)" \
+  'arrival_ns,network,batch,priority,tenant,id
+0,"gpt2_small[prompt=32,gen=1]",1,1,y,4
+100000000,"gpt2_small[prompt=16,gen=2]",1,1,y,5'
+printf '0 x 16 2\nnonsense\n' >badlog.log
+"$S" trace stats badlog.log --format ./log.fmt >out.txt 2>err.txt
+rc=$?
+contains "format: a bad line names file and line (exit $rc)" "$rc $(cat err.txt)" "1 schedlab: error: badlog.log:2:"
+
 # ---- bad input -------------------------------------------------------------
 fails "bad: missing file" 1 "schedlab: error: nosuch.csv: No such file or directory" \
   "$S" trace stats nosuch.csv
