@@ -47,7 +47,8 @@ struct totals {
 static void print_row(int csv, const char *net, int batch, const char *seg, sl_ns ns,
                       const struct seg_info *si, int known) {
   if (csv) {
-    printf("%s,%d,%s,", net, batch, seg);
+    /* A reference with ',' (gpt2_small[prompt=P,gen=G]) is one quoted field. */
+    printf(strchr(net, ',') ? "\"%s\",%d,%s," : "%s,%d,%s,", net, batch, seg);
     if (known)
       printf("%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%s\n", (long long)si->cycles,
              (long long)si->compute_cycles, (long long)ns, si->util, (long long)si->macs,

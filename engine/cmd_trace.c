@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "gen.h"
 #include "strtab.h"
+#include "trace_tools.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -144,8 +145,11 @@ done:
 }
 
 int cmd_trace(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("trace", "trace what? gen, import");
+  int rc;
+  if (argc < 2) return cli_usage_error("trace", "trace what? gen, import, stats, slice, scale, merge");
   if (!strcmp(argv[1], "gen")) return trace_gen(argc - 1, argv + 1);
   if (!strcmp(argv[1], "import")) return trace_import(argc - 1, argv + 1);
-  return cli_usage_error("trace", "no subcommand '%s' (gen, import)", argv[1]);
+  if ((rc = trace_tools_main(argc - 1, argv + 1)) >= 0) return rc;
+  return cli_usage_error("trace", "no subcommand '%s' (gen, import, stats, slice, scale, merge)",
+                         argv[1]);
 }

@@ -383,13 +383,28 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
     net_free(&net);
     return r;
   }
-  for (size_t i = 0; i < net.n; i++)
-    if (npu_lower(&nd->cfg, &net.layers[i], batch, &segs, &n, &cap, e) < 0) {
-      sl_err_prefix(e, "%s:%ld: network '%s'", net.path, net.layers[i].lineno, network);
+  for (size_t i = 0, at = 0; i < net.n; i++) {
+    size_t before = n;
+    const struct layer *l = &net.layers[i];
+    int r2 = npu_lower(&nd->cfg, l, batch, &segs, &n, &cap, e);
+    /* The layers of one LLM decode step run as one segment (network.h):
+    ** thousands of steps stay thousands of segments. */
+    if (r2 == 0 && l->step > 0) {
+      if (i == 0 || net.layers[i - 1].step != l->step) {
+        at = before;
+        snprintf(segs[at].name, sizeof segs[at].name, "decode.%lld", (long long)l->step);
+        before++;
+      }
+      for (size_t j = before; j < n && r2 == 0; j++) r2 = npu_seg_fold(&nd->cfg, &segs[at], &segs[j], e);
+      n = at + 1;
+    }
+    if (r2 < 0) {
+      sl_err_prefix(e, "%s:%ld: network '%s'", net.path, l->lineno, network);
       free(segs);
       net_free(&net);
       return -1;
     }
+  }
   net_free(&net);
   if (n > INT32_MAX - 1) {
     free(segs);

@@ -32,6 +32,11 @@ struct net_param {
 struct params {
   struct net_param p[NET_MAX_PARAMS];
   int n;                   /* declared */
+  int tokens;              /* `# generate PARAM`: PARAM's index, else -1 */
+  long tokens_line;        /* that line, for messages */
+  char tokens_name[NET_PARAM_NAME];
+  int prompt_given;        /* the reference gave prompt= */
+  int64_t gen;             /* decode steps (gen=), 0 when not given */
 };
 
 /* {===================================================================
@@ -72,6 +77,7 @@ int layer_finish(struct layer *l, struct sl_err *e) {
                      (long long)l->groups, (long long)l->in_c, (long long)l->out_c);
     break;
   case LT_ATTENTION:
+    if (l->kv < 1) l->kv = l->seq;       /* self-attention over its own tokens */
     if (l->in_c % l->heads)
       return sl_errf(e, "column 'heads': %lld heads do not divide in_c %lld",
                      (long long)l->heads, (long long)l->in_c);
@@ -123,7 +129,8 @@ static int64_t macs_ck(const struct layer *l, int *ov) {
   case LT_LSTM:
   case LT_GRU: return mul(ov, mul3(ov, s, l->dirs, g), mul(ov, h, add(ov, l->in_c, h)));
   case LT_ATTENTION:
-    return add(ov, mul(ov, mul(ov, 4, s), mul(ov, d, d)), mul(ov, mul(ov, 2, s), mul(ov, s, d)));
+    return add(ov, mul(ov, mul(ov, 4, s), mul(ov, d, d)),
+               mul(ov, mul(ov, 2, s), mul(ov, l->kv < 1 ? s : l->kv, d)));
   default: return 0;
   }
 }
@@ -206,6 +213,11 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
   long lineno = 0;
   int starts = 1;                        /* this chunk starts a line (long lines come in chunks) */
   ps->n = 0;
+  ps->tokens = -1;
+  ps->tokens_line = 0;
+  ps->tokens_name[0] = 0;
+  ps->prompt_given = 0;
+  ps->gen = 0;
   if (!f) return 0;                      /* csv_open reports it */
   for (;;) {
     char *s = line, *name, *eq, *end;
@@ -222,6 +234,23 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
     if (*s != '#') continue;
     s++;
     while (*s == ' ' || *s == '\t') s++;
+    if (!strncmp(s, "generate", 8) && (s[8] == ' ' || s[8] == '\t')) {
+      /* `# generate PARAM`: the table is one forward pass of a decoder
+      ** over PARAM tokens; the name is checked once all are declared. */
+      name = s + 9;
+      while (*name == ' ' || *name == '\t') name++;
+      for (n = 0; name[n] && name[n] != ' ' && name[n] != '\t' && name[n] != '\r' &&
+                  name[n] != '\n'; n++) {}
+      if (!valid_name(name, n) || ps->tokens_line) {
+        fclose(f);
+        return sl_errf(e, "%s:%ld: %s", path, lineno,
+                       ps->tokens_line ? "a second '# generate' line"
+                                       : "expected '# generate PARAM' (the token count parameter)");
+      }
+      snprintf(ps->tokens_name, NET_PARAM_NAME, "%.*s", (int)n, name);
+      ps->tokens_line = lineno;
+      continue;
+    }
     if (strncmp(s, "param", 5) || (s[5] != ' ' && s[5] != '\t')) continue;
     name = s + 5;
     while (*name == ' ' || *name == '\t') name++;
@@ -257,10 +286,39 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
     ps->n++;
   }
   fclose(f);
+  if (ps->tokens_line &&
+      (ps->tokens = param_find(ps, ps->tokens_name, strlen(ps->tokens_name))) < 0)
+    return sl_errf(e, "%s:%ld: '# generate %s': no parameter '%s' is declared", path,
+                   ps->tokens_line, ps->tokens_name, ps->tokens_name);
   return 0;
 }
 
-/* Apply "k=v;k=v" (the text between the brackets of a reference). */
+/* prompt=P and gen=G of a decoder table (`# generate PARAM`): prompt sets
+** PARAM; gen counts decode steps and may be 0. */
+static int generation_param(const char *ref, const char *k, size_t klen, const char *v,
+                            size_t vlen, struct params *ps, struct sl_err *e) {
+  int is_gen = klen == 3 && !strncmp(k, "gen", 3);
+  int64_t x;
+  char num[32];
+  if (ps->tokens < 0)
+    return sl_errf(e, "network '%s': parameter '%.*s' needs a decoder table (one that declares "
+                      "'# generate PARAM', as gpt2_small)", ref, (int)klen, k);
+  snprintf(num, sizeof num, "%.*s", (int)(vlen < 31 ? vlen : 31), v);
+  if (vlen == 0 || vlen > 18 || sl_parse_i64(num, &x) < 0 || x < (is_gen ? 0 : 1))
+    return sl_errf(e, "network '%s': parameter '%.*s': '%.*s' is not an integer >= %d", ref,
+                   (int)klen, k, (int)vlen, v, is_gen ? 0 : 1);
+  if (is_gen) ps->gen = x;
+  else {
+    if (ps->p[ps->tokens].given)
+      return sl_errf(e, "network '%s': give prompt or %s, not both", ref, ps->tokens_name);
+    ps->p[ps->tokens].value = x;
+    ps->p[ps->tokens].given = 1;
+    ps->prompt_given = 1;
+  }
+  return 0;
+}
+
+/* Apply "k=v;k=v" or "k=v,k=v" (the text between the brackets of a reference). */
 static int apply_overrides(const char *ref, const char *s, size_t len, struct params *ps,
                            struct sl_err *e) {
   size_t i = 0;
@@ -270,12 +328,19 @@ static int apply_overrides(const char *ref, const char *s, size_t len, struct pa
     int k;
     int64_t v;
     char num[32];
-    while (i < len && s[i] != ';') i++;
+    while (i < len && s[i] != ';' && s[i] != ',') i++;
     eq = memchr(s + start, '=', i - start);
     if (!eq) return sl_errf(e, "network '%s': parameter '%.*s' needs NAME=VALUE", ref,
                             (int)(i - start), s + start);
     klen = (size_t)(eq - (s + start));
     vlen = i - start - klen - 1;
+    if (param_find(ps, s + start, klen) < 0 &&
+        ((klen == 6 && !strncmp(s + start, "prompt", 6)) ||
+         (klen == 3 && !strncmp(s + start, "gen", 3)))) {
+      if (generation_param(ref, s + start, klen, eq + 1, vlen, ps, e) < 0) return -1;
+      i++;
+      continue;
+    }
     if ((k = param_find(ps, s + start, klen)) < 0) {
       sl_errf(e, "network '%s': unknown parameter '%.*s' (known: ", ref, (int)klen, s + start);
       param_list(ps, e);
@@ -286,9 +351,11 @@ static int apply_overrides(const char *ref, const char *s, size_t len, struct pa
     if (vlen == 0 || vlen > 18 || sl_parse_i64(num, &v) < 0 || v < 1)
       return sl_errf(e, "network '%s': parameter '%s': '%.*s' is not an integer >= 1", ref,
                      ps->p[k].name, (int)vlen, eq + 1);
+    if (k == ps->tokens && ps->prompt_given)
+      return sl_errf(e, "network '%s': give prompt or %s, not both", ref, ps->tokens_name);
     ps->p[k].value = v;
     ps->p[k].given = 1;
-    i++;                                  /* skip ';' */
+    i++;                                  /* skip the separator */
   }
   return 0;
 }
@@ -305,11 +372,11 @@ static int is_path(const char *base, size_t n) {
 
 enum col {
   C_NAME, C_TYPE, C_IN_H, C_IN_W, C_IN_C, C_OUT_C, C_K_H, C_K_W, C_STRIDE, C_STRIDE_W, C_PAD,
-  C_PAD_W, C_GROUPS, C_SEQ, C_HEADS, C_DIRS, C_COUNT, C_CEIL_MODE, C_NCOLS
+  C_PAD_W, C_GROUPS, C_SEQ, C_HEADS, C_DIRS, C_COUNT, C_CEIL_MODE, C_KV, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
     "name", "type", "in_h", "in_w", "in_c", "out_c", "k_h", "k_w", "stride", "stride_w", "pad",
-    "pad_w", "groups", "seq", "heads", "dirs", "count", "ceil_mode"};
+    "pad_w", "groups", "seq", "heads", "dirs", "count", "ceil_mode", "kv"};
 
 /* Columns a layer type must give (bit per enum col). */
 #define B(c) (1u << (c))
@@ -440,6 +507,7 @@ static int read_native(struct network *net, struct csv *c, const struct params *
     l->dirs = v[C_DIRS];
     l->count = v[C_COUNT];
     l->ceil_mode = (int)v[C_CEIL_MODE];
+    l->kv = ci[C_KV] >= 0 && *c->field[ci[C_KV]] ? v[C_KV] : l->seq;
     l->rule = OFMAP_FLOOR;
     if (!(l->name = sl_strdup(c->field[ci[C_NAME]], e))) return -1;
     if (layer_finish(l, e) < 0) return sl_err_prefix(e, "%s:%ld", c->path, c->lineno);
@@ -546,6 +614,50 @@ static int read_table(struct network *net, const char *path, const struct params
   return r;
 }
 
+/* The G decode steps of a decoder table after its prefill (net holds the
+** table at PARAM = P): the table read again at PARAM = 1 is one step; step
+** i's attention rows attend to the prefill's keys and i more (the tokens
+** generated before it and its own). Copies share the prefill rows' names,
+** so a step costs one struct layer per row. */
+static int add_decode_steps(struct network *net, const char *path, struct params *ps,
+                            struct sl_err *e) {
+  struct network step;
+  size_t n0 = net->n;
+  struct layer *nl;
+  int r;
+  if (ps->gen > (int64_t)((NET_MAX_LAYERS - n0) / n0))
+    return sl_errf(e, "network '%s': gen=%lld decode steps of %zu rows pass %zu layer rows "
+                      "(at most gen=%zu here)", net->ref, (long long)ps->gen, n0,
+                   (size_t)NET_MAX_LAYERS, (NET_MAX_LAYERS - n0) / n0);
+  memset(&step, 0, sizeof step);
+  ps->p[ps->tokens].value = 1;
+  if ((r = read_table(&step, path, ps, e)) != 0) { net_free(&step); return r; }
+  if (step.n != n0) {
+    net_free(&step);
+    return sl_errf(e, "%s: the file changed while it was read", path);
+  }
+  if (!(nl = sl_grow(net->layers, &net->cap, n0 * (size_t)(ps->gen + 1), sizeof *nl, e))) {
+    net_free(&step);
+    return -1;
+  }
+  net->layers = nl;
+  for (int64_t i = 1; i <= ps->gen; i++)
+    for (size_t j = 0; j < n0; j++) {
+      struct layer *l = &net->layers[net->n++];
+      *l = step.layers[j];
+      l->name = net->layers[j].name;
+      l->name_shared = 1;
+      l->step = i;
+      if (l->type == LT_ATTENTION) l->kv = net->layers[j].kv + i;
+      if (layer_finish(l, e) < 0) {
+        net_free(&step);
+        return sl_err_prefix(e, "%s:%ld: decode step %lld", path, l->lineno, (long long)i);
+      }
+    }
+  net_free(&step);
+  return 0;
+}
+
 static const char *zoo_dir(char *buf, size_t n) {
   char home[1024];
   snprintf(buf, n, "%s/traces/networks", sl_home(home, sizeof home));
@@ -587,11 +699,16 @@ int net_load(struct network *net, const char *ref, struct sl_err *e) {
   if (!(net->path = sl_strdup(path, e))) return -1;
   if (read_param_decls(path, &ps, e) < 0) return -1;
   if (br && apply_overrides(ref, br + 1, strlen(br + 1) - 1, &ps, e) < 0) return -1;
-  return read_table(net, path, &ps, e);
+  {
+    int r = read_table(net, path, &ps, e);
+    if (r != 0 || ps.gen == 0) return r;
+  }
+  return add_decode_steps(net, path, &ps, e);
 }
 
 void net_free(struct network *net) {
-  for (size_t i = 0; i < net->n; i++) free(net->layers[i].name);
+  for (size_t i = 0; i < net->n; i++)
+    if (!net->layers[i].name_shared) free(net->layers[i].name);
   free(net->layers);
   free(net->ref);
   free(net->path);

@@ -42,6 +42,11 @@ struct layer {
   int64_t heads;                  /* attention heads */
   int64_t dirs;                   /* lstm/gru: 1 or 2 (bidirectional) */
   int64_t count;                  /* matmul: products per sample; eltwise: element passes */
+  int64_t kv;                     /* attention: keys (and values) each token attends to; = seq,
+                                  ** or more for a decode step reading a KV cache */
+  int64_t step;                   /* 0, or the decode step (1..gen) the layer belongs to: the
+                                  ** consecutive layers of one step may run as one segment */
+  int name_shared;                /* name belongs to another layer (decode copies): not freed */
   int ceil_mode;                  /* pooling rounds the output size up */
   enum ofmap_rule rule;
   long lineno;                    /* defining line, for messages */
@@ -54,11 +59,20 @@ struct network {
   size_t n, cap;
 };
 
+/* Decode steps of one parametric LLM request are capped so that a network
+** stays a few hundred MB of layer rows at most while it compiles. */
+#define NET_MAX_LAYERS ((size_t)1 << 21)
+
 /* Load the network a reference names: NAME[k=v;k=v] with NAME a zoo name
 ** (traces/networks/NAME.csv under sl_home()) or a path to a .csv file (a
 ** layer table, or a SCALE-Sim topology). Returns 0; 1 with a message when
 ** no such network exists; -1 on a malformed table
-** ("FILE:LINE: column 'x': why") or a bad parameter. */
+** ("FILE:LINE: column 'x': why") or a bad parameter. Parameters are
+** separated by ';' or ','. A table that declares `# generate PARAM` (a
+** decoder, as gpt2_small) also takes prompt=P and gen=G: the table at
+** PARAM = P (the prefill), then G decode steps, each the table at PARAM = 1
+** whose attention rows attend to P + i keys (step i = 1..G), their layers
+** marked with `step` = i (traces/networks/README.md). */
 int net_load(struct network *net, const char *ref, struct sl_err *e);
 void net_free(struct network *net);
 

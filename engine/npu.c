@@ -301,24 +301,29 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
   }
   case LT_ATTENTION: {
     /* QKV projection, scores Q K^T per head (+ softmax), context P V per
-    ** head, output projection: four segments. */
-    int64_t S = l->seq, D = l->in_c, h = l->heads, dk = D / h;
+    ** head, output projection: four segments. S queries attend to KV keys:
+    ** KV = S in a prefill, whose K and V were just computed and sit in the
+    ** unified buffer; KV > S in a decode step, whose keys and values come
+    ** from the KV cache in DRAM, read like weights. */
+    int64_t S = l->seq, KV = l->kv < 1 ? S : l->kv, D = l->in_c, h = l->heads, dk = D / h;
+    int cached = KV > S;
     static const char *const part[4] = {"qkv", "score", "context", "out"};
     int64_t ins[4], outs[4];
-    int64_t SDB = mul(&ov, mul(&ov, S, D), B), hSSB = mul(&ov, mul(&ov, h, B), mul(&ov, S, S));
+    int64_t SDB = mul(&ov, mul(&ov, S, D), B), KDB = mul(&ov, mul(&ov, KV, D), B);
+    int64_t hSSB = mul(&ov, mul(&ov, h, B), mul(&ov, S, KV));
     ins[0] = SDB;                      outs[0] = mul(&ov, 3, SDB);
-    ins[1] = mul(&ov, 2, SDB);         outs[1] = hSSB;
-    ins[2] = add(&ov, hSSB, SDB);      outs[2] = SDB;
+    ins[1] = add(&ov, SDB, KDB);       outs[1] = hSSB;
+    ins[2] = add(&ov, hSSB, KDB);      outs[2] = SDB;
     ins[3] = SDB;                      outs[3] = SDB;
     for (int p = 0; p < 4; p++) {
       if (!(s = new_seg(c, segs, n, cap, ins[p], outs[p], e))) return -1;
       snprintf(s->name, sizeof s->name, "%s.%s", l->name, part[p]);
       if (p == 0) add_gemm(c, s, D, mul(&ov, 3, D), mul(&ov, S, B), 1, 0, ins[p], outs[p]);
       if (p == 1) {
-        add_gemm(c, s, dk, S, S, mul(&ov, h, B), 1, SDB, outs[p]);
+        add_gemm(c, s, dk, KV, S, mul(&ov, h, B), !cached, SDB, outs[p]);
         add_vector(c, s, outs[p], 0, 0);               /* softmax over the scores */
       }
-      if (p == 2) add_gemm(c, s, S, dk, S, mul(&ov, h, B), 1, hSSB, outs[p]);
+      if (p == 2) add_gemm(c, s, KV, dk, S, mul(&ov, h, B), !cached, hSSB, outs[p]);
       if (p == 3) add_gemm(c, s, D, D, mul(&ov, S, B), 1, 0, ins[p], outs[p]);
       s->cost.overflow |= ov;
       seg_done(c, s);
@@ -341,6 +346,16 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
   s->cost.overflow |= ov;
   seg_done(c, s);
   return seg_check(s, l, batch, e);
+}
+
+int npu_seg_fold(const struct npu_cfg *c, struct npu_seg *into, const struct npu_seg *s,
+                 struct sl_err *e) {
+  cost_add(&into->cost, &s->cost);
+  into->out_bytes = s->out_bytes;
+  seg_done(c, into);
+  if (into->cost.overflow || into->ns > SL_TIME_LIMIT)
+    return sl_errf(e, "segment '%s': its counts or latency pass the limits", into->name);
+  return 0;
 }
 
 /* }=================================================================== */

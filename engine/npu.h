@@ -88,6 +88,12 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
 int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
               struct npu_seg **segs, size_t *n, size_t *cap, struct sl_err *e);
 
+/* Fold segment s into `into`, which it follows: one segment of the summed
+** work (cycles, tiles, traffic), with into's inputs and s's outputs. A
+** decode step of an LLM runs as one segment (network.h, `step`). */
+int npu_seg_fold(const struct npu_cfg *c, struct npu_seg *into, const struct npu_seg *s,
+                 struct sl_err *e);
+
 /* Live bytes a CHECKPOINT saves at tile boundary j (0 <= j < tiles) of a
 ** segment: docs/prema.md §5, capped by the buffers. j = 0 is the segment's
 ** start (only its inputs are live). */

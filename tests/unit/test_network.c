@@ -124,9 +124,84 @@ static void test_scalesim_file(void) {
   remove("topo_unit.csv");
 }
 
+/* A decoder table small enough to count by hand: hidden 8, 2 heads, an
+** fc 8 -> 16 per token, a head 8 -> 10 on the last token.
+** MACs at S tokens attending to K keys:
+**   attn 4 S 8^2 + 2 S K 8 = 256 S + 16 S K;  ffn S 8 16 = 128 S;  head 80.
+** tiny[prompt=3,gen=2]:
+**   prefill (S 3, K 3): 768 + 144 + 384 + 80       = 1376
+**   step 1  (S 1, K 4): 256 +  64 + 128 + 80       =  528
+**   step 2  (S 1, K 5): 256 +  80 + 128 + 80       =  544
+**   total                                            2448 */
+static void test_decode(void) {
+  struct network n, m;
+  struct sl_err e;
+  int64_t steps[9] = {0, 0, 0, 1, 1, 1, 2, 2, 2}, kvs[3] = {3, 4, 5};
+  int ok = 1;
+  FILE *f = fopen("dec_unit.csv", "w");
+  fputs("# param seq = 4   tokens\n# generate seq\nname,type,in_c,out_c,seq,heads\n"
+        "attn,attention,8,,$seq,2\nffn,fc,8,16,$seq,\nhead,fc,8,10,,\n", f);
+  fclose(f);
+  TEST(net_load(&n, "dec_unit.csv[prompt=3,gen=2]", &e) == 0 && n.n == 9,
+       "dec-1: prefill + 2 steps of 3 rows: %s", e.msg);
+  TEST_EQ_I64(n.n == 9 ? total_macs(&n) : 0, 2448, "dec-2: MACs by hand");
+  for (size_t i = 0; i < n.n && i < 9; i++) {
+    ok &= n.layers[i].step == steps[i];
+    ok &= n.layers[i].seq == (i < 3 ? (i == 2 ? 1 : 3) : 1);
+    if (n.layers[i].type == LT_ATTENTION) ok &= n.layers[i].kv == kvs[i / 3];
+  }
+  TEST(ok && n.n == 9 && !strcmp(n.layers[6].name, "attn"),
+       "dec-3: steps, one token per step, keys 3, 4, 5, names shared");
+  net_free(&n);
+  /* ';' and ',' separate parameters alike; gen=0 is the prefill alone, the
+  ** table at seq = prompt. */
+  TEST(net_load(&n, "dec_unit.csv[prompt=3;gen=2]", &e) == 0 && total_macs(&n) == 2448,
+       "dec-4: ';' separator");
+  net_free(&n);
+  TEST(net_load(&n, "dec_unit.csv[prompt=3,gen=0]", &e) == 0 &&
+       net_load(&m, "dec_unit.csv[seq=3]", &e) == 0 && n.n == 3 && total_macs(&n) == 1376 &&
+       total_macs(&m) == 1376, "dec-5: gen=0 is seq=prompt");
+  net_free(&n);
+  net_free(&m);
+  TEST(net_load(&n, "dec_unit.csv[prompt=3,seq=3]", &e) < 0 && strstr(e.msg, "not both"),
+       "dec-6: %s", e.msg);
+  net_free(&n);
+  TEST(net_load(&n, "dec_unit.csv[gen=-1]", &e) < 0 && strstr(e.msg, "integer >= 0"),
+       "dec-7: %s", e.msg);
+  net_free(&n);
+  TEST(net_load(&n, "bert_base[prompt=3,gen=2]", &e) < 0 && strstr(e.msg, "decoder table"),
+       "dec-8: an encoder has no decode: %s", e.msg);
+  net_free(&n);
+  TEST(net_load(&n, "dec_unit.csv[gen=100000000]", &e) < 0 && strstr(e.msg, "layer rows"),
+       "dec-9: %s", e.msg);
+  net_free(&n);
+  f = fopen("dec_unit.csv", "w");
+  fputs("# generate tokens\nname,type,in_c\nx,eltwise,8\n", f);
+  fclose(f);
+  TEST(net_load(&n, "dec_unit.csv", &e) < 0 && strstr(e.msg, "dec_unit.csv:1:") &&
+       strstr(e.msg, "no parameter 'tokens'"), "dec-10: %s", e.msg);
+  net_free(&n);
+  remove("dec_unit.csv");
+  /* gpt2_small: the zoo's decoder. Step i attends 128 + i keys; its MACs
+  ** are 12 (4 x 768^2 + 2 (128 + i) 768 + 2 x 768 x 3072) + 768 x 50257. */
+  {
+    int64_t want = 0;
+    TEST(net_load(&m, "gpt2_small[seq=128]", &e) == 0, "dec-11a");
+    want = total_macs(&m);
+    for (int64_t i = 1; i <= 4; i++)
+      want += 12 * (4 * 768 * 768 + 2 * (128 + i) * 768 + 2 * 768 * 3072) + 768 * 50257;
+    TEST(net_load(&n, "gpt2_small[prompt=128,gen=4]", &e) == 0 && n.n == 5 * m.n,
+         "dec-11b: gpt2_small[prompt=128,gen=4]: %s", e.msg);
+    TEST_EQ_I64(total_macs(&n), want, "dec-11c: gpt2_small decode MACs");
+    net_free(&n);
+    net_free(&m);
+  }
+}
+
 int main(void) {
   test_zoo();
   test_shapes();
   test_scalesim_file();
+  test_decode();
   return test_done();
 }

@@ -185,6 +185,43 @@ static void test_lowering(void) {
        s[2].cost.compute_cycles == 26 && s[3].cost.compute_cycles == 13 &&
        !strcmp(s[2].name, "L.context"), "npu-7.6: attention: 39, 31, 26, 13 cycles");
   free(s);
+  /* A decode step's attention: 1 query over kv = 5 cached keys, in_c 4, 2
+  ** heads (dk 2). score K 2, M 5, N 1 per head: ceil(2/4) x ceil(5/4) x 2
+  ** heads = 4 folds of 4 + 6 + 1 = 44, + softmax over 2 x 5 scores,
+  ** ceil(10/4) = 3: 47; the cached K (2 heads x 2 x 5 = 20 one-byte
+  ** elements, kv x in_c) is read from DRAM like weights. context K 5, M 2:
+  ** 2 x 1 x 2 = 4 folds, 44 cycles, the cached V: 20 bytes. Without a
+  ** cache (kv = seq = 1): score 2 folds, 22 + 1 (softmax of 2) cycles, no DRAM. */
+  l = base_layer(LT_ATTENTION);
+  l.in_c = 4; l.heads = 2; l.seq = 1; l.kv = 5;
+  lower(&c, &l, 1, &s, &n);
+  TEST(n == 4 && s[1].cost.compute_cycles == 47 && s[1].cost.dram_bytes == 20 &&
+       s[2].cost.compute_cycles == 44 && s[2].cost.dram_bytes == 20,
+       "npu-7.6b: decode attention over a KV cache: 47 and 44 cycles, 20 + 20 bytes of cache");
+  {
+    /* Folding the four into one segment (a decode step) sums cycles,
+    ** tiles and traffic, keeps the first's inputs and the last's outputs;
+    ** at 1000 MHz its ns are its cycles. */
+    struct npu_seg f = s[0];
+    struct sl_err e;
+    int64_t cyc = 0, tiles = 0, dram = 0;
+    for (size_t i = 0; i < 4; i++) {
+      cyc += s[i].cost.cycles;
+      tiles += s[i].cost.tiles;
+      dram += s[i].cost.dram_bytes;
+    }
+    for (size_t i = 1; i < 4; i++) npu_seg_fold(&c, &f, &s[i], &e);
+    TEST(f.cost.cycles == cyc && f.cost.tiles == tiles && f.cost.dram_bytes == dram &&
+         f.in_bytes == s[0].in_bytes && f.out_bytes == s[3].out_bytes && f.ns == cyc,
+         "npu-7.6c: a folded step: %lld cycles, %lld tiles", (long long)f.cost.cycles,
+         (long long)f.cost.tiles);
+  }
+  free(s);
+  l.kv = 1;
+  lower(&c, &l, 1, &s, &n);
+  TEST(s[1].cost.compute_cycles == 23 && s[1].cost.dram_bytes == 0,
+       "npu-7.6d: attention without a cache: 23 cycles, no DRAM");
+  free(s);
   /* Max pool 4x4x2, 2x2 stride 2: 32 input elements, 8 cycles, 3 tiles. */
   l = base_layer(LT_MAXPOOL);
   l.in_h = l.in_w = 4; l.in_c = 2; l.k_h = l.k_w = l.stride_h = l.stride_w = 2;

@@ -22,6 +22,7 @@ def out_size(n, k, s, p, ceil=False):
 class Net:
     def __init__(self, name, doc, params=None):
         self.name, self.doc, self.params, self.rows = name, doc, params or [], []
+        self.generate = None                # the token parameter of a decoder (`# generate`)
         self.h = self.w = self.c = None     # current activation shape (CNNs)
 
     def row(self, **kw):
@@ -58,6 +59,9 @@ class Net:
                 f.write(("# " + line).rstrip() + "\n")
             for p, v, what in self.params:
                 f.write("# param %s = %d   %s\n" % (p, v, what))
+            if self.generate:
+                f.write("# generate %s   NAME[prompt=P,gen=G]: prefill at P, G decode steps\n"
+                        % self.generate)
             f.write(",".join(COLS) + "\n")
             for r in self.rows:
                 f.write(",".join(str(r.get(c, "")) for c in COLS) + "\n")
@@ -339,6 +343,7 @@ the tied LM head (768 -> 50257) on the last position: one prefill of `seq`
 tokens producing the next token's logits. Causal masking saves no work on a
 systolic array and is not modelled. Reference: ~0.085 G MACs per token in the
 layers plus 38.6 M for the head.""", [("seq", 128, "prompt tokens")])
+    n.generate = "seq"
     n.row(name="embed", type="eltwise", in_c=768, seq="$seq", count=2)
     for i in range(12):
         transformer_layer(n, "h%d" % i, 768, 12, 3072, True)
