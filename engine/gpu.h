@@ -43,7 +43,8 @@ struct gpu_cfg {
   double gemm_k_half;              /* reduction length at which GEMM efficiency halves */
   double mem_eff;                  /* share of the DRAM bandwidth a streaming kernel reaches */
   double l2_speedup;               /* activation traffic that fits in L2 moves this much faster */
-  sl_ns kernel_ns;                 /* fixed cost of every kernel: launch latency, ramp, tail */
+  sl_ns kernel_ns;                 /* fixed cost inside every kernel: ramp, tail */
+  sl_ns launch_ns;                 /* dispatch latency: the least idle time between kernels */
   sl_ns host_op_ns;                /* eager: host time of a framework op's first kernel */
   sl_ns host_kernel_ns;            /* eager: host time of each further kernel of the op */
   sl_ns host_attn_ns;              /* eager: extra host time of an attention module */
@@ -70,7 +71,7 @@ struct gpu_kernel {
   sl_ns memory_ns;         /* traffic at the efficient bandwidth, stretched by the waves */
   sl_ns ns;                /* duration: kernel_ns + max(compute, memory) */
   sl_ns host_ns;           /* eager: host time to launch it */
-  sl_ns gap_ns;            /* idle time before it (eager: the host is behind; graph: 0) */
+  sl_ns gap_ns;            /* idle time before it: launch_ns, or more where the host is behind */
   int64_t live_bytes;      /* activations live at its start */
 };
 
@@ -85,9 +86,10 @@ void gpu_kernel_time(const struct gpu_cfg *c, struct gpu_kernel *k);
 ** overflows ("layer 'x': ..."). */
 int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
               struct gpu_kernel **ks, size_t *n, size_t *cap, struct sl_err *e);
-/* Fill gap_ns of every kernel: none in graph mode (one launch replays
-** them back to back); eager mode the host runs ahead, launching kernel i at h_i = h_(i-1) +
-** host_ns(i), and kernel i starts at max(h_i, end of kernel i-1). */
+/* Fill gap_ns of every kernel. Kernel i starts at max(h_i, end of kernel
+** i-1 + launch_ns): in graph mode h_i = 0 (one launch replays them back to
+** back); in eager mode the host runs ahead, launching kernel i at h_i =
+** h_(i-1) + host_ns(i). */
 void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n);
 /* Load a network, lower every layer and fill the gaps: *ks (owned by the
 ** caller) and *n. Returns 0; 1 or -1 as net_load, -1 on lowering errors

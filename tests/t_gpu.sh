@@ -74,7 +74,10 @@ check "per-layer: one row per network layer + total (31 + 1)" "$(echo "$out" | s
 check "per-layer fp32: cuDNN batch norm is one kernel (conv 4 + bn 1 + relu 1)" \
   "$(echo "$out" | awk -F, '$3 == "conv1" { print $4 }')" 6
 out=$("$SCHEDLAB" predict --device gpu-h100 --device-param launch=graph --network resnet18 --batch 1 --per-kernel --csv)
-check "graph mode: no gaps" "$(echo "$out" | awk -F, 'NR > 1 { s += $6 } END { print s }')" 0
+# Graph mode: no host gaps, only the dispatch latency (launch_ns) before each kernel.
+launch=$(sed -n 's/^launch_ns = \([0-9]*\)ns.*/\1/p' "$root/traces/devices/gpu-h100.dev")
+check "graph mode: every gap is launch_ns ($launch ns)" \
+  "$(echo "$out" | awk -F, -v l="$launch" 'NR > 1 && $3 != "total" && $6 != l { n++ } END { print n + 0 }')" 0
 msg=$("$SCHEDLAB" predict --device npu-prema --network resnet18 --per-kernel 2>&1)
 contains "--per-kernel needs a gpu" "$msg" "--per-kernel needs a gpu device"
 

@@ -34,6 +34,7 @@ static struct gpu_cfg small(void) {
   c.mem_eff = 1;
   c.l2_speedup = 1;
   c.kernel_ns = 100;
+  c.launch_ns = 0;
   c.host_op_ns = 1000;
   c.host_kernel_ns = 10;
   c.host_attn_ns = 0;
@@ -139,7 +140,38 @@ static void test_lower(void) {
   TEST_EQ_I64(ks[0].ns, 114788, "gpu-4.7: memory-bound GEMM");
   TEST_EQ_I64(ks[1].ns, 32868, "gpu-4.8: the ReLU kernel");
   TEST(ks[0].first && ks[1].first, "gpu-4.9: two framework ops");
-  /* Batch 1: M 1, 64x32 tiles give 4 blocks again (N 128 / 32). */
+  /* A 3x3 conv, 8x8x3 -> 64 channels (pad 1), batch 2, fp16: cuDNN's four
+  ** kernels. nhwc_in: 2 images x ceil(3/32) x ceil(64/32) = 4 tiles of
+  ** 32 x 32, each read and written whole: 4 x 1024 x 2 x 2 B = 16384 B;
+  ** 256 threads: occupancy 4, q = 4 x 1 / 4 = 1: 16484 ns. nhwc_w: 64
+  ** filters x 1 x ceil(9/32) = 64 tiles, 262144 B, q = 1: 262244 ns. gemm:
+  ** M = 2 x 64 = 128, N = 64, K = 9 x 8 (3 channels padded to 8): 64x32
+  ** tiles give 2 x 2 = 4 blocks; padded FLOPs 2 x 128 x 64 x 72 = 1179648
+  ** at 4000 x 72 / 136 FLOP/ns: 557.05 -> 558 ns; bytes (384 + 8192 +
+  ** 1728) x 2 = 20608 ns: memory-bound, 20708 ns. nchw_out: 2 x 2 x 2 = 8
+  ** tiles, 32768 B, q = 4 x 2 / 8 = 1: 32868 ns. */
+  {
+    struct layer cv = mk("cv", LT_CONV, 3, 64, 1, 0);
+    cv.in_h = cv.in_w = 8;
+    cv.k_h = cv.k_w = 3;
+    cv.pad_h = cv.pad_w = 1;
+    TEST(layer_finish(&cv, &e) == 0, "gpu-4.10: conv layer");
+    n = 0;
+    TEST(gpu_lower(&c, &cv, 2, &ks, &n, &cap, &e) == 0 && n == 4, "gpu-4.11: four kernels");
+    if (n == 4) {
+      TEST(!strcmp(ks[0].name, "cv.nhwc_in") && !strcmp(ks[3].name, "cv.nchw_out") &&
+               ks[0].first && !ks[1].first && !ks[2].first && !ks[3].first,
+           "gpu-4.12: transposes around the GEMM, one op");
+      TEST_EQ_I64(ks[0].blocks, 4, "gpu-4.13: input transpose: 4 tiles");
+      TEST_EQ_I64(ks[0].ns, 16484, "gpu-4.14: input transpose duration");
+      TEST_EQ_I64(ks[1].blocks, 64, "gpu-4.15: weight transpose: 64 tiles");
+      TEST_EQ_I64(ks[1].ns, 262244, "gpu-4.16: weight transpose duration");
+      TEST_EQ_I64(ks[2].k, 72, "gpu-4.17: reduction over channels padded to 8");
+      TEST_EQ_I64(ks[2].compute_ns, 558, "gpu-4.18: GEMM compute");
+      TEST_EQ_I64(ks[2].ns, 20708, "gpu-4.19: GEMM duration");
+      TEST_EQ_I64(ks[3].ns, 32868, "gpu-4.20: output transpose duration");
+    }
+  }
   free(ks);
 }
 
@@ -174,7 +206,7 @@ static void test_device(void) {
   fputs("sms = 4\nclock_mhz = 1000\nfp16_tensor_flops = 4e12\ntf32_tensor_flops = 2e12\n"
         "fp32_flops = 1e12\nmem_bw = 1 GB/s\nl2_bytes = 0\nmax_blocks_per_sm = 8\n"
         "max_threads_per_sm = 1024\nsmem_per_sm = 64 KiB\npriorities = 2\ngemm_eff = 1\n"
-        "gemm_k_half = 64\nmem_eff = 1\nl2_speedup = 1\nkernel_ns = 100ns\n"
+        "gemm_k_half = 64\nmem_eff = 1\nl2_speedup = 1\nkernel_ns = 100ns\nlaunch_ns = 0\n"
         "host_op_ns = 1us\nhost_kernel_ns = 10\nhost_attn_ns = 0\n", f);
   fclose(f);
   f = fopen("gpu_unit.csv", "w");
