@@ -7,7 +7,7 @@ three MAPEs over the FITTING rows only: graph latency, eager latency, and the
 sum of the kernels' durations against the profiled one (prof_busy_us, where
 measured), so that the kernel constants describe kernels, not gaps (the rows marked "fit"
 by `schedlab predict --validate-gpu`: resnet50, vgg16, bert at batches 1, 16,
-64), by coordinate search in multiplicative steps from the preset's values,
+64), by coordinate search in multiplicative steps from fixed starting values,
 and prints the fitted fields to paste into traces/devices/PRESET.dev. The
 held-out rows never enter the objective. Deterministic.
 """
