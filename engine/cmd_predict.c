@@ -6,6 +6,7 @@
 */
 #include "cli.h"
 #include "network.h"
+#include "gpu_validate.h"
 #include "npu_validate.h"
 
 #include <getopt.h>
@@ -64,13 +65,107 @@ static void print_row(int csv, const char *net, int batch, const char *seg, sl_n
     printf("  %-24s %12s %12lld\n", seg, "-", (long long)ns);
 }
 
-static int predict_one(struct device *d, const char *net, int batch, int per_layer, int csv) {
+/* GPU devices: one row per kernel (its gap before it folded in) or per
+** layer (the kernels and gaps of one network row summed), or the totals. */
+struct gacc {
+  char name[112];
+  sl_ns ns, gap;
+  int64_t flops, bytes, blocks, waves, kernels;
+  int64_t bps;
+  const char *bound;
+};
+
+static void gpu_row(int csv, const char *net, int batch, const struct gacc *a) {
+  double t = (double)(a->ns > 0 ? a->ns : 1) * 1e-9;
+  if (csv)
+    printf("%s,%d,%s,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.6g,%.6g,%s\n", net, batch, a->name,
+           (long long)a->kernels, (long long)a->ns, (long long)a->gap, (long long)a->blocks,
+           (long long)a->bps, (long long)a->waves, (long long)a->flops, (long long)a->bytes,
+           (double)a->flops / t, (double)a->bytes / t, a->bound);
+  else
+    printf("  %-36s %7lld %12lld %10lld %8lld %4lld %6lld %10.3f %9.1f  %s\n", a->name,
+           (long long)a->kernels, (long long)a->ns, (long long)a->gap, (long long)a->blocks,
+           (long long)a->bps, (long long)a->waves, (double)a->flops / t / 1e12,
+           (double)a->bytes / t / 1e9, a->bound);
+}
+
+/* The layer of a kernel name LAYER.what: the text before the last dot. */
+static size_t layer_len(const char *name) {
+  const char *dot = strrchr(name, '.');
+  return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static int predict_gpu(struct device *d, const struct work *w, const char *net, int batch,
+                       int per_layer, int per_kernel, int csv) {
+  struct gacc tot, cur;
+  struct seg_info si;
+  sl_ns gap = 0;
+  memset(&tot, 0, sizeof tot);
+  memset(&cur, 0, sizeof cur);
+  snprintf(tot.name, sizeof tot.name, "total");
+  if ((per_layer || per_kernel) && !csv)
+    printf("%s batch %d on %s:\n  %-36s %7s %12s %10s %8s %4s %6s %10s %9s  %s\n", net, batch,
+           d->spec, per_kernel ? "kernel" : "layer", "kernels", "latency_ns", "gap_ns", "blocks",
+           "bpsm", "waves", "TFLOP/s", "GB/s", "bound");
+  for (int32_t i = 0; i < w->nseg; i++) {
+    sl_ns len = w->prefix[i + 1] - w->prefix[i];
+    if (d->ops->seg_info(d, w, i, &si) < 0) return cli_fail("segment details failed");
+    if (!strcmp(si.kind, "gap")) { gap += len; continue; }
+    if (per_layer && cur.kernels &&
+        (layer_len(cur.name) != layer_len(w->seg_name[i]) ||
+         strncmp(cur.name, w->seg_name[i], layer_len(cur.name)))) {
+      cur.name[layer_len(cur.name)] = 0;
+      gpu_row(csv, net, batch, &cur);
+      memset(&cur, 0, sizeof cur);
+    }
+    if (per_kernel) memset(&cur, 0, sizeof cur);
+    if (!cur.kernels) snprintf(cur.name, sizeof cur.name, "%s", w->seg_name[i]);
+    cur.kernels++;
+    cur.ns += len;
+    cur.gap += gap;
+    cur.flops += si.flops;
+    cur.bytes += si.dram_bytes;
+    cur.blocks += si.blocks;
+    cur.bps = si.blocks_per_sm;
+    cur.waves += si.waves;
+    cur.bound = si.bound;
+    tot.kernels++;
+    tot.ns += len;
+    tot.gap += gap;
+    tot.flops += si.flops;
+    tot.bytes += si.dram_bytes;
+    tot.blocks += si.blocks;
+    tot.waves += si.waves;
+    gap = 0;
+    if (per_kernel) gpu_row(csv, net, batch, &cur);
+  }
+  if (per_layer && cur.kernels) {
+    cur.name[layer_len(cur.name)] = 0;
+    gpu_row(csv, net, batch, &cur);
+  }
+  tot.bound = tot.gap > tot.ns ? "host" : "device";
+  if (csv || per_layer || per_kernel) {
+    gpu_row(csv, net, batch, &tot);
+    return 0;
+  }
+  printf("%s batch %d on %s: %lld kernels, %.3f ms (kernels %.3f ms, host gaps %.3f ms), %.1f "
+         "GFLOP, %.1f MB\n", net, batch, d->spec, (long long)tot.kernels,
+         (double)work_total(w) / 1e6, (double)tot.ns / 1e6, (double)tot.gap / 1e6,
+         (double)tot.flops / 1e9, (double)tot.bytes / 1e6);
+  return 0;
+}
+
+static int predict_one(struct device *d, const char *net, int batch, int per_layer,
+                       int per_kernel, int csv) {
   struct sl_err e;
   struct totals t;
   struct seg_info si;
   int unknown;
   const struct work *w = dev_work(d, net, batch, &unknown, &e);
   if (!w) return cli_fail("%s", e.msg);
+  if (d->ops->seg_info && w->nseg > 0 && d->ops->seg_info(d, w, 0, &si) == 0 && si.gpu)
+    return predict_gpu(d, w, net, batch, per_layer, per_kernel, csv);
+  if (per_kernel) return cli_fail("--per-kernel needs a gpu device");
   memset(&t, 0, sizeof t);
   memset(&si, 0, sizeof si);
   t.known = d->ops->seg_info != NULL;
@@ -128,8 +223,10 @@ int cmd_predict(int argc, char **argv) {
       {"per-layer", no_argument, 0, 'l'},      {"csv", no_argument, 0, 'c'},
       {"all", no_argument, 0, 'a'},            {"stats", no_argument, 0, 'S'},
       {"validate", required_argument, 0, 'V'}, {"markdown", no_argument, 0, 'm'},
+      {"per-kernel", no_argument, 0, 'k'},     {"validate-gpu", required_argument, 0, 'G'},
       {0, 0, 0, 0}};
-  const char *spec = NULL, *validate = NULL;
+  const char *spec = NULL, *validate = NULL, *validate_gpu = NULL;
+  int per_kernel = 0;
   struct kv_list dparams = {0};
   struct names nets = {0};
   int batches[32] = {1}, nb = 1, per_layer = 0, csv = 0, all = 0, stats = 0, markdown = 0;
@@ -159,6 +256,8 @@ int cmd_predict(int argc, char **argv) {
     case 'S': stats = 1; break;
     case 'V': validate = optarg; break;
     case 'm': markdown = 1; break;
+    case 'k': per_kernel = 1; break;
+    case 'G': validate_gpu = optarg; break;
     default:
       cli_usage_error("predict", "unknown or incomplete option '%s'", argv[optind - 1]);
       goto out;
@@ -171,6 +270,13 @@ int cmd_predict(int argc, char **argv) {
     else rc = r ? EXIT_RUN_FAILED : 0;
     goto out;
   }
+  if (validate_gpu) {
+    int r = gpu_validate(validate_gpu, spec ? spec : "gpu-h100", dparams.kv, dparams.n, markdown,
+                         stdout, &e);
+    if (r < 0) rc = cli_fail("%s", e.msg);
+    else rc = r ? EXIT_RUN_FAILED : 0;
+    goto out;
+  }
   if (!spec || (!nets.n && !all)) {
     cli_usage_error("predict", "--device and --network (or --all) are required");
     goto out;
@@ -179,7 +285,10 @@ int cmd_predict(int argc, char **argv) {
   if (nets.n == (size_t)-1) { nets.n = 0; rc = cli_fail("out of memory"); goto out; }
   rc = EXIT_RUN_FAILED;
   if (dev_open(&d, spec, dparams.kv, dparams.n, &e) < 0) { cli_fail("%s", e.msg); goto out; }
-  if (csv)
+  if (csv && !strcmp(d->ops->kind, "gpu"))
+    printf("network,batch,%s,kernels,latency_ns,gap_ns,blocks,blocks_per_sm,waves,flops,bytes,"
+           "flops_per_s,bytes_per_s,bound\n", per_kernel ? "kernel" : "layer");
+  else if (csv)
     printf("network,batch,segment,cycles,compute_cycles,latency_ns,util,macs,dram_bytes,tiles,"
            "bound\n");
   {
@@ -187,7 +296,7 @@ int cmd_predict(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < nets.n; i++)
       for (int k = 0; k < nb; k++)
-        if (predict_one(d, nets.v[i], batches[k], per_layer, csv)) goto out;
+        if (predict_one(d, nets.v[i], batches[k], per_layer, per_kernel, csv)) goto out;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (stats)
       fprintf(stderr, "stats: compiled %zu (network, batch) pairs in %.1f ms\n", nets.n * (size_t)nb,

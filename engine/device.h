@@ -80,7 +80,14 @@ struct seg_info {
   int64_t dram_bytes;      /* bytes moved to or from off-chip memory */
   int64_t tiles;           /* preemption points inside the segment */
   double util;             /* share of the peak MAC rate used, 0..1 */
-  const char *bound;       /* "compute" or "memory" */
+  const char *bound;       /* "compute" or "memory"; gpu: also "latency", "host" */
+  /* GPU devices (gpu = 1) only: */
+  int gpu;
+  const char *kind;        /* "kernel", or "gap" (host launch gap before the next kernel) */
+  int64_t flops;           /* useful FLOPs */
+  int64_t blocks, blocks_per_sm, waves;   /* grid, resident blocks per SM, waves over the SMs */
+  sl_ns gap_ns;            /* idle time before the kernel */
+  double flops_per_s, bytes_per_s;        /* achieved over the kernel's duration */
 };
 
 struct dev_ops {

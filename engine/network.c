@@ -18,6 +18,9 @@
 const char *const layer_type_names[LT_NTYPES] = {
     "conv", "fc", "matmul", "lstm", "gru", "attention", "maxpool", "avgpool", "eltwise"};
 
+const char *const layer_post_names[LP_NPOST] = {
+    "bias", "bn", "relu", "relu6", "silu", "gelu", "sigmoid", "tanh"};
+
 #define NET_MAX_PARAMS 16   /* parameters one layer table may declare */
 #define NET_PARAM_NAME 32   /* bytes of a parameter name, NUL included */
 
@@ -372,11 +375,11 @@ static int is_path(const char *base, size_t n) {
 
 enum col {
   C_NAME, C_TYPE, C_IN_H, C_IN_W, C_IN_C, C_OUT_C, C_K_H, C_K_W, C_STRIDE, C_STRIDE_W, C_PAD,
-  C_PAD_W, C_GROUPS, C_SEQ, C_HEADS, C_DIRS, C_COUNT, C_CEIL_MODE, C_KV, C_NCOLS
+  C_PAD_W, C_GROUPS, C_SEQ, C_HEADS, C_DIRS, C_COUNT, C_CEIL_MODE, C_KV, C_POST, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
     "name", "type", "in_h", "in_w", "in_c", "out_c", "k_h", "k_w", "stride", "stride_w", "pad",
-    "pad_w", "groups", "seq", "heads", "dirs", "count", "ceil_mode", "kv"};
+    "pad_w", "groups", "seq", "heads", "dirs", "count", "ceil_mode", "kv", "post"};
 
 /* Columns a layer type must give (bit per enum col). */
 #define B(c) (1u << (c))
@@ -437,6 +440,30 @@ static int cell_value(const struct csv *c, int col, const char *colname, const s
   return 0;
 }
 
+/* The `post` cell: post-op names joined by '+', each at most once. */
+static int post_value(const struct csv *c, int col, unsigned *out, struct sl_err *e) {
+  const char *s = c->field[col];
+  *out = 0;
+  while (*s) {
+    size_t n = strcspn(s, "+");
+    int k = -1;
+    for (int i = 0; i < LP_NPOST; i++)
+      if (strlen(layer_post_names[i]) == n && !strncmp(s, layer_post_names[i], n)) k = i;
+    if (k < 0 || (*out >> k & 1u)) {
+      sl_errf(e, "%s:%ld: column 'post': '%.*s' is %s (known:", c->path, c->lineno, (int)n, s,
+              k < 0 ? "not a post-op" : "given twice");
+      for (int i = 0; i < LP_NPOST; i++) sl_err_append(e, " %s", layer_post_names[i]);
+      sl_err_append(e, ")");
+      return -1;
+    }
+    *out |= 1u << k;
+    s += n;
+    if (*s == '+' && !*++s)
+      return sl_errf(e, "%s:%ld: column 'post': ends with '+'", c->path, c->lineno);
+  }
+  return 0;
+}
+
 /* The native layer table: name,type and any of the other known columns. */
 static int read_native(struct network *net, struct csv *c, const struct params *ps,
                        struct sl_err *e) {
@@ -474,7 +501,7 @@ static int read_native(struct network *net, struct csv *c, const struct params *
       sl_err_append(e, ")");
       return -1;
     }
-    for (int k = C_IN_H; k < C_NCOLS; k++) {
+    for (int k = C_IN_H; k < C_POST; k++) {
       int64_t min = 1, max = (int64_t)1 << 31;
       int given = 0;
       v[k] = 1;
@@ -509,6 +536,7 @@ static int read_native(struct network *net, struct csv *c, const struct params *
     l->ceil_mode = (int)v[C_CEIL_MODE];
     l->kv = ci[C_KV] >= 0 && *c->field[ci[C_KV]] ? v[C_KV] : l->seq;
     l->rule = OFMAP_FLOOR;
+    if (ci[C_POST] >= 0 && post_value(c, ci[C_POST], &l->post, e) < 0) return -1;
     if (!(l->name = sl_strdup(c->field[ci[C_NAME]], e))) return -1;
     if (layer_finish(l, e) < 0) return sl_err_prefix(e, "%s:%ld", c->path, c->lineno);
   }

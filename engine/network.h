@@ -23,6 +23,17 @@ enum layer_type {
 };
 extern const char *const layer_type_names[LT_NTYPES];
 
+/* Element-wise work a framework runs after a layer as kernels of their own
+** (column `post`, e.g. "bn+relu"); the NPU folds them into the layer, the
+** GPU model launches them (docs/gpu_model.md). One bit each. */
+enum layer_post {
+  LP_BIAS = 0,             /* a bias add the layer's own kernel does not fuse (cuDNN convs) */
+  LP_BN,                   /* batch norm, inference */
+  LP_RELU, LP_RELU6, LP_SILU, LP_GELU, LP_SIGMOID, LP_TANH,
+  LP_NPOST
+};
+extern const char *const layer_post_names[LP_NPOST];
+
 /* How a convolution's output size follows from its input. */
 enum ofmap_rule {
   OFMAP_FLOOR = 0,         /* floor((in + 2 pad - k) / stride) + 1, or ceil with ceil_mode */
@@ -48,6 +59,7 @@ struct layer {
                                   ** consecutive layers of one step may run as one segment */
   int name_shared;                /* name belongs to another layer (decode copies): not freed */
   int ceil_mode;                  /* pooling rounds the output size up */
+  unsigned post;                  /* bit (1u << enum layer_post) per post-op, in table order */
   enum ofmap_rule rule;
   long lineno;                    /* defining line, for messages */
 };

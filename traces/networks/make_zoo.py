@@ -11,7 +11,7 @@ that they can be checked against published figures.
 import os
 
 COLS = ["name", "type", "in_h", "in_w", "in_c", "out_c", "k_h", "k_w", "stride", "pad",
-        "groups", "seq", "heads", "dirs", "count", "ceil_mode"]
+        "groups", "seq", "heads", "dirs", "count", "ceil_mode", "post"]
 
 
 def out_size(n, k, s, p, ceil=False):
@@ -32,11 +32,11 @@ class Net:
     def input(self, h, w, c):
         self.h, self.w, self.c = h, w, c
 
-    def conv(self, name, out_c, k, s=1, p=None, groups=1, src=None):
+    def conv(self, name, out_c, k, s=1, p=None, groups=1, src=None, post=""):
         h, w, c = src if src else (self.h, self.w, self.c)
         p = k // 2 if p is None else p
         self.row(name=name, type="conv", in_h=h, in_w=w, in_c=c, out_c=out_c, k_h=k, k_w=k,
-                 stride=s, pad=p, groups=groups)
+                 stride=s, pad=p, groups=groups, post=post)
         self.h, self.w, self.c = out_size(h, k, s, p), out_size(w, k, s, p), out_c
         return (self.h, self.w, self.c)
 
@@ -47,11 +47,12 @@ class Net:
         self.h, self.w = out_size(h, k, s, p, ceil), out_size(w, k, s, p, ceil)
         return (self.h, self.w, self.c)
 
-    def add(self, name, inputs=2):
-        self.row(name=name, type="eltwise", in_h=self.h, in_w=self.w, in_c=self.c, count=inputs)
+    def add(self, name, inputs=2, post=""):
+        self.row(name=name, type="eltwise", in_h=self.h, in_w=self.w, in_c=self.c, count=inputs,
+                 post=post)
 
-    def fc(self, name, i, o, seq=""):
-        self.row(name=name, type="fc", in_c=i, out_c=o, seq=seq)
+    def fc(self, name, i, o, seq="", post=""):
+        self.row(name=name, type="fc", in_c=i, out_c=o, seq=seq, post=post)
 
     def write(self, path):
         with open(path, "w") as f:
@@ -99,7 +100,9 @@ def macs(r, params):
 
 # --------------------------------------------------------------------------
 # CNNs (torchvision layouts, 224 x 224 x 3 input). Activations, batch norm and
-# dropout are fused or free; they are not layers here.
+# a conv's bias are not layers: the `post` column names them (the NPU folds
+# them; the GPU model launches the kernels PyTorch eager runs for them).
+# Dropout is free in inference.
 
 def alexnet():
     n = Net("alexnet", """
@@ -107,11 +110,14 @@ alexnet — torchvision.models.alexnet (the one-tower variant of Krizhevsky et a
 2012, "One weird trick", arXiv:1404.5997): 5 conv, 3 maxpool, 3 fc.
 Reference: torchvision reports 0.71 GFLOPS (multiply-accumulates).""")
     n.input(224, 224, 3)
-    n.conv("conv1", 64, 11, 4, 2); n.pool("pool1", "maxpool", 3, 2)
-    n.conv("conv2", 192, 5, 1, 2); n.pool("pool2", "maxpool", 3, 2)
-    n.conv("conv3", 384, 3); n.conv("conv4", 256, 3); n.conv("conv5", 256, 3)
+    br = "bias+relu"
+    n.conv("conv1", 64, 11, 4, 2, post=br); n.pool("pool1", "maxpool", 3, 2)
+    n.conv("conv2", 192, 5, 1, 2, post=br); n.pool("pool2", "maxpool", 3, 2)
+    n.conv("conv3", 384, 3, post=br); n.conv("conv4", 256, 3, post=br)
+    n.conv("conv5", 256, 3, post=br)
     n.pool("pool5", "maxpool", 3, 2)
-    n.fc("fc6", 256 * 6 * 6, 4096); n.fc("fc7", 4096, 4096); n.fc("fc8", 4096, 1000)
+    n.fc("fc6", 256 * 6 * 6, 4096, post="relu"); n.fc("fc7", 4096, 4096, post="relu")
+    n.fc("fc8", 4096, 1000)
     return n
 
 
@@ -126,9 +132,13 @@ vgg16 — torchvision.models.vgg16 (Simonyan & Zisserman 2015, configuration D):
         if x == "M":
             n.pool("pool%d" % b, "maxpool", 2, 2); b += 1; i = 1
         else:
-            n.conv("conv%d_%d" % (b, i), x, 3); i += 1
-    n.fc("fc6", 512 * 7 * 7, 4096); n.fc("fc7", 4096, 4096); n.fc("fc8", 4096, 1000)
+            n.conv("conv%d_%d" % (b, i), x, 3, post="bias+relu"); i += 1
+    n.fc("fc6", 512 * 7 * 7, 4096, post="relu"); n.fc("fc7", 4096, 4096, post="relu")
+    n.fc("fc8", 4096, 1000)
     return n
+
+
+BR, BR6 = "bn+relu", "bn+relu6"
 
 
 def googlenet():
@@ -138,17 +148,17 @@ inference (no auxiliary classifiers). As in torchvision, the third branch of an
 inception block uses a 3x3 conv, and the max pools round up (ceil_mode).
 57 conv, 14 maxpool, 1 avgpool, 1 fc. Reference: torchvision reports 1.50 GFLOPS (MACs).""")
     n.input(224, 224, 3)
-    n.conv("conv1", 64, 7, 2, 3); n.pool("maxpool1", "maxpool", 3, 2, 0, True)
-    n.conv("conv2", 64, 1); n.conv("conv3", 192, 3)
+    n.conv("conv1", 64, 7, 2, 3, post=BR); n.pool("maxpool1", "maxpool", 3, 2, 0, True)
+    n.conv("conv2", 64, 1, post=BR); n.conv("conv3", 192, 3, post=BR)
     n.pool("maxpool2", "maxpool", 3, 2, 0, True)
 
     def inception(name, c1, c3r, c3, c5r, c5, pp):
         src = (n.h, n.w, n.c)
-        n.conv(name + ".b1", c1, 1, src=src)
-        n.conv(name + ".b2a", c3r, 1, src=src); n.conv(name + ".b2b", c3, 3)
-        n.conv(name + ".b3a", c5r, 1, src=src); n.conv(name + ".b3b", c5, 3)
+        n.conv(name + ".b1", c1, 1, src=src, post=BR)
+        n.conv(name + ".b2a", c3r, 1, src=src, post=BR); n.conv(name + ".b2b", c3, 3, post=BR)
+        n.conv(name + ".b3a", c5r, 1, src=src, post=BR); n.conv(name + ".b3b", c5, 3, post=BR)
         n.pool(name + ".b4pool", "maxpool", 3, 1, 1, True, src=src)
-        n.conv(name + ".b4", pp, 1)
+        n.conv(name + ".b4", pp, 1, post=BR)
         n.h, n.w, n.c = src[0], src[1], c1 + c3 + c5 + pp
 
     inception("inception3a", 64, 96, 128, 16, 32, 32)
@@ -174,22 +184,85 @@ downsampling bottleneck sits on its 3x3 conv). 53 conv (49 in the bottlenecks'
 main paths, 4 projection shortcuts) and 1 fc, 16 residual adds, 1 maxpool, 1 avgpool.
 Reference: torchvision reports 4.09 GFLOPS (MACs).""")
     n.input(224, 224, 3)
-    n.conv("conv1", 64, 7, 2, 3); n.pool("maxpool", "maxpool", 3, 2, 1)
+    n.conv("conv1", 64, 7, 2, 3, post=BR); n.pool("maxpool", "maxpool", 3, 2, 1)
     stages = [(1, 64, 3, 1), (2, 128, 4, 2), (3, 256, 6, 2), (4, 512, 3, 2)]
     for st, width, blocks, stride in stages:
         for b in range(blocks):
             s = stride if b == 0 else 1
             src = (n.h, n.w, n.c)
             p = "layer%d.%d" % (st, b)
-            n.conv(p + ".conv1", width, 1)
-            n.conv(p + ".conv2", width, 3, s)
-            out = n.conv(p + ".conv3", width * 4, 1)
+            n.conv(p + ".conv1", width, 1, post=BR)
+            n.conv(p + ".conv2", width, 3, s, post=BR)
+            out = n.conv(p + ".conv3", width * 4, 1, post="bn")
             if b == 0:
-                n.conv(p + ".downsample", width * 4, 1, s, 0, src=src)
+                n.conv(p + ".downsample", width * 4, 1, s, 0, src=src, post="bn")
             n.h, n.w, n.c = out
-            n.add(p + ".add")
+            n.add(p + ".add", post="relu")
     n.pool("avgpool", "avgpool", 7, 1)
     n.fc("fc", 2048, 1000)
+    return n
+
+
+def resnet18():
+    n = Net("resnet18", """
+resnet18 — torchvision.models.resnet18 (He et al. 2016): a 7x7 conv, 8 basic
+blocks (two 3x3 convs each; a 1x1 projection shortcut where the stage changes),
+8 residual adds, 1 maxpool, 1 avgpool, 1 fc: 20 conv in all.
+Reference: torchvision reports 1.81 GFLOPS (MACs).""")
+    n.input(224, 224, 3)
+    n.conv("conv1", 64, 7, 2, 3, post=BR); n.pool("maxpool", "maxpool", 3, 2, 1)
+    for st, width, stride in [(1, 64, 1), (2, 128, 2), (3, 256, 2), (4, 512, 2)]:
+        for b in range(2):
+            s = stride if b == 0 else 1
+            src = (n.h, n.w, n.c)
+            p = "layer%d.%d" % (st, b)
+            n.conv(p + ".conv1", width, 3, s, post=BR)
+            out = n.conv(p + ".conv2", width, 3, post="bn")
+            if s != 1 or src[2] != width:
+                n.conv(p + ".downsample", width, 1, s, 0, src=src, post="bn")
+            n.h, n.w, n.c = out
+            n.add(p + ".add", post="relu")
+    n.pool("avgpool", "avgpool", 7, 1)
+    n.fc("fc", 512, 1000)
+    return n
+
+
+def efficientnet_b0():
+    n = Net("efficientnet_b0", """
+efficientnet_b0 — torchvision.models.efficientnet_b0 (Tan & Le 2019): a 3x3 conv,
+16 MBConv blocks (1x1 expand by 6 except in the first stage, depthwise 3x3 or 5x5
+with groups = channels, squeeze-and-excitation, 1x1 project; a residual add where
+stride 1 keeps the width), a 1x1 conv to 1280, avgpool, fc. Batch norm and SiLU
+(swish) are post-ops. Squeeze-and-excitation: a global avgpool, a 1x1 conv to a
+quarter of the block's input width (+ bias, SiLU), a 1x1 conv back (+ bias,
+sigmoid), and the channel-wise scale as a two-input element-wise layer.
+Reference: torchvision reports 0.39 GFLOPS (MACs).""")
+    n.input(224, 224, 3)
+    bs = "bn+silu"
+    n.conv("features.0", 32, 3, 2, post=bs)
+    stages = [(1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3),
+              (6, 5, 1, 112, 3), (6, 5, 2, 192, 4), (6, 3, 1, 320, 1)]
+    for si, (t, k, s, c, reps) in enumerate(stages, 1):
+        for r in range(reps):
+            stride = s if r == 0 else 1
+            cin = n.c
+            p = "features.%d.%d" % (si, r)
+            if t != 1:
+                n.conv(p + ".expand", cin * t, 1, post=bs)
+            n.conv(p + ".dw", n.c, k, stride, k // 2, groups=n.c, post=bs)
+            exp, h, w = n.c, n.h, n.w
+            sq = max(1, cin // 4)
+            n.pool(p + ".se.pool", "avgpool", h, 1)
+            n.conv(p + ".se.fc1", sq, 1, post="bias+silu")
+            n.conv(p + ".se.fc2", exp, 1, post="bias+sigmoid")
+            n.h, n.w, n.c = h, w, exp
+            n.add(p + ".se.scale")
+            n.conv(p + ".project", c, 1, post="bn")
+            if stride == 1 and cin == c:
+                n.add(p + ".add")
+    n.conv("features.8", 1280, 1, post=bs)
+    n.pool("avgpool", "avgpool", 7, 1)
+    n.fc("classifier", 1280, 1000)
     return n
 
 
@@ -199,12 +272,12 @@ mobilenet_v1 — MobileNet v1, width 1.0, 224 x 224 (Howard et al. 2017, Table 1
 a 3x3 conv, 13 depthwise-separable pairs (depthwise 3x3 with groups = channels,
 then pointwise 1x1), avgpool, fc. Reference: 569 M mult-adds (the paper, Table 1).""")
     n.input(224, 224, 3)
-    n.conv("conv1", 32, 3, 2)
+    n.conv("conv1", 32, 3, 2, post=BR)
     pairs = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + \
             [(1024, 2), (1024, 1)]
     for i, (c, s) in enumerate(pairs, 2):
-        n.conv("conv%d_dw" % i, n.c, 3, s, 1, groups=n.c)
-        n.conv("conv%d_pw" % i, c, 1)
+        n.conv("conv%d_dw" % i, n.c, 3, s, 1, groups=n.c, post=BR)
+        n.conv("conv%d_pw" % i, c, 1, post=BR)
     n.pool("avgpool", "avgpool", 7, 1)
     n.fc("fc", 1024, 1000)
     return n
@@ -217,7 +290,7 @@ a 3x3 conv, 17 inverted-residual blocks (1x1 expand by t, depthwise 3x3, 1x1
 project; a residual add where stride 1 keeps the width), a 1x1 conv to 1280,
 avgpool, fc. Reference: torchvision reports 0.30 GFLOPS (MACs).""")
     n.input(224, 224, 3)
-    n.conv("features.0", 32, 3, 2)
+    n.conv("features.0", 32, 3, 2, post=BR6)
     settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
                 (6, 160, 3, 2), (6, 320, 1, 1)]
     i = 1
@@ -227,13 +300,13 @@ avgpool, fc. Reference: torchvision reports 0.30 GFLOPS (MACs).""")
             cin = n.c
             p = "features.%d" % i
             if t != 1:
-                n.conv(p + ".expand", cin * t, 1)
-            n.conv(p + ".dw", n.c, 3, stride, 1, groups=n.c)
-            n.conv(p + ".project", c, 1)
+                n.conv(p + ".expand", cin * t, 1, post=BR6)
+            n.conv(p + ".dw", n.c, 3, stride, 1, groups=n.c, post=BR6)
+            n.conv(p + ".project", c, 1, post="bn")
             if stride == 1 and cin == c:
                 n.add(p + ".add")
             i += 1
-    n.conv("features.18", 1280, 1)
+    n.conv("features.18", 1280, 1, post=BR6)
     n.pool("avgpool", "avgpool", 7, 1)
     n.fc("classifier", 1280, 1000)
     return n
@@ -312,7 +385,7 @@ def transformer_layer(n, p, d, heads, ff, pre_norm):
         n.row(name=p + ".ln1", type="eltwise", in_c=d, seq=seq)
     else:
         n.row(name=p + ".ln2", type="eltwise", in_c=d, seq=seq)
-    n.fc(p + ".ffn1", d, ff, seq)
+    n.fc(p + ".ffn1", d, ff, seq, post="gelu")
     n.fc(p + ".ffn2", ff, d, seq)
     n.row(name=p + ".add2", type="eltwise", in_c=d, seq=seq, count=2)
     if not pre_norm:
@@ -330,7 +403,7 @@ layer norms are element-wise layers. Reference: ~11.2 G MACs at seq 128
     n.row(name="embed", type="eltwise", in_c=768, seq="$seq", count=3)
     for i in range(12):
         transformer_layer(n, "layer%d" % i, 768, 12, 3072, False)
-    n.fc("pooler", 768, 768)
+    n.fc("pooler", 768, 768, post="tanh")
     n.fc("classifier", 768, 2)
     return n
 
@@ -352,7 +425,7 @@ layers plus 38.6 M for the head.""", [("seq", 128, "prompt tokens")])
     return n
 
 
-ZOO = [alexnet, vgg16, googlenet, resnet50, mobilenet_v1, mobilenet_v2, lstm_speech,
+ZOO = [alexnet, vgg16, googlenet, resnet18, resnet50, efficientnet_b0, mobilenet_v1, mobilenet_v2, lstm_speech,
        lstm_translation, lstm_sentiment, bert_base, gpt2_small]
 
 

@@ -10,6 +10,6 @@ for table in 'network,batch,layer,latency_ns,state_bytes\nA,1,a1,100,0\nA,x,a2,1
 done
 "$SCHEDLAB" run --db "$DB" --device "profile:$DB.none" --trace trace.csv --policy np_fcfs \
   2>&1 >/dev/null | sed "s|$DB.none|NOFILE|g"
-"$SCHEDLAB" run --db "$DB" --device "gpu-x" --trace trace.csv --policy np_fcfs 2>&1
+"$SCHEDLAB" run --db "$DB" --device "tpu-x" --trace trace.csv --policy np_fcfs 2>&1
 run_fail --trace trace.csv --policy np_fcfs --device-param bandwidth_gbps=-1
 db_state
