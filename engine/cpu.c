@@ -138,10 +138,7 @@ int64_t cpu_isolated_ns(const struct cpu_cfg *c, const struct cpu_layer *l) {
 void cpu_corun(const struct cpu_cfg *c, struct cpu_run *r, size_t n) {
   double foot = 0, mult = 1, demand = 0, stretch = 1, avail = (double)c->mem_bw / 1e9;
   size_t i;
-  for (i = 0; i < n; i++) {
-    cpu_cost(c, r[i].layer, r[i].version, r[i].k, &r[i].cost);
-    foot += (double)r[i].cost.llc_bytes;
-  }
+  for (i = 0; i < n; i++) foot += (double)r[i].cost.llc_bytes;
   if (foot > (double)c->llc_bytes)
     mult = 1.0 + (double)c->miss_pct / 100.0 * (1.0 - (double)c->llc_bytes / foot);
   /* Each layer's base time with its (possibly grown) traffic, and the

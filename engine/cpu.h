@@ -83,12 +83,13 @@ struct cpu_run {
   const struct cpu_layer *layer;
   int version;                   /* 0-based */
   int64_t k;                     /* cores held */
-  struct cpu_cost cost;          /* out: its cost alone */
+  struct cpu_cost cost;          /* in: its cost alone, cpu_cost(layer, version, k) */
   double ns;                     /* out: its latency in this company, ns */
 };
 /* Latencies of `n` layers running at once (docs/cpu_model.md
 ** "Interference"): LLC overflow adds miss traffic, oversubscribed memory
-** bandwidth stretches every layer by the ratio demanded / available. */
+** bandwidth stretches every layer by the ratio demanded / available. The
+** costs alone come filled in (the device keeps them in a table). */
 void cpu_corun(const struct cpu_cfg *c, struct cpu_run *r, size_t n);
 
 #endif

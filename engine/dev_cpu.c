@@ -18,9 +18,19 @@ struct cpu_dev {
   struct cpu_cfg cfg;
 };
 
+/* A compiled work with every layer's cost alone in every version given
+** 1..cores cores, computed once: the rates callback runs at every event. */
 struct cpu_work {
   struct cpu_layer *layer;   /* [nseg] */
+  int64_t cores;
+  struct cpu_cost *cost;     /* [(seg x CPU_NVERSIONS + v) x cores + k - 1] */
+  unsigned char *best;       /* [seg x cores + k - 1]: the version fastest alone */
 };
+
+static const struct cpu_cost *cost_of(const struct work *w, int32_t s, int v, int64_t k) {
+  const struct cpu_work *cw = w->ext;
+  return &cw->cost[((size_t)s * CPU_NVERSIONS + (size_t)v) * (size_t)cw->cores + (size_t)k - 1];
+}
 
 /* {===================================================================
 ** Fields
@@ -262,8 +272,32 @@ static void cpu_free_ext(struct work *w) {
   struct cpu_work *cw = w->ext;
   if (!cw) return;
   free(cw->layer);
+  free(cw->cost);
+  free(cw->best);
   free(cw);
   w->ext = NULL;
+}
+
+/* Layer s's costs alone given k = 1..cores: the fastest of k - 1 cores and
+** exactly k (cpu_cost, incrementally), and the best version per k. */
+static void fill_costs(const struct cpu_cfg *c, struct cpu_work *cw, size_t s) {
+  const size_t nc = (size_t)cw->cores;
+  for (int v = 0; v < CPU_NVERSIONS; v++) {
+    struct cpu_cost *t = &cw->cost[(s * CPU_NVERSIONS + (size_t)v) * nc];
+    cpu_cost_exact(c, &cw->layer[s], v, 1, &t[0]);
+    for (size_t k = 2; k <= nc; k++) {
+      cpu_cost_exact(c, &cw->layer[s], v, (int64_t)k, &t[k - 1]);
+      if (t[k - 2].ns <= t[k - 1].ns) t[k - 1] = t[k - 2];
+    }
+  }
+  for (size_t k = 1; k <= nc; k++) {
+    int bv = 0;
+    for (int v = 1; v < CPU_NVERSIONS; v++)
+      if (cw->cost[(s * CPU_NVERSIONS + (size_t)v) * nc + k - 1].ns <
+          cw->cost[(s * CPU_NVERSIONS + (size_t)bv) * nc + k - 1].ns)
+        bv = v;
+    cw->best[s * nc + k - 1] = (unsigned char)bv;
+  }
 }
 
 static int cpu_compile(struct device *d, const char *network, int batch, struct work *w,
@@ -283,11 +317,15 @@ static int cpu_compile(struct device *d, const char *network, int batch, struct 
   if (!(cw = sl_alloc(sizeof *cw, e))) goto fail;
   w->ext = cw;
   w->nseg = (int32_t)net.n;
+  cw->cores = cd->cfg.cores;
   cw->layer = sl_alloc((net.n ? net.n : 1) * sizeof *cw->layer, e);
+  cw->cost = sl_alloc((net.n ? net.n : 1) * CPU_NVERSIONS * (size_t)cw->cores * sizeof *cw->cost, e);
+  cw->best = sl_alloc((net.n ? net.n : 1) * (size_t)cw->cores, e);
   w->prefix = sl_alloc((net.n + 1) * sizeof *w->prefix, e);
   w->state_bytes = sl_alloc((net.n + 1) * sizeof *w->state_bytes, e);
   w->seg_name = sl_alloc((net.n ? net.n : 1) * sizeof *w->seg_name, e);
-  if (!cw->layer || !w->prefix || !w->state_bytes || !w->seg_name) goto fail;
+  if (!cw->layer || !cw->cost || !cw->best || !w->prefix || !w->state_bytes || !w->seg_name)
+    goto fail;
   for (size_t i = 0; i < net.n; i++) {
     const struct layer *l = &net.layers[i];
     sl_ns ns;
@@ -296,6 +334,7 @@ static int cpu_compile(struct device *d, const char *network, int batch, struct 
       goto fail;
     }
     if (!(w->seg_name[i] = sl_strdup(l->name, e))) goto fail;
+    fill_costs(&cd->cfg, cw, i);
     ns = cpu_isolated_ns(&cd->cfg, &cw->layer[i]);
     if (w->prefix[i] > SL_TIME_LIMIT - ns) {
       sl_errf(e, "network '%s' at batch %d: the layers up to '%s' take more than %lld ns",
@@ -354,9 +393,10 @@ static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
 }
 
 /* The version a holder runs: the policy's, or the fastest alone on its cores. */
-static int holder_version(const struct cpu_cfg *c, const struct cpu_layer *l, int32_t version,
-                          int64_t k) {
-  return version >= 1 && version <= CPU_NVERSIONS ? version - 1 : cpu_best_version(c, l, k);
+static int holder_version(const struct work *w, int32_t s, int32_t version, int64_t k) {
+  const struct cpu_work *cw = w->ext;
+  return version >= 1 && version <= CPU_NVERSIONS ? version - 1
+                                                  : cw->best[(size_t)s * (size_t)cw->cores + (size_t)k - 1];
 }
 
 static int64_t share_cores(const struct cpu_cfg *c, int32_t share) {
@@ -396,7 +436,8 @@ static int cpu_rates(const struct device *d, struct holder *h, size_t n, struct 
       s = work_segment_at(w, h[j].progress);
       run[na].layer = &((const struct cpu_work *)w->ext)->layer[s];
       run[na].k = share_cores(&cd->cfg, h[j].share);
-      run[na].version = holder_version(&cd->cfg, run[na].layer, h[j].version, run[na].k);
+      run[na].version = holder_version(w, s, h[j].version, run[na].k);
+      run[na].cost = *cost_of(w, s, run[na].version, run[na].k);
       idx[na++] = j;
     }
     cpu_corun(&cd->cfg, run, na);
@@ -419,12 +460,11 @@ static int cpu_versions_of(const struct device *d, const struct work *w, int32_t
   const struct cpu_dev *cd = d->impl;
   const struct cpu_layer *l = &((const struct cpu_work *)w->ext)->layer[seg];
   for (int v = 0; v < CPU_NVERSIONS; v++) {
-    struct cpu_cost c;
-    cpu_cost(&cd->cfg, l, v, share_cores(&cd->cfg, share), &c);
+    const struct cpu_cost *c = cost_of(w, seg, v, share_cores(&cd->cfg, share));
     out[v].name = cpu_versions[v].name;
-    out[v].ns = c.ns;
-    out[v].llc_bytes = c.llc_bytes;
-    out[v].bw = (int64_t)((double)l->bytes * 1e9 / (double)c.ns);
+    out[v].ns = c->ns;
+    out[v].llc_bytes = c->llc_bytes;
+    out[v].bw = (int64_t)((double)l->bytes * 1e9 / (double)c->ns);
   }
   return 0;
 }

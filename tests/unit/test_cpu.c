@@ -96,6 +96,12 @@ static void test_alone(void) {
   TEST_EQ_I64(k.llc_bytes, 4096, "cpu-1.12: light footprint on 2 cores");
 }
 
+/* cpu_corun of n runs, their costs alone filled in first. */
+static void corun(const struct cpu_cfg *c, struct cpu_run *r, size_t n) {
+  for (size_t i = 0; i < n; i++) cpu_cost(c, r[i].layer, r[i].version, r[i].k, &r[i].cost);
+  cpu_corun(c, r, n);
+}
+
 static void test_corun(void) {
   struct cpu_cfg c = small();
   struct cpu_layer l;
@@ -103,20 +109,20 @@ static void test_corun(void) {
   layer_l(&c, &l);
   /* Alone, in company of nobody: fast on 2 cores, 65546. */
   r[0] = (struct cpu_run){.layer = &l, .version = 0, .k = 2};
-  cpu_corun(&c, r, 1);
+  corun(&c, r, 1);
   TEST_NEAR(r[0].ns, 65546, 0, "cpu-2.1: alone: 65546");
   /* Two fast copies on 2 cores each. Footprints 16384 + 16384 = 32768 >
   ** 16384: traffic x (1 + 100% x (1 - 16384 / 32768)) = 1.5, 30720 B,
   ** memory 61440 < compute 65536: base 65536. Each draws 30720 / 65536 =
   ** 0.46875 B/ns; 0.9375 > 0.5 stretches both by 1.875: 122880 + 10. */
   r[1] = r[0];
-  cpu_corun(&c, r, 2);
+  corun(&c, r, 2);
   TEST_NEAR(r[0].ns, 122890, 0, "cpu-2.2: fast + fast: 122890 each");
   TEST_NEAR(r[1].ns, 122890, 0, "cpu-2.3: symmetric");
   /* Two light copies: footprints 4096 + 4096 fit; each draws 20480 /
   ** 93623 = 0.219 B/ns, 0.4375 in all < 0.5: no slowdown, 93633 each. */
   r[0].version = r[1].version = 2;
-  cpu_corun(&c, r, 2);
+  corun(&c, r, 2);
   TEST_NEAR(r[0].ns, 93633, 0, "cpu-2.4: light + light: no interference, 93633");
   /* One layer on 1 core beside a fast one on 2, footprint 8192 + 16384 =
   ** 24576 > 16384: x (1 + 1 - 16384/24576) = 4/3. The 1-core fast layer:
@@ -126,7 +132,7 @@ static void test_corun(void) {
   ** 81920 + 10. */
   r[0] = (struct cpu_run){.layer = &l, .version = 0, .k = 1};
   r[1] = (struct cpu_run){.layer = &l, .version = 0, .k = 2};
-  cpu_corun(&c, r, 2);
+  corun(&c, r, 2);
   TEST_NEAR(r[0].ns, 163840, 1e-6, "cpu-2.5: 1-core fast beside 2-core fast: 163840");
   TEST_NEAR(r[1].ns, 81930, 1e-6, "cpu-2.6: the 2-core one: 81930");
 }
