@@ -98,14 +98,15 @@ void cpu_cost_exact(const struct cpu_cfg *c, const struct cpu_layer *l, int v, i
   ** freq_mhz x flops_per_cycle x eff% x version eff% / 10^7 FLOPs per ns. */
   den = (unsigned __int128)out->units * (uint64_t)c->freq_mhz * (uint64_t)c->flops_per_cycle *
         (uint64_t)c->efficiency_pct * (uint64_t)ver->eff_pct;
-  out->compute_ns = l->flops ? ceil128((unsigned __int128)waves * (uint64_t)l->flops * 10000000u, den)
-                             : 0;
+  out->compute_ns =
+      l->flops ? ceil128((unsigned __int128)waves * (uint64_t)l->flops * 10000000u, den) : 0;
   out->memory_ns = ceil128((unsigned __int128)(uint64_t)l->bytes * 1000000000u, (uint64_t)bw);
   out->sync_ns = c->sync_ns * (k - 1) * l->steps;
   out->ns = max64(out->compute_ns, out->memory_ns) + out->sync_ns;
   if (out->ns < 1) out->ns = 1;
-  out->llc_bytes = min64(l->bytes, (int64_t)((unsigned __int128)(uint64_t)k * (uint64_t)c->llc_bytes *
-                                             (uint64_t)ver->llc_pct / (100u * (uint64_t)c->cores)));
+  out->llc_bytes = min64(l->bytes, (int64_t)((unsigned __int128)(uint64_t)k *
+                                             (uint64_t)c->llc_bytes * (uint64_t)ver->llc_pct /
+                                             (100u * (uint64_t)c->cores)));
 }
 
 void cpu_cost(const struct cpu_cfg *c, const struct cpu_layer *l, int v, int64_t k,

@@ -20,7 +20,7 @@ struct cpu_cfg {
   int64_t cores;                 /* physical cores of the socket */
   int64_t freq_mhz;              /* sustained all-core clock, MHz */
   int64_t flops_per_cycle;       /* peak FP32 FLOPs per cycle per core (vector width x FMA x 2) */
-  int64_t efficiency_pct;        /* share of the peak the fastest version's inner kernel reaches, % */
+  int64_t efficiency_pct;        /* share of the peak the fast version's inner kernel reaches, % */
   int64_t l2_bytes;              /* per-core (private) cache */
   int64_t llc_bytes;             /* shared last-level cache */
   int64_t mem_bw;                /* socket memory bandwidth, bytes/s */

@@ -146,7 +146,8 @@ static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
     snprintf(path, n, "%s", arg);
     return 0;
   }
-  if (strchr(arg, '/') || strstr(arg, "..") || (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
+  if (strchr(arg, '/') || strstr(arg, "..") ||
+      (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
     return sl_errf(e, "%s: no such device file", arg);
   snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), arg);
   if (stat(path, &st) != 0)
@@ -319,7 +320,8 @@ static int cpu_compile(struct device *d, const char *network, int batch, struct 
   w->nseg = (int32_t)net.n;
   cw->cores = cd->cfg.cores;
   cw->layer = sl_alloc((net.n ? net.n : 1) * sizeof *cw->layer, e);
-  cw->cost = sl_alloc((net.n ? net.n : 1) * CPU_NVERSIONS * (size_t)cw->cores * sizeof *cw->cost, e);
+  cw->cost =
+      sl_alloc((net.n ? net.n : 1) * CPU_NVERSIONS * (size_t)cw->cores * sizeof *cw->cost, e);
   cw->best = sl_alloc((net.n ? net.n : 1) * (size_t)cw->cores, e);
   w->prefix = sl_alloc((net.n + 1) * sizeof *w->prefix, e);
   w->state_bytes = sl_alloc((net.n + 1) * sizeof *w->state_bytes, e);
@@ -395,8 +397,8 @@ static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
 /* The version a holder runs: the policy's, or the fastest alone on its cores. */
 static int holder_version(const struct work *w, int32_t s, int32_t version, int64_t k) {
   const struct cpu_work *cw = w->ext;
-  return version >= 1 && version <= CPU_NVERSIONS ? version - 1
-                                                  : cw->best[(size_t)s * (size_t)cw->cores + (size_t)k - 1];
+  if (version >= 1 && version <= CPU_NVERSIONS) return version - 1;
+  return cw->best[(size_t)s * (size_t)cw->cores + (size_t)k - 1];
 }
 
 static int64_t share_cores(const struct cpu_cfg *c, int32_t share) {

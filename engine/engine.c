@@ -977,7 +977,8 @@ static int32_t version_of(const struct sim *s, int32_t v, int32_t cur, const cha
   if (v == 0) return cur;
   if (v == -1) return 0;
   if (s->dev->nversions == 0) {
-    sl_errf(e, "%s: version = %d: device '%s' has no compiled versions", who, (int)v, s->dev->spec);
+    sl_errf(e, "%s: version = %d: device '%s' has no compiled versions", who, (int)v,
+            s->dev->spec);
     return -2;
   }
   if (v < 1 || v > s->dev->nversions) {
@@ -1010,7 +1011,8 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
         version == r->version)
       return 0;
     return sl_errf(e, "request %lld already holds unit %d (share %d): it cannot be placed again; "
-                      "use sim.resize to change its share or version", id, (int)r->unit + 1, (int)r->share);
+                      "use sim.resize to change its share or version", id, (int)r->unit + 1,
+                   (int)r->share);
   }
   if (r->state != RS_READY) return sl_errf(e, "request %lld is not ready", id);
   if (victim >= 0) {

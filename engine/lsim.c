@@ -388,8 +388,8 @@ static int32_t opt_version(lua_State *L, int i, const char *who) {
   if (lua_istable(L, i)) lua_getfield(L, i, "version"); else lua_pushvalue(L, i);
   if (!lua_isnil(L, -1)) {
     if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 0 || v > INT32_MAX)
-      luaL_error(L, "%s: version must be a whole number >= 0 (0: the device's choice), not %s", who,
-                 luaL_tolstring(L, -1, NULL));
+      luaL_error(L, "%s: version must be a whole number >= 0 (0: the device's choice), not %s",
+                 who, luaL_tolstring(L, -1, NULL));
     out = v == 0 ? -1 : (int32_t)v;
   }
   lua_pop(L, 1);
@@ -413,7 +413,8 @@ static int l_dispatch(lua_State *L) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
     if (strcmp(k, "unit") && strcmp(k, "share") && strcmp(k, "mech") && strcmp(k, "victim") &&
         strcmp(k, "version"))
-      return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim, version)",
+      return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim, "
+                           "version)",
                         luaL_tolstring(L, -2, NULL));
     lua_pop(L, 1);
   }

@@ -201,8 +201,8 @@ static void test_device(void) {
   /* units=2: two sockets share nothing. */
   TEST(dev_open(&d, "cpu:cpu_unit.dev", &units, 1, &e) == 0, "cpu-3.11: units=2");
   w = dev_work(d, "cpu_unit.csv", 1, &unknown, &e);
-  h[0] = (struct holder){.work = w, .progress = 0, .unit = 0, .share = 2, .active = 1, .version = 1};
-  h[1] = (struct holder){.work = w, .progress = 0, .unit = 1, .share = 2, .active = 1, .version = 1};
+  h[0] = (struct holder){.work = w, .unit = 0, .share = 2, .active = 1, .version = 1};
+  h[1] = (struct holder){.work = w, .unit = 1, .share = 2, .active = 1, .version = 1};
   TEST(w && d->ops->rates(d, h, 2, &e) == 0 && h[0].rate_q == dev_rate_q(40990.0 / 65546.0) &&
        h[1].rate_q == h[0].rate_q, "cpu-3.12: fast on two sockets: no interference");
   dev_close(d);
@@ -240,7 +240,8 @@ static void test_bad_files(void) {
   TEST(dev_open(&d, "cpu:cpu_unit.dev", &p, 1, &e) < 0 && strstr(e.msg, "ref_cores"),
        "cpu-4: ref_cores param above cores: %s", e.msg);
   dev_close(d);
-  TEST(dev_open(&d, "cpu-nosuch", NULL, 0, &e) < 0 && strstr(e.msg, "unknown cpu preset 'cpu-nosuch'"),
+  TEST(dev_open(&d, "cpu-nosuch", NULL, 0, &e) < 0 &&
+           strstr(e.msg, "unknown cpu preset 'cpu-nosuch'"),
        "cpu-4: unknown preset: %s", e.msg);
   dev_close(d);
   remove("cpu_bad.dev");
