@@ -12,8 +12,10 @@
 extern const struct dev_ops dev_profile_ops;
 extern const struct dev_ops dev_npu_ops;
 extern const struct dev_ops dev_gpu_ops;
+extern const struct dev_ops dev_cpu_ops;
 
-const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, &dev_npu_ops, &dev_gpu_ops, NULL};
+const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, &dev_npu_ops, &dev_gpu_ops,
+                                           &dev_cpu_ops, NULL};
 
 const char *const mech_names[3] = {"drain", "checkpoint", "kill"};
 const char *const unit_kind_names[3] = {"exclusive", "ps", "pool"};

@@ -56,6 +56,7 @@ enum unit_kind {
 extern const char *const unit_kind_names[3];   /* "exclusive", "ps", "pool" */
 
 #define DEV_MAX_UNITS 1024
+#define DEV_MAX_VERSIONS 16       /* compiled versions a device may offer per segment */
 #define RATE_ONE ((uint64_t)1 << 32)           /* rate 1 in Q32 */
 
 /* One request holding a unit, as a device sees it when it sets rates. */
@@ -65,6 +66,8 @@ struct holder {
   int32_t unit;            /* 0-based */
   int32_t share;           /* capacity held (1 on exclusive and ps units) */
   int active;              /* progressing: not restoring, not past its stop point */
+  int32_t version;         /* compiled version chosen by the policy, 1-based; 0: the device's
+                           ** choice (devices with versions, see `versions` below) */
   /* Set by the device: */
   uint64_t rate_q;         /* Q32, in [1, RATE_ONE] */
   sl_ns until;             /* progress up to which rate_q holds (> progress), at most work_total */
@@ -88,6 +91,14 @@ struct seg_info {
   int64_t blocks, blocks_per_sm, waves;   /* grid, resident blocks per SM, waves over the SMs */
   sl_ns gap_ns;            /* idle time before the kernel */
   double flops_per_s, bytes_per_s;        /* achieved over the kernel's duration */
+};
+
+/* One compiled version of a segment (devices with versions: the CPU). */
+struct version_info {
+  const char *name;
+  sl_ns ns;                /* latency alone at the share asked for, ns */
+  int64_t llc_bytes;       /* shared-cache footprint, bytes */
+  int64_t bw;              /* memory bandwidth drawn alone, bytes/s */
 };
 
 struct dev_ops {
@@ -117,6 +128,10 @@ struct dev_ops {
   /* Rates of every holder of the device, from the whole holding set (its
   ** shares, interference). NULL: the default rule, dev_default_rates. */
   int (*rates)(const struct device *d, struct holder *h, size_t n, struct sl_err *e);
+  /* The d->nversions compiled versions of segment `seg` of w when it holds
+  ** `share` of its unit, into out[0..nversions-1]. NULL: no versions. */
+  int (*versions)(const struct device *d, const struct work *w, int32_t seg, int32_t share,
+                  struct version_info *out);
 };
 
 struct work_slot {
@@ -138,6 +153,7 @@ struct device {
   int32_t capacity;        /* of a pool; 1 otherwise */
   double slowdown;         /* linear interference per co-runner (default rule) */
   int rates_fixed;         /* every holder always has rate 1: exclusive units, no interference */
+  int32_t nversions;       /* compiled versions per segment a policy may choose; 0: none */
 };
 
 /* Open a device from a spec ("profile:PATH.csv", "npu:PATH.dev", ...). A

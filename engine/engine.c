@@ -559,6 +559,7 @@ static int hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   r->unit = u;
   r->share = share;
   r->new_share = share;
+  r->new_version = r->version;
   r->resize_at = SL_NS_NONE;
   r->u_next = -1;
   r->u_prev = un->tail;
@@ -696,6 +697,7 @@ static int rerate(struct sim *s) {
       h->progress = r->progress;
       h->unit = u;
       h->share = r->share;
+      h->version = r->version;
       h->active = r->state == RS_RUNNING || (r->state == RS_SWITCH_OUT && r->rate_q);
       h->rate_q = RATE_ONE;
       h->until = work_total(r->work);
@@ -912,6 +914,7 @@ static void apply_resize(struct sim *s, struct req *r) {
   struct unit *un = &s->units[r->unit];
   if (r->new_share < r->share) un->used -= r->share - r->new_share;
   r->share = r->new_share;
+  r->version = r->new_version;
   r->resize_at = SL_NS_NONE;
 }
 
@@ -1013,10 +1016,29 @@ static int to_caller(struct sim *s, int rc, struct sl_err *e) {
   return rc;
 }
 
+/* The compiled version a placement or resize asks for (struct placement:
+** 0 keeps `cur`, -1 is the device's choice), or -2 with a message. */
+static int32_t version_of(const struct sim *s, int32_t v, int32_t cur, const char *who,
+                          struct sl_err *e) {
+  if (v == 0) return cur;
+  if (v == -1) return 0;
+  if (s->dev->nversions == 0) {
+    sl_errf(e, "%s: version = %d: device '%s' has no compiled versions", who, (int)v,
+            s->dev->spec);
+    return -2;
+  }
+  if (v < 1 || v > s->dev->nversions) {
+    sl_errf(e, "%s: version = %d is outside [1, %d] (0: the device's choice)", who, (int)v,
+            (int)s->dev->nversions);
+    return -2;
+  }
+  return v;
+}
+
 int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e) {
   const struct req *r = &s->reqs[slot];
   const struct device *d = s->dev;
-  int32_t u = pl->unit, share = pl->share, victim = pl->victim, room;
+  int32_t u = pl->unit, share = pl->share, victim = pl->victim, room, version;
   long long id = (long long)r->task_id;
   if (!s->in_schedule) return sl_errf(e, "sim.dispatch may only be called from the schedule hook");
   if (u >= s->nunits)
@@ -1029,10 +1051,14 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
     return sl_errf(e, "share = %d is more than the pool has (capacity %d)", (int)share,
                    (int)d->capacity);
   if (!share) share = default_share(s);
+  if ((version = version_of(s, pl->version, r->version, "sim.dispatch", e)) < -1) return -1;
   if (r->unit >= 0) {
-    if ((u < 0 || u == r->unit) && (!pl->share || share == r->share) && victim < 0) return 0;
+    if ((u < 0 || u == r->unit) && (!pl->share || share == r->share) && victim < 0 &&
+        version == r->version)
+      return 0;
     return sl_errf(e, "request %lld already holds unit %d (share %d): it cannot be placed again; "
-                      "use sim.resize to change its share", id, (int)r->unit + 1, (int)r->share);
+                      "use sim.resize to change its share or version", id, (int)r->unit + 1,
+                   (int)r->share);
   }
   if (r->state != RS_READY) return sl_errf(e, "request %lld is not ready", id);
   if (victim >= 0) {
@@ -1059,10 +1085,14 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
                         "is %d): name the unit or the victim to preempt, e.g. {unit = 1, mech = "
                         "'checkpoint'}", id, (int)share, (int)most_room(s));
     }
+    s->reqs[slot].version = version;
     return to_caller(s, start_on(s, slot, u, share), e);
   }
   room = sim_room(s, u);
-  if (victim < 0 && room >= share) return to_caller(s, start_on(s, slot, u, share), e);
+  if (victim < 0 && room >= share) {
+    s->reqs[slot].version = version;
+    return to_caller(s, start_on(s, slot, u, share), e);
+  }
   if (victim < 0) {
     if (d->ukind != UNIT_EXCLUSIVE)
       return sl_errf(e, "unit %d has room for %d, not %d: name a victim to preempt "
@@ -1084,10 +1114,11 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
     drain(s, victim);
     return 0;
   }
+  s->reqs[slot].version = version;
   return to_caller(s, preempt(s, victim, slot, share, pl->mech), e);
 }
 
-int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
+int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, struct sl_err *e) {
   struct req *r = &s->reqs[slot];
   struct unit *un;
   sl_ns at;
@@ -1103,6 +1134,7 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
   if (share < 1 || share > s->dev->capacity)
     return sl_errf(e, "sim.resize: share %d is outside [1, %d] (the pool's capacity)", (int)share,
                    (int)s->dev->capacity);
+  if ((version = version_of(s, version, r->new_version, "sim.resize", e)) < -1) return -1;
   un = &s->units[r->unit];
   old_res = r->new_share > r->share ? r->new_share : r->share;
   new_res = share > r->share ? share : r->share;
@@ -1112,8 +1144,9 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
   if (advance(s, r) < 0) return to_caller(s, -1, e);
   un->used += new_res - old_res;
   r->new_share = share;
+  r->new_version = version;
   at = s->dev->ops->stop_point(s->dev, r->work, r->progress, MECH_CHECKPOINT);
-  if (share == r->share) {
+  if (share == r->share && version == r->version) {
     r->resize_at = SL_NS_NONE;
   } else if (at <= r->progress) {
     if (iv_close(s, r, s->now) < 0) return to_caller(s, -1, e);

@@ -75,6 +75,8 @@ struct req {
   int32_t preemptions, checkpoints, kills;
   int32_t unit;            /* 0-based unit it holds, or -1 */
   int32_t share, new_share;   /* capacity held; after a pending resize */
+  int32_t version, new_version; /* compiled version (1-based; 0: the device's choice);
+                                ** after a pending resize */
   int32_t first_unit, last_unit, migrations;
   int32_t u_prev, u_next;  /* the holders of its unit, in placement order */
   int32_t peer;            /* during a switch: the other request (victim <-> incoming), or -1 */
@@ -256,10 +258,13 @@ struct placement {
   int has_mech;
   enum mech mech;
   int32_t victim;          /* slot, or -1 */
+  int32_t version;         /* compiled version: 0 keep the request's, -1 the device's choice,
+                           ** 1..d->nversions that one */
 };
 int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e);
-/* Change the share of a request holding a pool, at its next preemption point. */
-int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e);
+/* Change the share of a request holding a pool, and its compiled version
+** (`version` as in struct placement), at its next preemption point. */
+int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, struct sl_err *e);
 /* Subscribe to (on = 1) or cancel a request's segment boundaries. */
 int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e);
 /* Cost of stopping the running request now with mechanism m; for a

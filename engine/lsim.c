@@ -165,6 +165,9 @@ static int req_index(lua_State *L) {
       return 1;
     }
     break;
+  case 'v':
+    if (!strcmp(k, "version")) { lua_pushinteger(L, r->version); return 1; }
+    break;
   case 'w':
     if (!strcmp(k, "waited")) { lua_pushinteger(L, sim_waited(s, r)); return 1; }
     if (!strcmp(k, "workload")) {
@@ -377,6 +380,22 @@ static lua_Integer opt_count(lua_State *L, const char *name) {
   return v;
 }
 
+/* A compiled version from the Lua side (1..V, or 0: the device's choice)
+** as struct placement has it; absent (nil): 0, keep the request's. */
+static int32_t opt_version(lua_State *L, int i, const char *who) {
+  lua_Integer v = 0;
+  int32_t out = 0;
+  if (lua_istable(L, i)) lua_getfield(L, i, "version"); else lua_pushvalue(L, i);
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 0 || v > INT32_MAX)
+      luaL_error(L, "%s: version must be a whole number >= 0 (0: the device's choice), not %s",
+                 who, luaL_tolstring(L, -1, NULL));
+    out = v == 0 ? -1 : (int32_t)v;
+  }
+  lua_pop(L, 1);
+  return out;
+}
+
 /* sim.dispatch(req [, mech]) — the legacy decision; sim.dispatch(req,
 ** {unit =, share =, mech =, victim =}) — a placement, at once. */
 static int l_dispatch(lua_State *L) {
@@ -392,8 +411,10 @@ static int l_dispatch(lua_State *L) {
   lua_pushnil(L);
   while (lua_next(L, 2)) {                    /* a misspelt option is an error, not a default */
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-    if (strcmp(k, "unit") && strcmp(k, "share") && strcmp(k, "mech") && strcmp(k, "victim"))
-      return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim)",
+    if (strcmp(k, "unit") && strcmp(k, "share") && strcmp(k, "mech") && strcmp(k, "victim") &&
+        strcmp(k, "version"))
+      return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim, "
+                           "version)",
                         luaL_tolstring(L, -2, NULL));
     lua_pop(L, 1);
   }
@@ -404,6 +425,7 @@ static int l_dispatch(lua_State *L) {
     pl.unit = check_unit(L, p, lua_gettop(L), "sim.dispatch");
   lua_pop(L, 1);
   pl.share = (int32_t)opt_count(L, "share");
+  pl.version = opt_version(L, 2, "sim.dispatch");
   if (lua_getfield(L, 2, "mech") != LUA_TNIL) {
     pl.has_mech = 1;
     pl.mech = check_mech(L, lua_gettop(L));
@@ -422,8 +444,40 @@ static int l_resize(lua_State *L) {
   struct sl_err e;
   if (share < 1 || share > INT32_MAX)
     return luaL_argerror(L, 2, lua_pushfstring(L, "share %I is not >= 1", share));
-  if (sim_resize(p->sim, slot_of(p, r), (int32_t)share, &e) < 0) return luaL_error(L, "%s", e.msg);
+  if (sim_resize(p->sim, slot_of(p, r), (int32_t)share, opt_version(L, 3, "sim.resize"), &e) < 0)
+    return luaL_error(L, "%s", e.msg);
   return 0;
+}
+
+/* sim.versions(req): the compiled versions of the request's current
+** segment at its share (the whole capacity when it holds none), as
+** {id, name, isolated_ns, llc_bytes, bw}; empty on devices without versions. */
+static int l_versions(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  const struct device *d = p->sim->dev;
+  struct version_info vi[DEV_MAX_VERSIONS];
+  int32_t n = d->ops->versions ? d->nversions : 0;
+  lua_createtable(L, n, 0);
+  if (n <= 0) return 1;
+  if (d->ops->versions(d, r->work, sim_segment(p->sim, r), r->unit >= 0 ? r->share : d->capacity,
+                       vi) < 0)
+    return luaL_error(L, "sim.versions: the device failed");
+  for (int32_t v = 0; v < n; v++) {
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, v + 1);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, vi[v].name);
+    lua_setfield(L, -2, "name");
+    lua_pushinteger(L, vi[v].ns);
+    lua_setfield(L, -2, "isolated_ns");
+    lua_pushinteger(L, vi[v].llc_bytes);
+    lua_setfield(L, -2, "llc_bytes");
+    lua_pushinteger(L, vi[v].bw);
+    lua_setfield(L, -2, "bw");
+    lua_rawseti(L, -2, v + 1);
+  }
+  return 1;
 }
 
 static int l_watch(lua_State *L) {
@@ -577,6 +631,7 @@ void lsim_open(lua_State *L, struct pol *p) {
       {"random", l_random},   {"log", lsim_log},         {"state", l_state},
       {"units", l_units},     {"capacity", l_capacity}, {"room", l_room},
       {"free_unit", l_free_unit}, {"resize", l_resize}, {"watch", l_watch},
+      {"versions", l_versions},
       {NULL, NULL}};
   luaL_newmetatable(L, LREQ_META);
   lua_pushlightuserdata(L, p);
