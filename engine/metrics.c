@@ -338,7 +338,8 @@ static double fairness(const struct mctx *m) {
 static double utilization_all(const struct run_totals *t, double makespan) {
   double sum = 0;
   if (!(makespan > 0)) return NAN;
-  if (t->nunits < 2 || !t->unit_busy) return (double)t->busy / makespan;
+  if (!t->unit_busy) return (double)t->busy / makespan;
+  if (t->nunits < 2) return t->unit_busy[0] / makespan;
   for (int32_t u = 0; u < t->nunits; u++) sum += t->unit_busy[u];
   return sum / (double)t->nunits / makespan;
 }

@@ -18,17 +18,6 @@ q() { "$S" query --csv "$1" "$2" | tail -n +2; }
 dev="profile:$root/tests/cases/profile.csv"
 run() { "$S" run --device "$dev" --device-param bandwidth_gbps=4 --quiet "$@"; }
 ckpt="$root/tests/cases/sched_p_hpf_checkpoint/trace.csv"
-# mean_concurrency as docs/concurrency.md defines it (progressing requests)
-# is not what engine.c counts yet (every holder, restoring and saving ones
-# and a preemption's incoming request included): those checks are TAP TODO,
-# reported, not failed, until the engine counts progress. Drop the helper's
-# use when it does.
-CONC_TODO="engine.c counts holders, not progressing requests"
-check_todo() { # check_todo NAME GOT WANT REASON
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1 # TODO $4"
-  else echo "not ok $n - $1 # TODO $4"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
 ivals() { # the intervals of run $2 in $1: task:unit:start:end:share:rate, by start
   q "$1" "SELECT group_concat(task_id || ':' || unit || ':' || start_ns || ':' || end_ns || ':' ||
     share || ':' || printf('%g', rate), ' ') AS v FROM (SELECT * FROM intervals WHERE run_id = $2 ORDER BY start_ns, unit)"
@@ -80,8 +69,8 @@ check "unit-1: tasks.unit and migrations on one unit" \
 check "metric-1: one unit: utilization class all only, 11000/15000" \
   "$(q r.db "SELECT group_concat(class || '=' || printf('%.9g', value), ' ') FROM metrics WHERE run_id = 2 AND name = 'utilization'")" \
   "all=0.733333333"
-check_todo "metric-2: mean_concurrency is 1 on one exclusive unit" \
-  "$(q r.db "SELECT value FROM metrics WHERE run_id = 2 AND name = 'mean_concurrency' AND class = 'all'")" 1 "$CONC_TODO"
+check "metric-2: mean_concurrency is 1 on one exclusive unit" \
+  "$(q r.db "SELECT value FROM metrics WHERE run_id = 2 AND name = 'mean_concurrency' AND class = 'all'")" 1
 
 # ---- plot --gantt -----------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then
@@ -287,9 +276,9 @@ check "k2-mig-3: utilization per unit and all" \
   "$(q k.db "SELECT group_concat(class || '=' || printf('%.9g', value), ' ') FROM (SELECT * FROM metrics
     WHERE run_id = 2 AND name = 'utilization' ORDER BY class)")" \
   "all=0.545454545 unit:1=0.818181818 unit:2=0.272727273"
-check_todo "k2-mig-4: mean_concurrency counts progressing requests only" \
+check "k2-mig-4: mean_concurrency counts progressing requests only" \
   "$(q k.db "SELECT printf('%.9g', value) FROM metrics WHERE run_id = 2 AND name = 'mean_concurrency'")" \
-  1.33333333 "$CONC_TODO"
+  1.33333333
 if command -v gnuplot >/dev/null 2>&1; then
   # Two units on the y axis; the one stop: A at 3 us on unit 1 (it finished at 8000).
   "$S" plot --gantt 2 --db k.db --out g >/dev/null 2>&1
