@@ -198,7 +198,7 @@ fails "bad: load < 0" 2 "schedlab trace: --load: '-1' is not a number > 0 (at mo
   "$S" trace scale d.csv --load -1 --device "profile:$PROF"
 fails "bad: load without device" 2 "schedlab trace: scale: --load needs --device SPEC" \
   "$S" trace scale d.csv --load 1
-fails "bad: unknown device" 1 "schedlab: error: unknown device 'nosuch:x' (known: profile:PATH.csv, npu:FILE.dev|npu-PRESET)" \
+fails "bad: unknown device" 1 "schedlab: error: unknown device 'nosuch:x' (known: profile:PATH.csv, npu:FILE.dev|npu-PRESET, gpu:FILE.dev|gpu-PRESET, cpu:FILE.dev|cpu-PRESET)" \
   "$S" trace scale d.csv --load 1 --device nosuch:x
 printf 'arrival_ns,network\n1000,A\n3000,Q\n' >u.csv
 fails "bad: network unknown to the device" 1 \
