@@ -308,8 +308,10 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
     /* Hugging Face BERT: separate Q, K and V projections (bias in the
     ** epilogue), fused SDPA (cuDNN flash in fp16, with a workspace memset;
     ** the memory-efficient kernel in fp32), the output projection. */
-    int64_t S = l->seq, D = l->in_c, h = l->heads, dk = D / h;
-    double rows = B * (double)S, act = rows * (double)D;
+    /* A decode step (kv > seq) reads the cached keys and values of kv
+    ** tokens from DRAM and attends to all of them. */
+    int64_t S = l->seq, D = l->in_c, h = l->heads, dk = D / h, KV = l->kv > 0 ? l->kv : l->seq;
+    double rows = B * (double)S, act = rows * (double)D, kv_act = B * (double)KV * (double)D;
     int32_t fp32 = c->dtype == GPU_FP32;
     static const char *const proj[3] = {"q", "k", "v"};
     struct gpu_kernel *k;
@@ -319,13 +321,13 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
     if (r) break;
     if (!fp32 && elt(&w, "sdpa_memset", 1, 1, 4 * rows * (double)h, 0, 1) < 0) { r = -1; break; }
     if (!(k = kern(&w, "sdpa", GK_ATTN, fp32))) { r = -1; break; }
-    k->flops = cnt(&w, 4.0 * B * (double)h * (double)S * (double)S * (double)dk);
-    k->bytes = cnt(&w, 4 * act * eb);
+    k->flops = cnt(&w, 4.0 * B * (double)h * (double)S * (double)KV * (double)dk);
+    k->bytes = cnt(&w, (2 * act + 2 * kv_act) * eb);
     k->blocks = cnt(&w, B * (double)h * (double)ceil_div(S, FLASH_ROWS));
     k->threads = 128;
     k->smem = (FLASH_ROWS + 2 * 64) * dk * (int64_t)eb;
     k->k = dk;
-    k->l2 = 4 * act * eb <= (double)c->l2_bytes / 2;
+    k->l2 = (2 * act + 2 * kv_act) * eb <= (double)c->l2_bytes / 2;
     gpu_kernel_time(c, k);
     r = gemm(&w, "o", 1, cnt(&w, rows), D, D, 1, (2 * act + (double)(D * D)) * eb, fp32);
     break;
