@@ -291,7 +291,7 @@ static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int d
     if (!(fd = field_find(key))) {
       sl_errf(e, "%s:%ld: field '%s': unknown field (known: base, ", path, lineno, key);
       known_fields(e);
-      sl_err_append(e, ")");
+      sl_err_append(e, ", units)");
       goto fail;
     }
     if (field_line[fd - fields]) {

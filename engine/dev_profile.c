@@ -1,8 +1,12 @@
 /*
 ** dev_profile.c — the `profile` device: per-layer latencies read from a
 ** measured table (network,batch,layer,latency_ns,state_bytes). One request
-** runs at a time; layer boundaries are the preemption points; a checkpoint
-** moves the layer boundary's live state at `bandwidth_gbps`.
+** runs at a time per unit (`sharing=ps`: any number, sharing it equally;
+** `capacity=C`: a pool of C from which each holder takes a share, its rate
+** share/C, i.e. perfectly linear scaling); layer boundaries are the
+** preemption points; a checkpoint moves the layer boundary's live state at
+** `bandwidth_gbps`. `slowdown=x` stretches every holder by 1 + x per
+** co-runner (docs/concurrency.md).
 */
 #include "csv.h"
 #include "device.h"
@@ -13,6 +17,8 @@
 #define PROFILE_DEFAULT_GBPS 64.0   /* PCIe 5.0 x16, one direction: state leaves the device */
 #define PROFILE_MIN_GBPS 1e-6       /* 1 KB/s: below, a checkpoint of a few MB takes years */
 #define PROFILE_MAX_GBPS 1e9        /* 1 EB/s: above, every checkpoint rounds to 1 ns anyway */
+#define PROFILE_MAX_CAPACITY 1000000 /* shares of a pool: far beyond any core or SM count */
+#define PROFILE_MAX_SLOWDOWN 1000.0 /* per co-runner; beyond, rates underflow Q32 with few co-runners */
 
 struct prow {
   int32_t net;             /* index into names */
@@ -134,6 +140,7 @@ static void profile_close(struct device *d) {
 static int profile_open(struct device *d, const char *arg, const struct kv *params,
                         size_t nparams, struct sl_err *e) {
   struct profile *p;
+  int sharing_set = 0;
   if (!*arg) return sl_errf(e, "device 'profile' needs a table: --device profile:PATH.csv");
   p = sl_alloc(sizeof *p, e);
   if (!p) return -1;
@@ -152,15 +159,40 @@ static int profile_open(struct device *d, const char *arg, const struct kv *para
           p->latency_ns > SL_TIME_LIMIT)
         return sl_errf(e, "device param 'latency_ns': '%s' is not a duration in [0, %lld ns]", v,
                        (long long)SL_TIME_LIMIT);
+    } else if (!strcmp(k, "sharing")) {
+      if (!strcmp(v, "exclusive")) d->ukind = UNIT_EXCLUSIVE;
+      else if (!strcmp(v, "ps")) d->ukind = UNIT_PS;
+      else return sl_errf(e, "device param 'sharing': '%s' is not exclusive or ps", v);
+      sharing_set = 1;
+    } else if (!strcmp(k, "capacity")) {
+      int64_t c;
+      if (sl_parse_i64(v, &c) < 0 || c < 1 || c > PROFILE_MAX_CAPACITY)
+        return sl_errf(e, "device param 'capacity': '%s' is not a whole number in [1, %d]", v,
+                       PROFILE_MAX_CAPACITY);
+      d->capacity = (int32_t)c;
+    } else if (!strcmp(k, "slowdown")) {
+      if (sl_parse_double(v, &d->slowdown) < 0 ||
+          !(d->slowdown >= 0 && d->slowdown <= PROFILE_MAX_SLOWDOWN))
+        return sl_errf(e, "device param 'slowdown': '%s' is not a number in [0, %g]", v,
+                       PROFILE_MAX_SLOWDOWN);
     } else {
       return sl_errf(e, "unknown device param '%s' for profile (known: bandwidth_gbps, "
-                        "latency_ns)", k);
+                        "latency_ns, sharing, capacity, slowdown, units)", k);
     }
+  }
+  if (d->capacity > 1) {
+    if (sharing_set && d->ukind == UNIT_PS)
+      return sl_errf(e, "device params 'sharing=ps' and 'capacity=%d' exclude each other: a ps "
+                        "unit is shared equally, a pool by shares", (int)d->capacity);
+    d->ukind = UNIT_POOL;
   }
   if (!(p->path = sl_strdup(arg, e))) return -1;
   if (load_table(p, arg, e) < 0) return -1;
   if (dev_param_set(d, "bandwidth_gbps", "%.17g", p->gbps) < 0 ||
-      dev_param_set(d, "latency_ns", "%lld", (long long)p->latency_ns) < 0)
+      dev_param_set(d, "latency_ns", "%lld", (long long)p->latency_ns) < 0 ||
+      dev_param_set(d, "sharing", "%s", d->ukind == UNIT_PS ? "ps" : "exclusive") < 0 ||
+      dev_param_set(d, "capacity", "%d", (int)d->capacity) < 0 ||
+      dev_param_set(d, "slowdown", "%.17g", d->slowdown) < 0)
     return sl_errf(e, "out of memory");
   return 0;
 }

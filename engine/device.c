@@ -16,6 +16,7 @@ extern const struct dev_ops dev_gpu_ops;
 const struct dev_ops *const dev_kinds[] = {&dev_profile_ops, &dev_npu_ops, &dev_gpu_ops, NULL};
 
 const char *const mech_names[3] = {"drain", "checkpoint", "kill"};
+const char *const unit_kind_names[3] = {"exclusive", "ps", "pool"};
 
 int mech_parse(const char *s, enum mech *m) {
   for (int i = 0; i < 3; i++)
@@ -58,6 +59,49 @@ int dev_param_set(struct device *d, const char *name, const char *fmt, ...) {
   return 0;
 }
 
+uint64_t dev_rate_q(double rate) {
+  double q = floor(rate * (double)RATE_ONE);
+  if (!(q >= 1)) return 1;                    /* NaN, zero and below: the slowest rate */
+  return q >= (double)RATE_ONE ? RATE_ONE : (uint64_t)q;
+}
+
+int dev_default_rates(const struct device *d, struct holder *h, size_t n, struct sl_err *e) {
+  double stretch = 1.0 + d->slowdown * (double)(n > 0 ? n - 1 : 0);
+  int32_t per_unit[DEV_MAX_UNITS];
+  (void)e;
+  if (d->ukind == UNIT_PS) {
+    memset(per_unit, 0, sizeof per_unit);
+    for (size_t i = 0; i < n; i++) per_unit[h[i].unit]++;
+  }
+  for (size_t i = 0; i < n; i++) {
+    double base = 1.0;
+    if (d->ukind == UNIT_PS) base = 1.0 / per_unit[h[i].unit];
+    else if (d->ukind == UNIT_POOL) base = (double)h[i].share / d->capacity;
+    h[i].rate_q = base == 1.0 && stretch == 1.0 ? RATE_ONE : dev_rate_q(base / stretch);
+    h[i].until = work_total(h[i].work);
+  }
+  return 0;
+}
+
+/* units=K belongs to every kind: taken out before the kind sees the rest. */
+static int take_units(const struct kv *params, size_t nparams, struct kv *rest, size_t *nrest,
+                      int32_t *units, struct sl_err *e) {
+  *units = 1;
+  *nrest = 0;
+  for (size_t i = 0; i < nparams; i++) {
+    int64_t k;
+    if (strcmp(params[i].key, "units")) {
+      rest[(*nrest)++] = params[i];
+      continue;
+    }
+    if (sl_parse_i64(params[i].value, &k) < 0 || k < 1 || k > DEV_MAX_UNITS)
+      return sl_errf(e, "device param 'units': '%s' is not a whole number of units in [1, %d]",
+                     params[i].value, DEV_MAX_UNITS);
+    *units = (int32_t)k;
+  }
+  return 0;
+}
+
 int dev_open(struct device **out, const char *spec, const struct kv *params, size_t nparams,
              struct sl_err *e) {
   const char *colon = strchr(spec, ':');
@@ -65,6 +109,8 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
   const char *arg = colon ? colon + 1 : "";   /* what the kind's open gets */
   const struct dev_ops *ops = NULL;
   struct device *d;
+  struct kv *rest = NULL;
+  size_t nrest = 0;
   *out = NULL;
   for (int i = 0; dev_kinds[i]; i++)
     if (strlen(dev_kinds[i]->kind) == klen && !strncmp(dev_kinds[i]->kind, spec, klen))
@@ -86,13 +132,22 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
   d = sl_alloc(sizeof *d, e);
   if (!d) return -1;
   d->ops = ops;
+  d->capacity = 1;
+  if (!(rest = sl_alloc((nparams ? nparams : 1) * sizeof *rest, e)) ||
+      take_units(params, nparams, rest, &nrest, &d->nunits, e) < 0)
+    goto fail;
   d->spec = sl_strdup(spec, e);
-  if (!d->spec || ops->open(d, arg, params, nparams, e) < 0) {
-    dev_close(d);
-    return -1;
-  }
+  if (!d->spec || ops->open(d, arg, rest, nrest, e) < 0 ||
+      dev_param_set(d, "units", "%d", (int)d->nunits) < 0)
+    goto fail;
+  d->rates_fixed = d->ukind == UNIT_EXCLUSIVE && d->slowdown == 0 && !ops->rates;
+  free(rest);
   *out = d;
   return 0;
+fail:
+  free(rest);
+  dev_close(d);
+  return -1;
 }
 
 void work_free(struct work *w) {

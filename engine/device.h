@@ -47,6 +47,29 @@ struct kv {
 
 struct device;
 
+/* What a unit is (docs/concurrency.md). */
+enum unit_kind {
+  UNIT_EXCLUSIVE = 0,      /* one request at a time */
+  UNIT_PS = 1,             /* any number, sharing it equally: rate 1/n */
+  UNIT_POOL = 2            /* a capacity from which each holder takes a share */
+};
+extern const char *const unit_kind_names[3];   /* "exclusive", "ps", "pool" */
+
+#define DEV_MAX_UNITS 1024
+#define RATE_ONE ((uint64_t)1 << 32)           /* rate 1 in Q32 */
+
+/* One request holding a unit, as a device sees it when it sets rates. */
+struct holder {
+  const struct work *work;
+  sl_ns progress;          /* isolated ns done */
+  int32_t unit;            /* 0-based */
+  int32_t share;           /* capacity held (1 on exclusive and ps units) */
+  int active;              /* progressing: not restoring, not past its stop point */
+  /* Set by the device: */
+  uint64_t rate_q;         /* Q32, in [1, RATE_ONE] */
+  sl_ns until;             /* progress up to which rate_q holds (> progress), at most work_total */
+};
+
 /* What a device can tell about one compiled segment (`schedlab predict`). */
 struct seg_info {
   int64_t cycles;          /* device clock cycles */
@@ -91,6 +114,9 @@ struct dev_ops {
   int (*seg_info)(const struct device *d, const struct work *w, int32_t seg, struct seg_info *out);
   void (*free_ext)(struct work *w);
   void (*close)(struct device *d);
+  /* Rates of every holder of the device, from the whole holding set (its
+  ** shares, interference). NULL: the default rule, dev_default_rates. */
+  int (*rates)(const struct device *d, struct holder *h, size_t n, struct sl_err *e);
 };
 
 struct work_slot {
@@ -106,6 +132,12 @@ struct device {
   size_t nparams, params_cap;
   struct work_slot *cache; /* open addressing, keyed by (network, batch) */
   size_t cache_cap, cache_n;
+  /* Units (docs/concurrency.md): set by dev_open (units) and the kind's open. */
+  int32_t nunits;          /* units=K, default 1 */
+  enum unit_kind ukind;
+  int32_t capacity;        /* of a pool; 1 otherwise */
+  double slowdown;         /* linear interference per co-runner (default rule) */
+  int rates_fixed;         /* every holder always has rate 1: exclusive units, no interference */
 };
 
 /* Open a device from a spec ("profile:PATH.csv", "npu:PATH.dev", ...). A
@@ -125,6 +157,13 @@ int dev_param_set(struct device *d, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The registered kinds, NULL-terminated. */
 extern const struct dev_ops *const dev_kinds[];
+
+/* The default rates: base / (1 + slowdown (N - 1)), base = 1, 1/n or
+** share/capacity by unit kind, N the holders of the device, until = the
+** end of the work (the rate holds while the holding set does). */
+int dev_default_rates(const struct device *d, struct holder *h, size_t n, struct sl_err *e);
+/* Q32 rate of a real rate in (0, 1]: floor(rate 2^32), at least 1. */
+uint64_t dev_rate_q(double rate);
 
 /* Helpers shared by device kinds. */
 void work_free(struct work *w);

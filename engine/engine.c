@@ -1,8 +1,11 @@
 /*
-** engine.c — the event engine. A running request's completion time comes
-** in closed form from its work's prefix sums; preemption asks the device
-** for the stop point (a binary search over the same sums). Events are
-** arrivals, completions, switch completions and policy timers only, so the
+** engine.c — the event engine. Requests hold units of the device and
+** progress through their work's prefix sums at rates the device sets
+** (docs/concurrency.md); a request's next event (its end, its stop point, a
+** boundary the device or the policy asked for) comes in closed form from
+** its rate, and moves when rates change. Preemption asks the device for the
+** stop point (a binary search over the same sums). Alone on an exclusive
+** unit a request runs at rate 1 with one event, its completion, so the
 ** cost grows with requests and decisions, not with layers.
 */
 #include "engine.h"
@@ -47,18 +50,34 @@ int sim_init(struct sim *s, const struct sim_config *cfg) {
   spool_init(&s->spool, s->cfg.spool_mem);
   s->free_slot = -1;
   rq_init(&s->rq);
-  s->cur = s->incoming = -1;
-  s->switch_ev = EVQ_NONE;
+  return 0;
+}
+
+/* The units of the run's device, all free. */
+static int units_init(struct sim *s) {
+  s->nunits = s->dev->nunits;
+  s->fixed = s->dev->rates_fixed;
+  if (!(s->units = sl_alloc((size_t)s->nunits * sizeof *s->units, &s->err)) ||
+      !(s->unit_busy = sl_alloc((size_t)s->nunits * sizeof *s->unit_busy, &s->err)))
+    return -1;
+  for (int32_t u = 0; u < s->nunits; u++) {
+    s->units[u].head = s->units[u].tail = -1;
+    s->unit_busy[u] = 0;
+  }
   return 0;
 }
 
 int sim_load_device(struct sim *s, struct device *shared) {
   if (shared) {
     s->dev = shared;
-    return 0;
+  } else {
+    s->own_dev = 1;
+    if (dev_open(&s->dev, s->cfg.device_spec, s->cfg.dev_params, s->cfg.ndev_params, &s->err) < 0) {
+      s->status = SIM_EINPUT;
+      return -1;
+    }
   }
-  s->own_dev = 1;
-  if (dev_open(&s->dev, s->cfg.device_spec, s->cfg.dev_params, s->cfg.ndev_params, &s->err) < 0) {
+  if (units_init(s) < 0) {
     s->status = SIM_EINPUT;
     return -1;
   }
@@ -200,9 +219,102 @@ void sim_free(struct sim *s) {
   strtab_free(&s->workloads);
   spool_free(&s->spool);
   ivlog_free(&s->ivals);
+  free(s->units);
+  free(s->unit_busy);
+  free(s->hbuf);
+  free(s->hslot);
+  s->units = NULL;
+  s->unit_busy = NULL;
+  s->hbuf = NULL;
+  s->hslot = NULL;
   metrics_free(&s->metrics);
   s->pol = NULL;
   s->dev = NULL;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Progress at a rate (docs/concurrency.md: Q32 rates, exact integration)
+** =================================================================== */
+
+/* Simulated ns until r, progressing at its rate from (progress, frac) as
+** of r->synced, reaches `target`: the first whole ns at which it has. */
+static sl_ns reach_ns(const struct req *r, sl_ns target) {
+  unsigned __int128 need;
+  if (target <= r->progress) return 0;
+  if (r->rate_q == RATE_ONE && r->frac == 0) return target - r->progress;
+  if (!r->rate_q) return SL_NS_MAX;
+  need = ((unsigned __int128)(target - r->progress) << 32) - r->frac;
+  need = (need + r->rate_q - 1) / r->rate_q;
+  return need > (unsigned __int128)(4 * SL_TIME_LIMIT) ? 4 * SL_TIME_LIMIT : (sl_ns)need;
+}
+
+/* Progress of r at time t > r->synced, without changing r. */
+static void progress_at(const struct req *r, sl_ns t, sl_ns *progress, uint64_t *frac) {
+  sl_ns dt = t - r->synced;
+  *progress = r->progress;
+  *frac = r->frac;
+  if (dt <= 0 || !r->rate_q) return;
+  if (dt >= reach_ns(r, r->target)) {
+    *progress = r->target;
+    *frac = 0;
+  } else if (r->rate_q == RATE_ONE) {
+    *progress += dt;
+  } else {
+    unsigned __int128 acc = (unsigned __int128)dt * r->rate_q + r->frac;
+    *progress += (sl_ns)(acc >> 32);
+    *frac = (uint64_t)(acc & 0xffffffffu);
+  }
+}
+
+/* What a holder weighs in its unit's utilisation: its part of the unit. */
+static double unit_weight(const struct sim *s, const struct req *r) {
+  switch (s->dev->ukind) {
+  case UNIT_PS: return 1.0 / s->units[r->unit].nholders;
+  case UNIT_POOL: return (double)r->share / s->dev->capacity;
+  default: return 1.0;
+  }
+}
+
+/* Close r's interval being recorded at `end`. */
+static int iv_close(struct sim *s, struct req *r, sl_ns end) {
+  struct ival iv;
+  if (!s->cfg.record_intervals || end <= r->iv_start || !r->rate_q) {
+    r->iv_start = end;
+    return 0;
+  }
+  iv.task_id = r->task_id;
+  iv.start = r->iv_start;
+  iv.end = end;
+  iv.unit = r->unit + 1;
+  iv.share = r->share;
+  iv.rate = (double)r->rate_q / (double)RATE_ONE;
+  r->iv_start = end;
+  return ivlog_add(&s->ivals, &iv, &s->err);
+}
+
+/* Bring r's progress up to now, accounting the time it progressed. A
+** request that stops reaches its stop point here: it is then ready again
+** `stop_save` ns later. */
+static int advance(struct sim *s, struct req *r) {
+  sl_ns t = s->now, ran, need;
+  if (t <= r->synced) return 0;
+  if (!r->rate_q) {
+    r->synced = t;
+    return 0;
+  }
+  need = reach_ns(r, r->target);
+  ran = t - r->synced < need ? t - r->synced : need;
+  progress_at(r, t, &r->progress, &r->frac);
+  s->unit_busy[r->unit] += (double)ran * unit_weight(s, r);
+  if (r->progress == r->target && r->state == RS_SWITCH_OUT && r->target == r->stop_at) {
+    if (iv_close(s, r, r->synced + ran) < 0) return -1;
+    r->back_at = r->synced + ran + r->stop_save;
+    r->rate_q = 0;
+  }
+  r->synced = t;
+  return 0;
 }
 
 /* }=================================================================== */
@@ -281,7 +393,14 @@ int32_t sim_ready_first(struct sim *s) { return rq_first(&s->rq, rq_view(s)); }
 int32_t sim_ready_next(struct sim *s, int32_t slot) { return rq_next(&s->rq, rq_view(s), slot); }
 
 sl_ns sim_executed(const struct sim *s, const struct req *r) {
-  return r->state == RS_RUNNING ? r->progress + (s->now - r->run_since) : r->progress;
+  sl_ns p;
+  uint64_t f;
+  /* A stopping request shows where it will stop (0 after a kill). */
+  if (r->state == RS_SWITCH_OUT) return r->stop_mech == MECH_KILL ? 0 : r->stop_at;
+  if (r->state != RS_RUNNING) return r->progress;
+  if (r->rate_q == RATE_ONE && r->frac == 0) return r->progress + (s->now - r->synced);
+  progress_at(r, s->now, &p, &f);
+  return p;
 }
 
 sl_ns sim_waited(const struct sim *s, const struct req *r) {
@@ -304,46 +423,28 @@ sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r) {
   return scaled(r->predict_factor, work_total(r->work) - sim_executed(s, r));
 }
 
-int32_t sim_running(const struct sim *s) {
-  if (s->dstate == DS_SWITCHING) return s->incoming;
-  return s->dstate == DS_RUNNING ? s->cur : -1;
-}
-
 int32_t sim_best(struct sim *s, enum order o) {
   return rq_best(&s->rq, rq_view(s), o, &s->err);
 }
 
-int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e) {
-  const struct req *r = &s->reqs[slot];
-  if (!s->in_schedule) return sl_errf(e, "sim.dispatch may only be called from the schedule hook");
-  if (s->dispatched)
-    return sl_errf(e, "sim.dispatch called twice in one decision (the device runs one request "
-                      "at a time)");
-  if (r->state != RS_READY && !(r->state == RS_RUNNING && slot == s->cur))
-    return sl_errf(e, "request %lld is not ready (it is %s)", (long long)r->task_id,
-                   r->state == RS_RUNNING ? "running" : "switching");
-  s->dispatched = 1;
-  s->dispatch_slot = slot;
-  s->dispatch_mech = m;
-  return 0;
-}
-
 int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_cost *c) {
   const struct req *r = &s->reqs[slot];
-  sl_ns now_p = sim_executed(s, r);
-  memset(c, 0, sizeof *c);
-  c->at = now_p;
+  struct req now_r = *r;
+  memset(c, 0, sizeof c[0]);
+  c->at = sim_executed(s, r);
   if (r->state != RS_RUNNING) {           /* waiting: what resuming it would cost */
     c->restore = r->has_ckpt ? r->restore_cost : 0;
     c->latency = c->restore;
     return 0;
   }
+  progress_at(r, s->now, &now_r.progress, &now_r.frac);
+  now_r.target = work_total(r->work);
   if (m == MECH_DRAIN) {
-    c->latency = work_total(r->work) - now_p;
+    c->latency = reach_ns(&now_r, work_total(r->work));
     return 0;
   }
-  c->at = s->dev->ops->stop_point(s->dev, r->work, now_p, m);
-  c->latency = c->at - now_p;
+  c->at = s->dev->ops->stop_point(s->dev, r->work, now_r.progress, m);
+  c->latency = reach_ns(&now_r, c->at);
   if (m == MECH_CHECKPOINT && c->at < work_total(r->work)) {
     c->save = s->dev->ops->save_ns(s->dev, r->work, c->at);
     c->restore = s->dev->ops->restore_ns(s->dev, r->work, c->at);
@@ -392,29 +493,194 @@ int sim_timer_cancel(struct sim *s, int64_t id) {
 /* }=================================================================== */
 
 /* {===================================================================
-** Device state transitions
+** Units, holders and the events of a request
 ** =================================================================== */
 
-static int run_on_device(struct sim *s, int32_t slot) {
-  struct req *r = &s->reqs[slot];
-  r->state = RS_RUNNING;
-  r->run_since = s->now;
-  if (r->first_start == SL_NS_NONE) r->first_start = s->now;
-  s->cur = slot;
-  s->incoming = -1;
-  s->dstate = DS_RUNNING;
-  r->complete_ev = evq_push(&s->evq, s->now + work_total(r->work) - r->progress, EV_COMPLETE,
-                            slot, &s->err);
-  return r->complete_ev == EVQ_NONE ? -1 : 0;
+/* mean_concurrency: the holders' count integrated over time. */
+static void count_holders(struct sim *s, int32_t delta) {
+  sl_ns dt = s->now - s->hold_since;
+  if (s->nholders > 0) {
+    s->totals.conc_area += (double)dt * s->nholders;
+    s->totals.conc_time += dt;
+  }
+  s->hold_since = s->now;
+  s->nholders += delta;
 }
 
-static int begin_switch(struct sim *s, int32_t out, int32_t in, sl_ns end, enum mech m) {
-  s->dstate = DS_SWITCHING;
-  s->cur = out;
-  s->incoming = in;
-  s->switch_mech = m;
-  s->switch_ev = evq_push(&s->evq, end, EV_SWITCH, 0, &s->err);
-  return s->switch_ev == EVQ_NONE ? -1 : 0;
+static void hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
+  struct req *r = &s->reqs[slot];
+  struct unit *un = &s->units[u];
+  count_holders(s, 1);
+  r->unit = u;
+  r->share = share;
+  r->new_share = share;
+  r->resize_at = SL_NS_NONE;
+  r->u_next = -1;
+  r->u_prev = un->tail;
+  if (un->tail >= 0) s->reqs[un->tail].u_next = slot; else un->head = slot;
+  un->tail = slot;
+  un->nholders++;
+  un->used += share;
+  if (r->first_unit < 0) r->first_unit = u;
+}
+
+static void release(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  struct unit *un = &s->units[r->unit];
+  count_holders(s, -1);
+  if (r->u_prev >= 0) s->reqs[r->u_prev].u_next = r->u_next; else un->head = r->u_next;
+  if (r->u_next >= 0) s->reqs[r->u_next].u_prev = r->u_prev; else un->tail = r->u_prev;
+  un->nholders--;
+  un->used -= r->new_share > r->share ? r->new_share : r->share;
+  r->last_unit = r->unit;
+  r->unit = -1;
+  r->u_prev = r->u_next = -1;
+  r->rate_q = 0;
+}
+
+int32_t sim_room(const struct sim *s, int32_t u) {
+  const struct unit *un = &s->units[u];
+  switch (s->dev->ukind) {
+  case UNIT_PS: return INT32_MAX;
+  case UNIT_POOL: return un->used < s->dev->capacity ? s->dev->capacity - un->used : 0;
+  default: return un->nholders == 0;
+  }
+}
+
+/* The default share of a placement, and whether unit u has room for it. */
+static int32_t default_share(const struct sim *s) {
+  return s->dev->ukind == UNIT_POOL ? s->dev->capacity : 1;
+}
+
+static int32_t unit_with_room(const struct sim *s, int32_t share) {
+  for (int32_t u = 0; u < s->nunits; u++)
+    if (sim_room(s, u) >= share) return u;
+  return -1;
+}
+
+static int any_room(const struct sim *s) {
+  for (int32_t u = 0; u < s->nunits; u++)
+    if (sim_room(s, u) > 0) return 1;
+  return 0;
+}
+
+/* The next segment boundary after r's progress, or its total. */
+static sl_ns next_boundary(const struct req *r) {
+  int32_t k = work_segment_at(r->work, r->progress);
+  return r->work->prefix[k + 1];
+}
+
+/* Schedule r's next event: where its progress reaches the nearest of its
+** end (or stop point), the device's rate boundary, a watched segment
+** boundary and a pending resize. A request that stops makes no event of
+** its own at its stop point: the end of its switch comes `switch_tail`
+** ns after it, and moves with its rate. */
+static int plan(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  sl_ns target, at;
+  int cls = EV_COMPLETE;
+  int64_t arg = slot;
+  if (!r->rate_q) return 0;              /* starting, or saving: its event is fixed */
+  /* Its event is due at this instant and not handled yet: it plans anew then. */
+  if (r->ev != EVQ_NONE && r->progress == r->target && evq_get(&s->evq, r->ev)->time == s->now)
+    return 0;
+  target = r->state == RS_SWITCH_OUT ? r->stop_at : work_total(r->work);
+  if (r->until < target) target = r->until;
+  if (r->watched) {
+    sl_ns b = next_boundary(r);
+    if (b < target) target = b;
+  }
+  if (r->resize_at != SL_NS_NONE && r->resize_at < target) target = r->resize_at;
+  r->target = target;
+  at = reach_ns(r, target);
+  if (at >= 4 * SL_TIME_LIMIT || s->now > SL_NS_MAX - at)
+    return sl_errf(&s->err, "request %lld at rate %.3g would not reach its next event before "
+                            "t = 2^60 ns (device '%s')", (long long)r->task_id,
+                   (double)r->rate_q / (double)RATE_ONE, s->dev->spec);
+  at += s->now;
+  if (target < work_total(r->work)) cls = EV_BOUNDARY;
+  if (r->state == RS_SWITCH_OUT && target == r->stop_at) {
+    at += r->switch_tail;
+    cls = EV_SWITCH;
+    arg = r->peer;
+  }
+  if (r->ev != EVQ_NONE) {
+    const struct event *cur = evq_get(&s->evq, r->ev);
+    if (cur->cls == cls && cur->arg == arg) {
+      if (cur->time != at) evq_reschedule(&s->evq, r->ev, at);
+      return 0;
+    }
+    evq_cancel(&s->evq, r->ev);
+  }
+  r->ev = evq_push(&s->evq, at, cls, arg, &s->err);
+  return r->ev == EVQ_NONE ? -1 : 0;
+}
+
+/* The holding set or a share changed: every holder's rate, from the device. */
+static int rerate(struct sim *s) {
+  size_t n = 0;
+  int rc;
+  if (s->fixed) return 0;
+  if ((size_t)s->nholders > s->hcap) {
+    size_t cap = s->hcap;
+    struct holder *hb = sl_grow(s->hbuf, &cap, (size_t)s->nholders, sizeof *hb, &s->err);
+    int32_t *hs;
+    if (!hb) return -1;
+    s->hbuf = hb;
+    cap = s->hcap;
+    if (!(hs = sl_grow(s->hslot, &cap, (size_t)s->nholders, sizeof *hs, &s->err))) return -1;
+    s->hslot = hs;
+    s->hcap = cap;
+  }
+  for (int32_t u = 0; u < s->nunits; u++)
+    for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next) {
+      struct req *r = &s->reqs[slot];
+      struct holder *h = &s->hbuf[n];
+      if (advance(s, r) < 0) return -1;
+      h->work = r->work;
+      h->progress = r->progress;
+      h->unit = u;
+      h->share = r->share;
+      h->active = r->state == RS_RUNNING || (r->state == RS_SWITCH_OUT && r->rate_q);
+      h->rate_q = RATE_ONE;
+      h->until = work_total(r->work);
+      s->hslot[n++] = slot;
+    }
+  rc = s->dev->ops->rates ? s->dev->ops->rates(s->dev, s->hbuf, n, &s->err)
+                          : dev_default_rates(s->dev, s->hbuf, n, &s->err);
+  if (rc < 0) return -1;
+  for (size_t i = 0; i < n; i++) {
+    struct req *r = &s->reqs[s->hslot[i]];
+    const struct holder *h = &s->hbuf[i];
+    uint64_t q = h->active ? h->rate_q : 0;
+    /* A holder at its target has its event at this instant, not yet handled. */
+    if (h->active && !(q >= 1 && q <= RATE_ONE &&
+                       (h->until > r->progress || (h->until == r->progress && r->progress == r->target))))
+      return sl_errf(&s->err, "device '%s' gave request %lld a rate of %llu/2^32 until progress "
+                              "%lld ns (at %lld ns): a bug in the device model", s->dev->spec,
+                     (long long)r->task_id, (unsigned long long)q, (long long)h->until,
+                     (long long)r->progress);
+    if (q != r->rate_q && iv_close(s, r, s->now) < 0) return -1;
+    r->rate_q = q;
+    r->until = h->until;
+    if (plan(s, s->hslot[i]) < 0) return -1;
+  }
+  return 0;
+}
+
+/* r starts (or resumes) running on the unit it holds. */
+static int run_on_unit(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  r->state = RS_RUNNING;
+  r->synced = r->run_since = r->iv_start = s->now;
+  r->frac = 0;
+  r->rate_q = RATE_ONE;
+  r->until = work_total(r->work);
+  r->peer = -1;
+  if (r->first_start == SL_NS_NONE) r->first_start = s->now;
+  if (r->last_unit >= 0 && r->last_unit != r->unit) r->migrations++;
+  r->last_unit = r->unit;
+  return s->fixed ? plan(s, slot) : rerate(s);
 }
 
 /* Take `slot` out of the ready queue; returns the restore it must pay first. */
@@ -425,13 +691,23 @@ static sl_ns take_for_start(struct sim *s, int32_t slot) {
   r->overhead += restore;
   r->has_ckpt = 0;
   r->state = RS_SWITCH_IN;
+  r->rate_q = 0;
+  r->synced = s->now;
   return restore;
 }
 
-static int start_idle(struct sim *s, int32_t slot) {
+/* A ready request takes room on unit u: it restores its state, if it
+** has one, and runs. */
+static int start_on(struct sim *s, int32_t slot, int32_t u, int32_t share) {
+  struct req *r = &s->reqs[slot];
   sl_ns restore = take_for_start(s, slot);
-  if (restore > 0) return begin_switch(s, -1, slot, s->now + restore, MECH_CHECKPOINT);
-  return run_on_device(s, slot);
+  hold(s, slot, u, share);
+  s->placed = 1;
+  if (restore == 0) return run_on_unit(s, slot);
+  r->peer = -1;
+  r->ev = evq_push(&s->evq, s->now + restore, EV_SWITCH, slot, &s->err);
+  if (r->ev == EVQ_NONE) return -1;
+  return rerate(s);
 }
 
 static void note_latency(struct sim *s, enum mech m, sl_ns latency) {
@@ -441,21 +717,30 @@ static void note_latency(struct sim *s, enum mech m, sl_ns latency) {
   if (latency > t->latency_max[m]) t->latency_max[m] = latency;
 }
 
-/* A DRAIN decision: the candidate waits for the running request's end. */
-static void drain(struct sim *s) {
-  const struct req *r = &s->reqs[s->cur];
+/* A DRAIN decision: the candidate waits for `holder` to end. */
+static void drain(struct sim *s, int32_t holder) {
+  struct req *r = &s->reqs[holder];
+  sl_ns p;
+  uint64_t f;
+  struct req tmp = *r;
+  progress_at(r, s->now, &p, &f);
+  tmp.progress = p;
+  tmp.frac = f;
   s->totals.drains++;
-  note_latency(s, MECH_DRAIN, work_total(r->work) - sim_executed(s, r));
+  note_latency(s, MECH_DRAIN, reach_ns(&tmp, work_total(r->work)));
 }
 
-static int preempt(struct sim *s, int32_t in, enum mech m) {
-  int32_t out = s->cur;
-  struct req *o = &s->reqs[out];
-  sl_ns now_p = sim_executed(s, o), stop, t_stop, save = 0, restore;
-  stop = s->dev->ops->stop_point(s->dev, o->work, now_p, m);
-  SL_ASSERT(stop >= now_p);
+/* Stop `victim` by m to give its place (unit u, share) to ready `in`.
+** The victim runs on to its stop point at its rate, saves its state, and
+** leaves; `in` restores and starts when the victim's switch ends. */
+static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enum mech m) {
+  struct req *o = &s->reqs[victim], *r = &s->reqs[in];
+  sl_ns stop, save = 0, restore, t_stop;
+  if (advance(s, o) < 0) return -1;
+  stop = s->dev->ops->stop_point(s->dev, o->work, o->progress, m);
+  SL_ASSERT(stop >= o->progress);
   if (stop >= work_total(o->work)) {   /* its next preemption point is its end */
-    drain(s);
+    drain(s, victim);
     return 0;
   }
   if (stop > o->reached) {
@@ -467,52 +752,66 @@ static int preempt(struct sim *s, int32_t in, enum mech m) {
                             "livelock, preempting back and forth?", s->policy_name, STALL_SWITCHES,
                    (long long)s->now);
   }
-  evq_cancel(&s->evq, o->complete_ev);
-  o->complete_ev = EVQ_NONE;
-  t_stop = s->now + (stop - now_p);
-  s->totals.busy += t_stop - o->run_since;
   if (m == MECH_CHECKPOINT) {
     save = s->dev->ops->save_ns(s->dev, o->work, stop);
     o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
     o->has_ckpt = o->restore_cost > 0;
-    o->progress = stop;
     o->overhead += save;
     o->checkpoints++;
   } else {
     o->wasted += stop;
-    o->progress = 0;
     o->has_ckpt = 0;
     o->restore_cost = 0;
     o->kills++;
   }
   o->preemptions++;
   o->state = RS_SWITCH_OUT;
+  o->stop_at = stop;
+  o->stop_mech = (uint8_t)m;
+  o->stop_save = save;
   restore = take_for_start(s, in);
-  s->switch_out_ready = t_stop + save;
+  hold(s, in, o->unit, share);
+  o->peer = in;
+  r->peer = victim;
+  o->switch_tail = save + restore;
+  t_stop = s->now + reach_ns(o, stop);
+  o->back_at = t_stop + save;
   note_latency(s, m, t_stop + save + restore - s->now);
-  return begin_switch(s, out, in, t_stop + save + restore, m);
+  s->placed = 1;
+  if (plan(s, victim) < 0) return -1;
+  return rerate(s);
 }
 
-static int on_switch_done(struct sim *s) {
-  int32_t out = s->cur, in = s->incoming;
-  s->switch_ev = EVQ_NONE;
-  if (run_on_device(s, in) < 0) return -1;
+/* The end of a switch: the victim (if any) leaves, `in` runs. */
+static int on_switch_done(struct sim *s, int32_t in) {
+  struct req *r = &s->reqs[in];
+  int32_t out = r->peer;
+  enum mech m = MECH_CHECKPOINT;
+  r->ev = EVQ_NONE;
   if (out >= 0) {
-    if (ready_return(s, out, s->switch_out_ready) < 0) return -1;
-    if (pol_preempted(s->pol, out, s->switch_mech) < 0) return -1;
+    struct req *o = &s->reqs[out];
+    o->ev = EVQ_NONE;
+    if (advance(s, o) < 0) return -1;
+    SL_ASSERT(o->progress == o->stop_at);
+    m = (enum mech)o->stop_mech;
+    release(s, out);
+    if (m == MECH_KILL) o->progress = 0;
+    o->frac = 0;
+    o->peer = -1;
+  }
+  if (run_on_unit(s, in) < 0) return -1;
+  if (out >= 0) {
+    if (ready_return(s, out, s->reqs[out].back_at) < 0) return -1;
+    if (pol_preempted(s->pol, out, m) < 0) return -1;
   }
   return 0;
 }
 
-static int on_complete(struct sim *s, int32_t slot) {
+static int complete(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct task_rec rec;
-  SL_ASSERT(r->state == RS_RUNNING && slot == s->cur);
-  s->totals.busy += s->now - r->run_since;
-  r->progress = work_total(r->work);
-  r->complete_ev = EVQ_NONE;
-  s->dstate = DS_IDLE;
-  s->cur = -1;
+  if (iv_close(s, r, s->now) < 0) return -1;
+  release(s, slot);
   s->in_flight--;
   s->stalled_switches = 0;
   rq_drop(&s->rq, rq_view(s), slot);
@@ -536,15 +835,242 @@ static int on_complete(struct sim *s, int32_t slot) {
   rec.preemptions = r->preemptions;
   rec.checkpoints = r->checkpoints;
   rec.kills = r->kills;
+  rec.unit = r->first_unit + 1;
+  rec.migrations = r->migrations;
   if (spool_add(&s->spool, &rec, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
   }
   r->state = RS_DONE;
+  if (rerate(s) < 0) return -1;
   if (pol_has_complete(s->pol) && pol_complete(s->pol, slot) < 0) return -1;
   slot_free(s, slot);
   return 0;
 }
+
+/* A pending resize reaches its preemption point. */
+static void apply_resize(struct sim *s, struct req *r) {
+  struct unit *un = &s->units[r->unit];
+  if (r->new_share < r->share) un->used -= r->share - r->new_share;
+  r->share = r->new_share;
+  r->resize_at = SL_NS_NONE;
+}
+
+/* A request's progress reached the target of its event: its end, or a
+** boundary (the device's, a watched segment's, a resize's). */
+static int on_progress(struct sim *s, int32_t slot) {
+  struct req *r = &s->reqs[slot];
+  int32_t seg = -1;
+  r->ev = EVQ_NONE;
+  if (advance(s, r) < 0) return -1;
+  SL_ASSERT(r->progress == r->target);
+  if (r->state == RS_RUNNING && r->progress == work_total(r->work)) return complete(s, slot);
+  if (r->resize_at != SL_NS_NONE && r->progress >= r->resize_at) {
+    if (iv_close(s, r, s->now) < 0) return -1;
+    apply_resize(s, r);
+  }
+  if (r->watched && r->work->prefix[work_segment_at(r->work, r->progress)] == r->progress)
+    seg = work_segment_at(r->work, r->progress);
+  if ((s->fixed ? plan(s, slot) : rerate(s)) < 0) return -1;
+  return seg >= 0 ? pol_segment(s->pol, slot, seg + 1) : 0;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Placement: what a schedule call may do
+** =================================================================== */
+
+int32_t sim_running(const struct sim *s, int32_t u) {
+  for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next)
+    if (s->reqs[slot].state != RS_SWITCH_OUT) return slot;
+  return -1;
+}
+
+double sim_rate(const struct sim *s, const struct req *r) {
+  (void)s;
+  return (double)r->rate_q / (double)RATE_ONE;
+}
+
+int32_t sim_segment(const struct sim *s, const struct req *r) {
+  return work_segment_at(r->work, sim_executed(s, r));
+}
+
+int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e) {
+  const struct req *r = &s->reqs[slot];
+  if (!s->in_schedule) return sl_errf(e, "sim.dispatch may only be called from the schedule hook");
+  if (s->dispatched)
+    return sl_errf(e, "sim.dispatch called twice in one decision (the device runs one request "
+                      "at a time)");
+  if (r->state != RS_READY && !(r->state == RS_RUNNING && r->unit >= 0))
+    return sl_errf(e, "request %lld is not ready (it is %s)", (long long)r->task_id,
+                   r->state == RS_RUNNING ? "running" : "switching");
+  s->dispatched = 1;
+  s->dispatch_slot = slot;
+  s->dispatch_mech = m;
+  return 0;
+}
+
+/* The running holder whose remaining work ends first: what a drain waits for. */
+static int32_t first_to_finish(const struct sim *s) {
+  int32_t best = -1;
+  sl_ns best_rem = SL_NS_MAX;
+  for (int32_t u = 0; u < s->nunits; u++)
+    for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next) {
+      const struct req *r = &s->reqs[slot];
+      sl_ns rem = work_total(r->work) - sim_executed(s, r);
+      if (r->state == RS_RUNNING && rem < best_rem) best = slot, best_rem = rem;
+    }
+  return best;
+}
+
+/* The legacy decision (`return req, mech`, sim.dispatch(req, mech)): the
+** lowest-numbered unit with room; else, on one unit held by one running
+** request, preempt it by m. */
+static int apply_legacy(struct sim *s) {
+  int32_t slot = s->dispatch_slot, u, share = default_share(s), holder;
+  const struct req *r = &s->reqs[slot];
+  enum mech m = s->dispatch_mech;
+  if (r->unit >= 0) return 0;            /* the running request: nothing changes */
+  if ((u = unit_with_room(s, share)) >= 0) return start_on(s, slot, u, share);
+  holder = s->nunits == 1 && s->units[0].nholders == 1 ? sim_running(s, 0) : -1;
+  if (holder >= 0 && s->reqs[holder].state != RS_RUNNING) holder = -1;
+  if (m == MECH_DRAIN) {
+    if ((holder = holder >= 0 ? holder : first_to_finish(s)) >= 0) drain(s, holder);
+    return 0;
+  }
+  if (holder < 0)
+    return sl_errf(&s->err, "policy '%s' hook schedule at t=%lld ns: no unit has room for request "
+                            "%lld and the device has %d units: say which to preempt, "
+                            "sim.dispatch(req, {unit = U, mech = '%s'})", s->policy_name,
+                   (long long)s->now, (long long)r->task_id, (int)s->nunits, mech_names[m]);
+  return preempt(s, holder, slot, share, m);
+}
+
+int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e) {
+  const struct req *r = &s->reqs[slot];
+  const struct device *d = s->dev;
+  int32_t u = pl->unit, share = pl->share, victim = pl->victim, room;
+  long long id = (long long)r->task_id;
+  if (!s->in_schedule) return sl_errf(e, "sim.dispatch may only be called from the schedule hook");
+  if (u >= s->nunits)
+    return sl_errf(e, "unit %d does not exist (the device has %d unit%s, 1 to %d)", (int)u + 1,
+                   (int)s->nunits, s->nunits == 1 ? "" : "s", (int)s->nunits);
+  if (share && d->ukind != UNIT_POOL)
+    return sl_errf(e, "share = %d on a%s unit: only a pool (a profile with capacity=C) is divided "
+                      "into shares", (int)share, d->ukind == UNIT_PS ? " ps" : "n exclusive");
+  if (share && share > d->capacity)
+    return sl_errf(e, "share = %d is more than the pool has (capacity %d)", (int)share,
+                   (int)d->capacity);
+  if (!share) share = default_share(s);
+  if (r->unit >= 0) {
+    if ((u < 0 || u == r->unit) && (!pl->share || share == r->share) && victim < 0) return 0;
+    return sl_errf(e, "request %lld already holds unit %d (share %d): it cannot be placed again; "
+                      "use sim.resize to change its share", id, (int)r->unit + 1, (int)r->share);
+  }
+  if (r->state != RS_READY) return sl_errf(e, "request %lld is not ready", id);
+  if (victim >= 0) {
+    const struct req *v = &s->reqs[victim];
+    if (v->unit < 0 || (u >= 0 && v->unit != u))
+      return u >= 0 ? sl_errf(e, "victim %lld does not hold unit %d", (long long)v->task_id,
+                              (int)u + 1)
+                    : sl_errf(e, "victim %lld holds no unit (it is %s)", (long long)v->task_id,
+                              v->state == RS_READY ? "ready" : "done");
+    if (v->state != RS_RUNNING)
+      return sl_errf(e, "victim %lld is already %s", (long long)v->task_id,
+                     v->state == RS_SWITCH_OUT ? "stopping" : "starting");
+    u = v->unit;
+  }
+  if (u < 0) {
+    if ((u = unit_with_room(s, share)) < 0) {
+      if (pl->has_mech && pl->mech == MECH_DRAIN) {
+        int32_t h = first_to_finish(s);
+        if (h >= 0) drain(s, h);
+        return 0;
+      }
+      return sl_errf(e, "no unit has room for request %lld (share %d): name the unit or the "
+                        "victim to preempt, e.g. {unit = 1, mech = 'checkpoint'}", id, (int)share);
+    }
+    return start_on(s, slot, u, share);
+  }
+  room = sim_room(s, u);
+  if (victim < 0 && room >= share) return start_on(s, slot, u, share);
+  if (victim < 0) {
+    if (d->ukind != UNIT_EXCLUSIVE)
+      return sl_errf(e, "unit %d has room for %d, not %d: name a victim to preempt "
+                        "({victim = req, mech = 'checkpoint'})", (int)u + 1, (int)room,
+                     (int)share);
+    if ((victim = sim_running(s, u)) < 0 || s->reqs[victim].state != RS_RUNNING)
+      return sl_errf(e, "unit %d is switching between two requests: place request %lld when "
+                        "the switch ends", (int)u + 1, id);
+  }
+  if (!pl->has_mech)
+    return sl_errf(e, "unit %d is busy (request %lld runs there): pass mech = 'checkpoint' or "
+                      "'kill' to preempt it, or 'drain' to wait", (int)u + 1,
+                   (long long)s->reqs[victim].task_id);
+  if (d->ukind == UNIT_POOL && share > room + s->reqs[victim].share)
+    return sl_errf(e, "unit %d: share %d does not fit in its free %d plus victim %lld's %d",
+                   (int)u + 1, (int)share, (int)room, (long long)s->reqs[victim].task_id,
+                   (int)s->reqs[victim].share);
+  if (pl->mech == MECH_DRAIN) {
+    drain(s, victim);
+    return 0;
+  }
+  return preempt(s, victim, slot, share, pl->mech);
+}
+
+int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e) {
+  struct req *r = &s->reqs[slot];
+  struct unit *un;
+  sl_ns at;
+  int32_t old_res, new_res;
+  if (r->unit < 0 || r->state != RS_RUNNING)
+    return sl_errf(e, "request %lld is not running (it is %s): only a running request can be "
+                      "resized", (long long)r->task_id,
+                   r->state == RS_READY ? "ready" : r->state == RS_SWITCH_IN ? "starting"
+                                                                              : "stopping");
+  if (s->dev->ukind != UNIT_POOL)
+    return sl_errf(e, "sim.resize: unit %d is not a pool (only a profile with capacity=C has "
+                      "shares)", (int)r->unit + 1);
+  if (share < 1 || share > s->dev->capacity)
+    return sl_errf(e, "sim.resize: share %d is outside [1, %d] (the pool's capacity)", (int)share,
+                   (int)s->dev->capacity);
+  un = &s->units[r->unit];
+  old_res = r->new_share > r->share ? r->new_share : r->share;
+  new_res = share > r->share ? share : r->share;
+  if (new_res - old_res > sim_room(s, r->unit))
+    return sl_errf(e, "sim.resize: request %lld cannot grow to %d: unit %d has %d free",
+                   (long long)r->task_id, (int)share, (int)r->unit + 1, (int)sim_room(s, r->unit));
+  if (advance(s, r) < 0) return -1;
+  un->used += new_res - old_res;
+  r->new_share = share;
+  at = s->dev->ops->stop_point(s->dev, r->work, r->progress, MECH_CHECKPOINT);
+  if (share == r->share) {
+    r->resize_at = SL_NS_NONE;
+  } else if (at <= r->progress) {
+    if (iv_close(s, r, s->now) < 0) return -1;
+    apply_resize(s, r);
+  } else {
+    r->resize_at = at;
+  }
+  return rerate(s);
+}
+
+int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e) {
+  struct req *r = &s->reqs[slot];
+  (void)e;
+  if (r->watched == (on != 0)) return 0;
+  r->watched = on != 0;
+  if (!r->rate_q) return 0;
+  if (advance(s, r) < 0) return -1;
+  return plan(s, slot);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Events
+** =================================================================== */
 
 static int on_arrival(struct sim *s) {
   const struct pending *p = &s->next_arrival;
@@ -565,7 +1091,10 @@ static int on_arrival(struct sim *s) {
   r->batch = p->batch;
   r->priority = p->priority;
   r->work = p->work;
-  r->complete_ev = EVQ_NONE;
+  r->ev = EVQ_NONE;
+  r->unit = r->first_unit = r->last_unit = -1;
+  r->u_prev = r->u_next = r->peer = -1;
+  r->resize_at = SL_NS_NONE;
   r->predict_factor = predict_factor(s, strtab_get(&s->networks, p->network), p->batch);
   s->in_flight++;
   if (ready_insert(s, slot, s->now) < 0) return -1;
@@ -588,30 +1117,35 @@ static int on_timer(struct sim *s, int64_t id) {
 
 /* }=================================================================== */
 
-/* One scheduling decision for the current instant. */
+/* Whether a schedule call can change anything now: a request is ready and
+** a unit has room, or the policy may preempt a running request. */
+static int worth_asking(const struct sim *s) {
+  if (s->rq.n == 0) return 0;
+  if (any_room(s)) return 1;
+  if (!pol_schedule_when_busy(s->pol)) return 0;
+  for (int32_t u = 0; u < s->nunits; u++)
+    for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next)
+      if (s->reqs[slot].state == RS_RUNNING) return 1;
+  return 0;
+}
+
+/* The scheduling decisions of the current instant: schedule is asked
+** again while it placed a request and a unit still has room, so a policy
+** that returns one request fills every unit. */
 static int decide(struct sim *s, int only_timers) {
-  if (s->dstate == DS_SWITCHING || s->rq.n == 0) {
-    s->idle_timer_rounds = 0;
-    return 0;
-  }
-  if (s->dstate == DS_RUNNING && !pol_schedule_when_busy(s->pol)) return 0;
-  s->dispatched = 0;
-  s->in_schedule = 1;
-  if (pol_schedule(s->pol) < 0) {
-    s->in_schedule = 0;
-    return -1;
-  }
-  s->in_schedule = 0;
-  if (s->dispatched) {
-    int32_t slot = s->dispatch_slot;
-    if (s->dstate == DS_IDLE) {
-      if (start_idle(s, slot) < 0) return -1;
-    } else if (slot != s->cur) {
-      if (s->dispatch_mech == MECH_DRAIN) drain(s);
-      else if (preempt(s, slot, s->dispatch_mech) < 0) return -1;
+  while (worth_asking(s)) {
+    s->dispatched = 0;
+    s->placed = 0;
+    s->in_schedule = 1;
+    if (pol_schedule(s->pol) < 0) {
+      s->in_schedule = 0;
+      return -1;
     }
+    s->in_schedule = 0;
+    if (s->dispatched && apply_legacy(s) < 0) return -1;
+    if (!s->placed || !any_room(s)) break;
   }
-  if (s->dstate != DS_IDLE || s->rq.n == 0) {
+  if (s->nholders > 0 || s->rq.n == 0) {
     s->idle_timer_rounds = 0;
     return 0;
   }
@@ -634,6 +1168,10 @@ int sim_finish(struct sim *s) {
     s->totals.n_groups = s->nperiods;
   }
   s->totals.tenants = &s->tenants;
+  s->totals.nunits = s->nunits;
+  s->totals.unit_busy = s->unit_busy;
+  s->totals.busy = 0;
+  for (int32_t u = 0; u < s->nunits; u++) s->totals.busy += (sl_ns)llround(s->unit_busy[u]);
   if (metrics_compute(&s->spool, &s->totals, &s->metrics, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
@@ -702,8 +1240,9 @@ enum sim_status sim_run(struct sim *s) {
       }
       if (check_limits(s, t, wall_start) < 0) goto policy_fail;
       switch (e.cls) {
-      case EV_COMPLETE: rc = on_complete(s, (int32_t)e.arg); only_timers = 0; break;
-      case EV_SWITCH: rc = on_switch_done(s); only_timers = 0; break;
+      case EV_COMPLETE:
+      case EV_BOUNDARY: rc = on_progress(s, (int32_t)e.arg); only_timers = 0; break;
+      case EV_SWITCH: rc = on_switch_done(s, (int32_t)e.arg); only_timers = 0; break;
       case EV_ARRIVAL: rc = on_arrival(s); only_timers = 0; break;
       case EV_TIMER: rc = on_timer(s, e.arg); break;
       }

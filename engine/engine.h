@@ -39,6 +39,8 @@ struct req {
   uint8_t state;           /* enum req_state */
   uint8_t has_ckpt;        /* saved state waits to be restored */
   uint8_t has_lua;         /* the policy has a handle (userdata) for it */
+  uint8_t watched;         /* the policy gets on_segment at its segment boundaries */
+  uint8_t stop_mech;       /* stopping: enum mech */
   struct rq_link link;     /* ready queue membership; link.next also chains free slots */
   int64_t task_id;
   uint64_t seq;            /* trace order, the last tie-break */
@@ -46,8 +48,22 @@ struct req {
   sl_ns first_start;       /* first instant it executed, or SL_NS_NONE */
   sl_ns ready_since;       /* when it last entered the ready queue */
   sl_ns waited;            /* ready-queue time accumulated before ready_since, ns */
-  sl_ns progress;          /* isolated ns executed, as of run_since */
-  sl_ns run_since;         /* when its current execution interval began (or began restoring) */
+  /* Progress (docs/concurrency.md): `progress` whole isolated ns plus
+  ** `frac` 2^-32 ns, as of `synced`; it grows at rate_q (Q32) while the
+  ** request progresses, up to `target`, where its next event falls. */
+  sl_ns progress;
+  uint64_t frac;
+  sl_ns synced;
+  uint64_t rate_q;         /* 0 while it does not progress (starting, saving) */
+  sl_ns until;             /* the device's rate boundary */
+  sl_ns target;            /* progress of its next event */
+  sl_ns stop_at;           /* stopping: progress where it stops */
+  sl_ns switch_tail;       /* stopping: its save plus the incoming restore, ns */
+  sl_ns back_at;           /* stopping: when it is ready again (stop + save) */
+  sl_ns resize_at;         /* progress where a pending resize applies, or SL_NS_NONE */
+  sl_ns run_since;         /* when its current run began */
+  sl_ns stop_save;         /* stopping: its save, ns */
+  sl_ns iv_start;          /* start of the interval being recorded */
   sl_ns reached;           /* the furthest progress it ever stopped at, ns (livelock detection) */
   sl_ns restore_cost;      /* what resuming from its checkpoint costs, ns */
   sl_ns overhead, wasted;  /* save+restore charged; work discarded by KILL, ns */
@@ -55,13 +71,22 @@ struct req {
   int32_t group;           /* co-running set for STP and fairness (metrics.h) */
   int32_t batch, priority;
   int32_t preemptions, checkpoints, kills;
-  int32_t complete_ev;     /* handle of its completion event, or EVQ_NONE */
+  int32_t unit;            /* 0-based unit it holds, or -1 */
+  int32_t share, new_share;   /* capacity held; after a pending resize */
+  int32_t first_unit, last_unit, migrations;
+  int32_t u_prev, u_next;  /* the holders of its unit, in placement order */
+  int32_t peer;            /* during a switch: the other request (victim <-> incoming), or -1 */
+  int32_t ev;              /* its pending event (progress or switch end), or EVQ_NONE */
   double predict_factor;   /* 1 + prediction error, fixed per (network, batch) */
   const struct work *work;
 };
 
-/* The device's state: idle, running one request, or switching between two. */
-enum dev_state { DS_IDLE = 0, DS_RUNNING, DS_SWITCHING };
+/* A unit of the device (docs/concurrency.md). */
+struct unit {
+  int32_t head, tail;      /* holders in placement order, -1 none */
+  int32_t nholders;
+  int32_t used;            /* capacity held or reserved */
+};
 
 struct sim_config {
   const char *trace_path;
@@ -130,16 +155,20 @@ struct sim {
   int64_t in_flight;
   uint64_t seq;
 
-  enum dev_state dstate;
-  int32_t cur;             /* running, or switching out; -1 none */
-  int32_t incoming;        /* while switching: the request that runs next, -1 none */
-  enum mech switch_mech;
-  sl_ns switch_out_ready;  /* while switching: when the outgoing one is back in the queue */
-  int32_t switch_ev;
+  struct unit *units;      /* dev->nunits */
+  int32_t nunits;
+  int32_t nholders;        /* over all units */
+  int fixed;               /* every rate is 1 for good: no rates to recompute */
+  sl_ns hold_since;        /* last change of nholders, for mean_concurrency */
+  double *unit_busy;       /* per unit, ns (capacity-weighted for pools) */
+  struct holder *hbuf;     /* scratch for the device's rates */
+  int32_t *hslot;
+  size_t hcap;
 
-  int dispatched;          /* the policy's decision in this schedule call */
+  int dispatched;          /* a legacy decision (return value, sim.dispatch(req, mech)) */
   int32_t dispatch_slot;
   enum mech dispatch_mech;
+  int placed;              /* this schedule call started or switched a request */
   int in_schedule;
 
   struct timerq timers;    /* pending policy timers: id -> event */
@@ -194,13 +223,38 @@ sl_ns sim_predicted_remaining(const struct sim *s, const struct req *r);
 ** (a listed request); -1 at the end. */
 int32_t sim_ready_first(struct sim *s);
 int32_t sim_ready_next(struct sim *s, int32_t slot);
-/* The request that holds the device (running, or switching in), or -1. */
-int32_t sim_running(const struct sim *s);
+/* The request that holds exclusive unit u (0-based; running, or
+** switching in), or -1. */
+int32_t sim_running(const struct sim *s, int32_t u);
+/* Free capacity of unit u: 0 or 1 (exclusive), capacity - held (pool),
+** INT32_MAX (ps). */
+int32_t sim_room(const struct sim *s, int32_t u);
+/* The holders of unit u in placement order: the first, and the one after. */
+static inline int32_t sim_holder_first(const struct sim *s, int32_t u) { return s->units[u].head; }
+static inline int32_t sim_holder_next(const struct sim *s, int32_t slot) { return s->reqs[slot].u_next; }
+/* The current rate of a request as a real number (0 when not progressing). */
+double sim_rate(const struct sim *s, const struct req *r);
+/* Segment (0-based) that a request is in. */
+int32_t sim_segment(const struct sim *s, const struct req *r);
 /* Best ready request by an order (readyq.h), ties by earlier arrival then
 ** trace order; -1 if none, -2 if out of memory. */
 int32_t sim_best(struct sim *s, enum order o);
-/* Record the decision of the current schedule call. */
+/* Record the legacy decision of the current schedule call (the return
+** value, sim.dispatch(req, mech)): applied when the hook returns. */
 int sim_dispatch(struct sim *s, int32_t slot, enum mech m, struct sl_err *e);
+/* A placement (sim.dispatch(req, {...})), applied at once. */
+struct placement {
+  int32_t unit;            /* 0-based, or -1: the lowest-numbered unit with room */
+  int32_t share;           /* 0: the default (a pool's whole capacity) */
+  int has_mech;
+  enum mech mech;
+  int32_t victim;          /* slot, or -1 */
+};
+int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e);
+/* Change the share of a request holding a pool, at its next preemption point. */
+int sim_resize(struct sim *s, int32_t slot, int32_t share, struct sl_err *e);
+/* Subscribe to (on = 1) or cancel a request's segment boundaries. */
+int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e);
 /* Cost of stopping the running request now with mechanism m; for a
 ** waiting request, what resuming it costs (its pending restore). */
 struct stop_cost {

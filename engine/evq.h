@@ -6,9 +6,11 @@
 **   1. time, earliest first;
 **   2. then event class, in this fixed rank:
 **        EV_COMPLETE (0)  a request finished its last segment
-**        EV_SWITCH   (1)  a preemption or restore finished; the device changes hands
-**        EV_ARRIVAL  (2)  a request arrives from the trace
-**        EV_TIMER    (3)  a policy timer fires
+**        EV_BOUNDARY (1)  a request reached a boundary it or the device asked
+**                         for (a rate change, a watched segment, a resize)
+**        EV_SWITCH   (2)  a preemption or restore finished; a unit changes hands
+**        EV_ARRIVAL  (3)  a request arrives from the trace
+**        EV_TIMER    (4)  a policy timer fires
 **      so work that ends at t is accounted before work that starts at t;
 **   3. then insertion sequence, first pushed first (arrivals at the same
 **      instant therefore keep their trace order).
@@ -21,7 +23,7 @@
 
 #include "sl.h"
 
-enum ev_class { EV_COMPLETE = 0, EV_SWITCH = 1, EV_ARRIVAL = 2, EV_TIMER = 3 };
+enum ev_class { EV_COMPLETE = 0, EV_BOUNDARY = 1, EV_SWITCH = 2, EV_ARRIVAL = 3, EV_TIMER = 4 };
 
 struct event {
   sl_ns time;              /* when it fires, ns */
@@ -53,6 +55,10 @@ void evq_reschedule(struct evq *q, int32_t handle, sl_ns time);
 /* The next event without removing it, or NULL when empty. */
 static inline const struct event *evq_peek(const struct evq *q) {
   return q->n ? &q->heap[0] : NULL;
+}
+/* A pending event by handle. */
+static inline const struct event *evq_get(const struct evq *q, int32_t handle) {
+  return &q->heap[q->pos[handle]];
 }
 /* Remove and return the next event. The queue must not be empty. */
 struct event evq_pop(struct evq *q);

@@ -105,6 +105,9 @@ static int req_index(lua_State *L) {
     if (!strcmp(k, "id")) { lua_pushinteger(L, r->task_id); return 1; }
     if (!strcmp(k, "isolated")) { lua_pushinteger(L, work_total(r->work)); return 1; }
     break;
+  case 'm':
+    if (!strcmp(k, "migrations")) { lua_pushinteger(L, r->migrations); return 1; }
+    break;
   case 'n':
     if (!strcmp(k, "network")) {
       lua_pushstring(L, strtab_get(&s->networks, r->network));
@@ -120,6 +123,10 @@ static int req_index(lua_State *L) {
     if (!strcmp(k, "preemptions")) { lua_pushinteger(L, r->preemptions); return 1; }
     break;
   case 'r':
+    if (!strcmp(k, "rate")) {
+      if (r->unit < 0) lua_pushnil(L); else lua_pushnumber(L, sim_rate(s, r));
+      return 1;
+    }
     if (!strcmp(k, "remaining")) {
       lua_pushinteger(L, work_total(r->work) - sim_executed(s, r));
       return 1;
@@ -140,6 +147,17 @@ static int req_index(lua_State *L) {
       return 1;
     }
     if (!strcmp(k, "status")) { lua_pushstring(L, status_name(r)); return 1; }
+    if (!strcmp(k, "share")) {
+      if (r->unit < 0) lua_pushnil(L); else lua_pushinteger(L, r->share);
+      return 1;
+    }
+    if (!strcmp(k, "segment")) { lua_pushinteger(L, sim_segment(s, r) + 1); return 1; }
+    break;
+  case 'u':
+    if (!strcmp(k, "unit")) {
+      if (r->unit < 0) lua_pushnil(L); else lua_pushinteger(L, r->unit + 1);
+      return 1;
+    }
     break;
   case 't':
     if (!strcmp(k, "tenant")) {
@@ -201,7 +219,9 @@ static int ready_step(lua_State *L) {
     next = sim_ready_first(p->sim);
   } else {
     struct req *prev = check_req(L, p, 2);
-    if (prev->state != RS_READY) return luaL_error(L, "sim.ready: the iteration lost its place");
+    /* A request placed during the loop stays in the list, parked. */
+    if (prev->state != RS_READY && !prev->link.parked)
+      return luaL_error(L, "sim.ready: the iteration lost its place");
     next = sim_ready_next(p->sim, slot_of(p, prev));
   }
   if (next < 0) return 0;
@@ -215,11 +235,95 @@ static int l_ready(lua_State *L) {
   return 1;
 }
 
+/* Argument i as a unit number 1..K, returned 0-based. */
+static int32_t check_unit(lua_State *L, struct pol *p, int i) {
+  lua_Integer u = luaL_checkinteger(L, i);
+  if (u < 1 || u > p->sim->nunits)
+    return luaL_argerror(L, i, lua_pushfstring(L, "unit %I does not exist (the device has %d "
+                                                  "unit%s)", u, (int)p->sim->nunits,
+                                               p->sim->nunits == 1 ? "" : "s"));
+  return (int32_t)(u - 1);
+}
+
+static int l_units(lua_State *L) {
+  lua_pushinteger(L, ctx(L)->sim->nunits);
+  return 1;
+}
+
+static int l_capacity(lua_State *L) {
+  lua_pushinteger(L, ctx(L)->sim->dev->capacity);
+  return 1;
+}
+
+static int l_room(lua_State *L) {
+  struct pol *p = ctx(L);
+  int32_t room = sim_room(p->sim, check_unit(L, p, 1));
+  if (room == INT32_MAX) lua_pushnumber(L, HUGE_VAL); else lua_pushinteger(L, room);
+  return 1;
+}
+
+static int l_free_unit(lua_State *L) {
+  struct pol *p = ctx(L);
+  for (int32_t u = 0; u < p->sim->nunits; u++)
+    if (sim_room(p->sim, u) > 0) {
+      lua_pushinteger(L, u + 1);
+      return 1;
+    }
+  lua_pushnil(L);
+  return 1;
+}
+
+/* sim.running(u): the holder of exclusive unit u. Without u, only where
+** that means one thing: a device of one exclusive unit. */
 static int l_running(lua_State *L) {
   struct pol *p = ctx(L);
-  int32_t slot = sim_running(p->sim);
+  const struct sim *s = p->sim;
+  int32_t u = 0, slot;
+  if (lua_isnoneornil(L, 1)) {
+    if (s->nunits > 1)
+      return luaL_error(L, "sim.running() without a unit is ambiguous on a device of %d units: "
+                           "use sim.running(u) or iterate sim.placed()", (int)s->nunits);
+  } else {
+    u = check_unit(L, p, 1);
+  }
+  if (s->dev->ukind != UNIT_EXCLUSIVE)
+    return luaL_error(L, "sim.running: unit %d is shared (%s): several requests hold it; "
+                         "iterate sim.placed(%d)", (int)u + 1, unit_kind_names[s->dev->ukind],
+                      (int)u + 1);
+  slot = sim_running(s, u);
   if (slot < 0) lua_pushnil(L); else lsim_push_req(L, p, slot);
   return 1;
+}
+
+/* Iterator step for sim.placed: the holder after `prev`, on unit `scope`
+** (1-based) or on every unit (scope 0). */
+static int placed_step(lua_State *L) {
+  struct pol *p = ctx(L);
+  const struct sim *s = p->sim;
+  lua_Integer scope = lua_tointeger(L, 1);
+  int32_t u, next;
+  if (lua_isnil(L, 2)) {
+    u = scope ? (int32_t)scope - 1 : 0;
+    next = sim_holder_first(s, u);
+  } else {
+    struct req *prev = check_req(L, p, 2);
+    if (prev->unit < 0) return luaL_error(L, "sim.placed: the iteration lost its place");
+    u = prev->unit;
+    next = sim_holder_next(s, slot_of(p, prev));
+  }
+  while (next < 0 && !scope && ++u < s->nunits) next = sim_holder_first(s, u);
+  if (next < 0) return 0;
+  lsim_push_req(L, p, next);
+  return 1;
+}
+
+/* for req in sim.placed([u]) do ... end — the requests holding a unit. */
+static int l_placed(lua_State *L) {
+  struct pol *p = ctx(L);
+  lua_Integer scope = lua_isnoneornil(L, 1) ? 0 : check_unit(L, p, 1) + 1;
+  lua_pushvalue(L, lua_upvalueindex(2));      /* the step function */
+  lua_pushinteger(L, scope);
+  return 2;
 }
 
 static int l_best(lua_State *L) {
@@ -257,12 +361,74 @@ static enum mech check_mech(lua_State *L, int i) {
   return m;
 }
 
+/* Field `name` of the options table at index 2, as an integer >= 1, or 0 when absent. */
+static lua_Integer opt_count(lua_State *L, const char *name) {
+  lua_Integer v = 0;
+  if (lua_getfield(L, 2, name) != LUA_TNIL) {
+    if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 1 || v > INT32_MAX)
+      luaL_error(L, "sim.dispatch: option '%s' must be a whole number >= 1, not %s", name,
+                 luaL_tolstring(L, -1, NULL));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* sim.dispatch(req [, mech]) — the legacy decision; sim.dispatch(req,
+** {unit =, share =, mech =, victim =}) — a placement, at once. */
 static int l_dispatch(lua_State *L) {
   struct pol *p = ctx(L);
   struct req *r = check_req(L, p, 1);
-  enum mech m = check_mech(L, 2);
   struct sl_err e;
-  if (sim_dispatch(p->sim, slot_of(p, r), m, &e) < 0) return luaL_error(L, "%s", e.msg);
+  struct placement pl;
+  if (!lua_istable(L, 2)) {
+    enum mech m = check_mech(L, 2);
+    if (sim_dispatch(p->sim, slot_of(p, r), m, &e) < 0) return luaL_error(L, "%s", e.msg);
+    return 0;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {                    /* a misspelt option is an error, not a default */
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    if (strcmp(k, "unit") && strcmp(k, "share") && strcmp(k, "mech") && strcmp(k, "victim"))
+      return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim)",
+                        luaL_tolstring(L, -2, NULL));
+    lua_pop(L, 1);
+  }
+  memset(&pl, 0, sizeof pl);
+  pl.unit = -1;
+  pl.victim = -1;
+  if (lua_getfield(L, 2, "unit") != LUA_TNIL) pl.unit = check_unit(L, p, lua_gettop(L));
+  lua_pop(L, 1);
+  pl.share = (int32_t)opt_count(L, "share");
+  if (lua_getfield(L, 2, "mech") != LUA_TNIL) {
+    pl.has_mech = 1;
+    pl.mech = check_mech(L, lua_gettop(L));
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "victim") != LUA_TNIL) pl.victim = slot_of(p, check_req(L, p, lua_gettop(L)));
+  lua_pop(L, 1);
+  if (sim_place(p->sim, slot_of(p, r), &pl, &e) < 0) return luaL_error(L, "sim.dispatch: %s", e.msg);
+  return 0;
+}
+
+static int l_resize(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  lua_Integer share = luaL_checkinteger(L, 2);
+  struct sl_err e;
+  if (share < 1 || share > INT32_MAX)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "share %I is not >= 1", share));
+  if (sim_resize(p->sim, slot_of(p, r), (int32_t)share, &e) < 0) return luaL_error(L, "%s", e.msg);
+  return 0;
+}
+
+static int l_watch(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  struct sl_err e;
+  if (p->hook[H_SEGMENT] == LUA_NOREF)
+    return luaL_error(L, "sim.watch: the policy has no on_segment hook to receive it");
+  if (sim_watch(p->sim, slot_of(p, r), lua_isnone(L, 2) || lua_toboolean(L, 2), &e) < 0)
+    return luaL_error(L, "%s", e.msg);
   return 0;
 }
 
@@ -376,9 +542,20 @@ int lsim_log(lua_State *L) {
   return 0;
 }
 
+/* "idle" (nothing placed), "switching" (every holder starts or stops),
+** else "running". */
 static int l_state(lua_State *L) {
-  static const char *const names[] = {"idle", "running", "switching"};
-  lua_pushstring(L, names[ctx(L)->sim->dstate]);
+  const struct sim *s = ctx(L)->sim;
+  const char *st = "idle";
+  for (int32_t u = 0; u < s->nunits; u++)
+    for (int32_t slot = s->units[u].head; slot >= 0; slot = s->reqs[slot].u_next) {
+      if (s->reqs[slot].state == RS_RUNNING) {
+        lua_pushliteral(L, "running");
+        return 1;
+      }
+      st = "switching";
+    }
+  lua_pushstring(L, st);
   return 1;
 }
 
@@ -393,6 +570,8 @@ void lsim_open(lua_State *L, struct pol *p) {
       {"best", l_best},       {"predict", l_predict}, {"dispatch", l_dispatch},
       {"cost", l_cost},       {"timer", l_timer},     {"cancel", l_cancel},
       {"random", l_random},   {"log", lsim_log},         {"state", l_state},
+      {"units", l_units},     {"capacity", l_capacity}, {"room", l_room},
+      {"free_unit", l_free_unit}, {"resize", l_resize}, {"watch", l_watch},
       {NULL, NULL}};
   luaL_newmetatable(L, LREQ_META);
   lua_pushlightuserdata(L, p);
@@ -410,6 +589,11 @@ void lsim_open(lua_State *L, struct pol *p) {
   lua_insert(L, -2);
   lua_pushcclosure(L, l_ready, 2);            /* upvalues: pol, step */
   lua_setfield(L, -2, "ready");
+  lua_pushlightuserdata(L, p);
+  lua_pushlightuserdata(L, p);
+  lua_pushcclosure(L, placed_step, 1);
+  lua_pushcclosure(L, l_placed, 2);           /* upvalues: pol, step */
+  lua_setfield(L, -2, "placed");
   lua_pushliteral(L, "drain");
   lua_setfield(L, -2, "DRAIN");
   lua_pushliteral(L, "checkpoint");

@@ -15,7 +15,7 @@
 
 struct sim;
 
-enum pol_hook { H_INIT, H_ARRIVAL, H_COMPLETE, H_PREEMPTED, H_TIMER, H_SCHEDULE, H_COUNT };
+enum pol_hook { H_INIT, H_ARRIVAL, H_COMPLETE, H_PREEMPTED, H_TIMER, H_SCHEDULE, H_SEGMENT, H_COUNT };
 
 struct pol {
   struct sandbox sb;           /* first: sb_of(L) is also the pol */

@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const hook_names[H_COUNT] = {"init",         "on_arrival", "on_complete",
-                                                "on_preempted", "on_timer",   "schedule"};
+static const char *const hook_names[H_COUNT] = {"init",     "on_arrival", "on_complete",
+                                                "on_preempted", "on_timer", "schedule",
+                                                "on_segment"};
 #define MSGH_INDEX 1      /* the traceback handler lives at the bottom of the stack */
 #define LOADED_KEY "schedlab.loaded"   /* registry: modules loaded by require */
 
@@ -29,6 +30,7 @@ struct entry {
   enum pol_hook h;
   int32_t slot;              /* the request argument, or -1 */
   const char *mech;          /* on_preempted's second argument */
+  int32_t seg;               /* on_segment's segment (1-based), or 0 */
   int64_t id;                /* on_timer's timer */
   const char *who;           /* pol_open: "policy 'x' (path)" */
   const char *src;           /* pol_open: the script */
@@ -369,7 +371,7 @@ static int load_entry(lua_State *L) {
       for (int h = 0; h < H_COUNT; h++) known |= !strcmp(lua_tostring(L, -2), hook_names[h]);
       if (!known)
         fprintf(stderr, "schedlab: warning: %s: '%s' is not a hook (hooks: init, on_arrival, "
-                        "on_complete, on_preempted, on_timer, schedule)\n", who,
+                        "on_complete, on_preempted, on_timer, on_segment, schedule)\n", who,
                 lua_tostring(L, -2));
     }
     lua_pop(L, 1);
@@ -486,7 +488,8 @@ static int req_entry(lua_State *L) {
   push_hook(c->p, c->h);
   lsim_push_req(L, c->p, c->slot);
   if (c->mech) lua_pushstring(L, c->mech);
-  lua_call(L, c->mech ? 3 : 2, 0);
+  else if (c->seg) lua_pushinteger(L, c->seg);
+  lua_call(L, c->mech || c->seg ? 3 : 2, 0);
   return 0;
 }
 
@@ -501,6 +504,16 @@ static int req_hook(struct pol *p, enum pol_hook h, int32_t slot, const char *me
 
 int pol_arrival(struct pol *p, int32_t slot) { return req_hook(p, H_ARRIVAL, slot, NULL); }
 int pol_complete(struct pol *p, int32_t slot) { return req_hook(p, H_COMPLETE, slot, NULL); }
+
+int pol_segment(struct pol *p, int32_t slot, int32_t seg) {
+  struct entry c;
+  if (p->hook[H_SEGMENT] == LUA_NOREF) return 0;
+  memset(&c, 0, sizeof c);
+  c.h = H_SEGMENT;
+  c.slot = slot;
+  c.seg = seg;
+  return call_hook(p, req_entry, &c);
+}
 
 int pol_preempted(struct pol *p, int32_t slot, enum mech m) {
   if (p->hook[H_PREEMPTED] == LUA_NOREF) return 0;

@@ -43,6 +43,8 @@ int pol_preempted(struct pol *p, int32_t slot, enum mech m);
 /* A timer fired. *rearm receives the hook's next interval, or -1. */
 int pol_timer(struct pol *p, int64_t id, sl_ns *rearm);
 int pol_schedule(struct pol *p);
+/* A watched request entered segment `seg` (1-based). */
+int pol_segment(struct pol *p, int32_t slot, int32_t seg);
 /* The request in `slot` is gone: invalidate the policy's handle for it. */
 void pol_forget(struct pol *p, int32_t slot);
 

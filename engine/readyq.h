@@ -11,9 +11,9 @@
 ** when it is preempted it is back in its place at once, with no search for
 ** the place. Searching the list for it made every preemption O(n), and SJF,
 ** which preempts often while the long requests it starves pile up in the
-** queue, quadratic. At most two requests are parked at any time (the one
-** on the device and, during a switch, the one leaving it), so skipping them
-** costs O(1).
+** queue, quadratic. Only the requests holding a unit are parked (one per
+** exclusive unit, two during a switch; the co-runners of a ps unit or a
+** pool), so skipping them costs O(holders).
 */
 #ifndef READYQ_H
 #define READYQ_H

@@ -290,17 +290,17 @@ static void test_device(void) {
        "npu-11.4: unknown zoo name is an unknown network");
   dev_close(d);
   /* The preset of docs/prema.md §2, by name, every field recorded. */
-  TEST(dev_open(&d, "npu-prema", NULL, 0, &e) == 0 && d->nparams == 14,
-       "npu-12.1: npu-prema opens, 14 fields recorded: %s", e.msg);
+  TEST(dev_open(&d, "npu-prema", NULL, 0, &e) == 0 && d->nparams == 15,
+       "npu-12.1: npu-prema opens, 14 fields and units recorded: %s", e.msg);
   {
     static const char *const want[][2] = {
         {"array_rows", "128"}, {"array_cols", "128"}, {"dataflow", "ws"}, {"clock_mhz", "700"},
         {"ubuf_bytes", "8388608"}, {"wbuf_bytes", "4194304"}, {"accq_bytes", "65536"},
         {"dram_bw", "358000000000"}, {"dram_latency_cycles", "100"}, {"elem_bytes", "1"},
         {"acc_bytes", "4"}, {"stream_depth", "128"}, {"ckpt_granularity", "tile"},
-        {"ckpt_bytes", "progress"}};
-    int ok = d->nparams == 14;
-    for (size_t i = 0; ok && i < 14; i++)
+        {"ckpt_bytes", "progress"}, {"units", "1"}};
+    int ok = d->nparams == 15;
+    for (size_t i = 0; ok && i < 15; i++)
       ok = !strcmp(d->params[i].name, want[i][0]) && !strcmp(d->params[i].value, want[i][1]);
     TEST(ok, "npu-12.2: npu-prema has the values of docs/prema.md §2");
   }
