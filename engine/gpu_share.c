@@ -44,6 +44,7 @@ struct ustate {
   const struct work *w;    /* the request whose kernel holds SMs, or NULL */
   int32_t seg;             /* that kernel's segment; -1: it ran alone (all its kernels) */
   int64_t alloc;           /* SMs it holds */
+  uint64_t order;          /* when its kernel was launched (a counter): FIFO within a level */
 };
 
 /* What one holder is doing, during one rates call. */
@@ -53,6 +54,8 @@ struct hs {
   sl_ns p;                 /* progress inside the segment */
   int64_t demand, locked, alloc;
   int prio;
+  uint64_t order;
+  int done;                /* granted, in this call */
 };
 
 struct gpu_share {
@@ -63,6 +66,8 @@ struct gpu_share {
   sl_ns slice_ns, switch_ns;
   int host_shared;         /* host=shared: the units' host gaps share one interpreter */
   struct ustate *st;       /* [nunits] */
+  uint64_t clock;          /* kernel launches seen: the FIFO order */
+  char *seen;              /* [nunits]: a unit with an active holder, in one call */
   struct hs *tmp;          /* [tmp_cap] */
   size_t tmp_cap;
 };
@@ -175,6 +180,7 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
   if (!(s->prio = sl_alloc((size_t)k * sizeof *s->prio, e)) ||
       !(s->cap = sl_alloc((size_t)k * sizeof *s->cap, e)) ||
       !(s->st = sl_alloc((size_t)k * sizeof *s->st, e)) ||
+      !(s->seen = sl_alloc((size_t)k, e)) ||
       !(s->tmp = sl_alloc(s->tmp_cap * sizeof *s->tmp, e)) ||
       !(tmp = sl_alloc((size_t)k * sizeof *tmp, e)))
     goto fail;
@@ -230,6 +236,7 @@ void gpu_share_free(struct gpu_share *s) {
   free(s->prio);
   free(s->cap);
   free(s->st);
+  free(s->seen);
   free(s->tmp);
   free(s);
 }
@@ -286,7 +293,13 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     t->k = gpu_seg_kernel(h[i].work, t->seg, &gap);
     if (gap) t->k = NULL;
     t->prio = s->prio[h[i].unit];
-    if (t->k) t->demand = t->k->blocks < s->cap[h[i].unit] ? t->k->blocks : s->cap[h[i].unit];
+    if (t->k) {
+      const struct ustate *st = &s->st[h[i].unit];
+      t->demand = t->k->blocks < s->cap[h[i].unit] ? t->k->blocks : s->cap[h[i].unit];
+      /* The kernel it was in at the last call keeps its launch order. */
+      t->order = st->w == h[i].work && (st->seg == t->seg || st->seg == -1) ? st->order
+                                                                            : ++s->clock;
+    }
   }
   (void)c;
   return nact;
@@ -303,8 +316,10 @@ static int alone(struct gpu_share *s, struct holder *h, size_t n) {
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (h[i].active) {
-      s->st[h[i].unit].w = h[i].work;
-      s->st[h[i].unit].seg = -1;
+      struct ustate *st = &s->st[h[i].unit];
+      if (s->tmp[i].k) st->order = s->tmp[i].order;
+      st->w = h[i].work;
+      st->seg = -1;
     }
   }
   return 0;
@@ -312,10 +327,10 @@ static int alone(struct gpu_share *s, struct holder *h, size_t n) {
 
 /* streams and mps: SMs by priority, blocks never preempted, bandwidth
 ** shared (docs/gpu_model.md, "Sharing"). */
-static int alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
+static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
   int64_t free_sms = c->sms;
   double rho = 0;
-  int unmet = 0, ngap = 0, top = 0;
+  int unmet = 0, ngap = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     const struct ustate *st = &s->st[h[i].unit];
@@ -330,31 +345,22 @@ static int alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hold
       if (had > 0 && t->p % wave_len(t->k, had) != 0) t->locked = had > t->demand ? t->demand : had;
     }
     free_sms -= t->locked;
-    if (t->prio > top) top = t->prio;
   }
-  /* Free SMs go to the highest-priority kernels first; within a level in
-  ** proportion to what each still lacks (the remainder to the first). */
-  for (int lv = top; lv >= 0 && free_sms > 0; lv--) {
-    int64_t want = 0, given = 0;
-    for (size_t i = 0; i < n; i++)
-      if (s->tmp[i].k && s->tmp[i].prio == lv) want += s->tmp[i].demand - s->tmp[i].locked;
-    if (want == 0) continue;
+  /* Free SMs go to the kernels of the highest priority first, within a
+  ** level to the one launched first (the work distributor dispatches a
+  ** grid's blocks in launch order), each up to what it demands. */
+  while (free_sms > 0) {
+    struct hs *best = NULL;
     for (size_t i = 0; i < n; i++) {
       struct hs *t = &s->tmp[i];
-      int64_t lack = t->k && t->prio == lv ? t->demand - t->locked : 0, g;
-      if (!lack) continue;
-      g = want <= free_sms ? lack : (int64_t)((double)free_sms * (double)lack / (double)want);
-      t->alloc = g;
-      given += g;
+      if (!t->k || t->done || t->locked >= t->demand) continue;
+      if (!best || t->prio > best->prio || (t->prio == best->prio && t->order < best->order))
+        best = t;
     }
-    for (size_t i = 0; i < n && given < free_sms && want > free_sms; i++) {
-      struct hs *t = &s->tmp[i];
-      if (t->k && t->prio == lv && t->locked + t->alloc < t->demand) {
-        t->alloc++;
-        given++;
-      }
-    }
-    free_sms -= given;
+    if (!best) break;
+    best->done = 1;
+    best->alloc = best->demand - best->locked < free_sms ? best->demand - best->locked : free_sms;
+    free_sms -= best->alloc;
   }
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
@@ -382,6 +388,7 @@ static int alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hold
     st->w = h[i].work;
     st->seg = t->seg;
     st->alloc = t->alloc;
+    st->order = t->order;
     if (t->alloc == 0) {
       h[i].rate_q = 1;
       h[i].until = h[i].progress + WAIT_HORIZON < seg_end(&h[i], t) ? h[i].progress + WAIT_HORIZON
@@ -403,7 +410,7 @@ static int alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hold
       if (b < h[i].until) h[i].until = b;
     }
   }
-  return 0;
+
 }
 
 /* timeslice: the n contexts with a kernel to run share the GPU at
@@ -448,6 +455,16 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
   return 0;
 }
 
+/* A unit with no active holder holds no SMs: the next request there is a
+** newcomer. */
+static void forget(struct gpu_share *s, const struct holder *h, size_t n) {
+  memset(s->seen, 0, (size_t)s->nunits);
+  for (size_t i = 0; i < n; i++)
+    if (h[i].active) s->seen[h[i].unit] = 1;
+  for (int32_t u = 0; u < s->nunits; u++)
+    if (!s->seen[u]) s->st[u].w = NULL;
+}
+
 int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gpu_share *s,
                     struct holder *h, size_t n, struct sl_err *e) {
   size_t nact;
@@ -459,10 +476,6 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
     s->tmp = t;
     s->tmp_cap = cap;
   }
-  /* A unit's state from the last call stands for the kernel its holder
-  ** was in; a holder that left leaves it stale, but a new holder starts
-  ** at a segment's start (progress 0 or a kernel boundary), where nothing
-  ** is locked. */
   nact = survey(cfg, s, h, n);
   switch (s->mode) {
   case GS_TIMESLICE: return nact <= 1 ? alone(s, h, n) : slice_rates(s, h, n);
@@ -473,9 +486,15 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
     int capped = 0;
     for (size_t i = 0; i < n; i++)
       if (h[i].active && s->cap[h[i].unit] < cfg->sms) capped = 1;
-    if (!capped) return alone(s, h, n);
+    if (!capped) {
+      alone(s, h, n);
+      forget(s, h, n);
+      return 0;
+    }
   }
-  return alloc_rates(cfg, s, h, n);
+  alloc_rates(cfg, s, h, n);
+  forget(s, h, n);
+  return 0;
 }
 
 /* }=================================================================== */

@@ -1,0 +1,123 @@
+#!/bin/sh
+# GPU sharing modes (docs/gpu_model.md, "Sharing") on the toy GPU of
+# tests/gpu_share/tiny.dev (4 SMs, one block per SM, compute-bound kernels,
+# no launch gaps): golden schedules worked out by hand for two streams with
+# priorities, time slices, MPS caps and MIG slices; bad sharing params; and
+# the two-tenant accuracy over the committed H100 measurement.
+#
+# The networks: long = one kernel of 8 blocks, 8000 ns alone (2 waves of 4
+# blocks, 4000 ns each, one block 4000 ns on one SM); short = one kernel of
+# 2 blocks, 4000 ns alone (it fills 2 SMs).
+set -u
+: "${SCHEDLAB:?set SCHEDLAB to the binary}"
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dir=$root/tests/gpu_share
+streams=$root/experiments/gpu_sharing/tenant_streams.lua
+cd "$tmp" || exit 1
+
+# sched TRACE POLICY PARAMS...: "task_id,start,finish " per task of the run.
+sched() {
+  rm -f s.db
+  tr=$1 pol=$2
+  shift 2
+  for p in "$@"; do set -- "$@" --device-param "$p"; shift; done
+  if ! "$SCHEDLAB" run --db s.db --quiet --trace "$tr" --policy "$pol" \
+       --device "gpu:$dir/tiny.dev" "$@" > /dev/null 2> err; then
+    cat err
+    return
+  fi
+  "$SCHEDLAB" query --csv s.db "SELECT task_id, start_ns, finish_ns FROM tasks ORDER BY task_id" |
+    tail -n +2 | tr '\n' ' '
+}
+
+# Two streams. long (low, unit 2) starts at 0 and holds all 4 SMs with its
+# first wave (blocks 1-4, 0-4000). short (high priority, unit 1) arrives at
+# 1000: no SM is free and running blocks are never preempted, so it waits
+# (rate ~0) for long's wave boundary at 4000. Then the free SMs go to the
+# higher priority first: short takes the 2 it fills and runs at rate 1,
+# 4000-8000; long keeps 2 SMs, ceil(8/2) = 4 rounds instead of 2: rate 1/2,
+# its progress 4000 -> 6000 by 8000. At 8000 short ends and long has the GPU
+# alone again (rate 1): its remaining 2000 ns end at 10000.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n1000,%s/short.csv,1,1\n' \
+  "$dir" "$dir" > two.csv
+check "streams: the high-priority kernel waits for the running low blocks" \
+  "$(sched two.csv "$streams" units=2 sharing=streams stream_prio=1,0)" "0,0,10000 1,1000,8000 "
+# Equal priorities: within a level the free SMs go to the kernel launched
+# first. At 4000 long (launched at 0) takes its 4 SMs again for its second
+# wave; short (launched at 1000) waits on to long's end at 8000, then runs
+# alone 8000-12000 (its start, when it was placed, stays 1000).
+check "streams: equal priorities share at the wave boundary" \
+  "$(sched two.csv "$streams" units=2 sharing=streams stream_prio=0)" "0,0,8000 1,1000,12000 "
+# Alone on its stream, a request runs exactly as on the exclusive device.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n' "$dir" > one.csv
+check "streams: a lone request at rate 1" \
+  "$(sched one.csv "$streams" units=2 sharing=streams)" "0,0,8000 "
+
+# Time slices, slice 3000 ns and switch 1000 ns: two contexts with GPU work
+# each get (1/2) x 3000 / (3000 + 1000) = 0.375 of the GPU. np_fcfs fills
+# both units at 0. short needs 4000 / 0.375 = 10666.7 -> ends at 10667;
+# long has done 10667 x 0.375 = 4000.125 by then, and its remaining 3999.875
+# at rate 1 take 4000 ns (whole ns, rounded up): it ends at 14667.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n0,%s/short.csv,1,0\n' \
+  "$dir" "$dir" > both.csv
+check "timeslice: two contexts at 1/2 of the slice, less the switch" \
+  "$(sched both.csv np_fcfs units=2 sharing=timeslice timeslice_ns=3000 ctx_switch_ns=1000)" \
+  "0,0,14667 1,0,10667 "
+
+# MPS, each client capped at 2 of the 4 SMs: long runs its 8 blocks on 2
+# SMs, ceil(8/2) = 4 rounds of 4000 ns = 16000 (rate 1/2), alone or not;
+# short fills its 2 SMs: 4000 ns at rate 1. The caps add up to the 4 SMs, so
+# neither waits.
+check "mps: each client at the wave quantisation of its SM cap" \
+  "$(sched both.csv np_fcfs units=2 sharing=mps mps_sms=2)" "0,0,16000 1,0,4000 "
+# Over-subscribed caps (4 each, 6 SMs wanted), one priority: the kernel
+# launched first (long, placed first) takes its 4 SMs; short gets none and
+# waits. At long's wave boundary (4000) long is still first in line and
+# keeps them; at 8000 long ends and short runs alone, 8000-12000.
+check "mps: over-subscribed caps share the SMs" \
+  "$(sched both.csv np_fcfs units=2 sharing=mps)" "0,0,8000 1,0,12000 "
+
+# MIG, units=2: slices of 2 SMs and half the bandwidth; the same durations
+# as the MPS caps of 2 (compute-bound), without any interference.
+check "mig: two static slices of 2 SMs" \
+  "$(sched both.csv np_fcfs units=2 sharing=mig)" "0,0,16000 1,0,4000 "
+
+# Preemption points hold under sharing: on one stream p_hpf preempts long
+# (CHECKPOINT) when short arrives at 1000; long stops at its kernel's end
+# (8000: blocks are never preempted, and that is its only kernel, so it is
+# done), and short starts at 8000 and runs to 12000.
+check "streams: a checkpoint stops at the kernel boundary" \
+  "$(sched two.csv p_hpf sharing=streams)" "0,0,8000 1,8000,12000 "
+
+# Bad params: the run fails (exit 1) with the message.
+bad() { # NAME WANT PARAMS...
+  name=$1 want=$2
+  shift 2
+  for p in "$@"; do set -- "$@" --device-param "$p"; shift; done
+  msg=$("$SCHEDLAB" run --db s.db --trace two.csv --policy np_fcfs --device "gpu:$dir/tiny.dev" \
+        "$@" 2>&1)
+  rc=$?
+  if [ $rc -eq 1 ]; then contains "$name" "$msg" "$want"; else not_ok "$name: exit $rc" "$msg"; fi
+}
+bad "unknown sharing mode" \
+  "device param 'sharing': 'fair' is not exclusive, streams, timeslice, mps or mig" sharing=fair
+bad "priority out of range" \
+  "device param 'stream_prio': 2 (unit 1) is out of range [0, 1] (the device has 2 priority levels" \
+  units=2 sharing=streams stream_prio=2,0
+bad "priorities not one per unit" "device param 'stream_prio': 2 values for 3 units" \
+  units=3 sharing=streams stream_prio=1,0
+bad "mps share above the SMs" \
+  "device param 'mps_sms': 5 (unit 2) is out of range [1, 4] (a client's SMs: at most the device's 4)" \
+  units=2 sharing=mps mps_sms=2,5
+bad "stream_prio without streams" \
+  "device param 'stream_prio' applies to sharing=streams only (sharing is exclusive)" stream_prio=1
+bad "more MIG slices than SMs" "sharing=mig: units=5 slices of 4 SMs leave a slice without an SM" \
+  units=5 sharing=mig
+bad "bad time slice" "device param 'timeslice_ns': '0' is not a positive duration" \
+  units=2 sharing=timeslice timeslice_ns=0
+
+echo "1..$n"
+[ $failed -eq 0 ]
