@@ -49,23 +49,28 @@ measured() {
     END { printf "%.4f %.4f %.2f\n", a / n, b / n, t / n }' "$data/sharing_summary.csv"
 }
 
-model() {   # LAUNCH PRIOS [extra params...] -> "mean p99 tput"
-  launch=$1 prios=$2
-  shift 2
+# model TRACE LAUNCH PRIOS WINDOW_SQL [extra params...] -> "mean p99 tput"
+model() {
+  trace=$1 launch=$2 prios=$3 window=$4
+  shift 4
   db=$tmp/m.db
   rm -f "$db"
-  "$SCHEDLAB" run --db "$db" --quiet --trace "$tmp/trace.csv" \
+  "$SCHEDLAB" run --db "$db" --quiet --trace "$trace" \
     --policy "$root/experiments/gpu_sharing/tenant_streams.lua" --device gpu-h100 \
     --device-param units=2 --device-param sharing=streams --device-param stream_prio="$prios" \
     --device-param launch="$launch" --device-param dtype=fp16 "$@" > /dev/null
   hs=$("$SCHEDLAB" query --csv "$db" "SELECT (finish_ns - arrival_ns) / 1e6 FROM tasks
         WHERE tenant = 'high'" | tail -n +2 | stats)
-  tput=$("$SCHEDLAB" query --csv "$db" "SELECT printf('%.2f', count(*) * 1e9 /
-          (SELECT max(finish_ns) FROM tasks WHERE tenant = 'high')) FROM tasks
-          WHERE tenant = 'low' AND finish_ns <= (SELECT max(finish_ns) FROM tasks
-          WHERE tenant = 'high')" | tail -n 1)
+  [ -n "$hs" ] || hs="- -"
+  tput=$("$SCHEDLAB" query --csv "$db" "SELECT printf('%.2f', count(*) * 1e9 / ($window))
+          FROM tasks WHERE tenant = 'low' AND finish_ns <= ($window)" | tail -n 1)
   echo "$hs $tput"
 }
+WIN_HIGH="SELECT max(finish_ns) FROM tasks WHERE tenant = 'high'"
+grep -v ',high$' "$tmp/trace.csv" > "$tmp/low.csv"
+{ echo "arrival_ns,network,batch,priority,tenant"; grep ',high$' "$tmp/trace.csv"; } > "$tmp/high.csv"
+# The measurement's window for the low tenant alone: the last arrival + 5 ms.
+WIN_LOW=$(awk -F, 'END { printf "%.0f", $3 * 1e6 + 5e6 }' "$data/arrival_trace.csv")
 
 err() { awk -v m="$1" -v s="$2" 'BEGIN { printf "%+.1f%%", (m - s) / s * 100 }'; }
 ok() { awk -v m="$1" -v s="$2" -v t="$3" 'BEGIN { e = (m - s) / s; if (e < 0) e = -e;
@@ -96,9 +101,54 @@ for launch in graph eager; do
     [ $mode = equal ] && prios=0,0
     set -- $(measured $launch $mode)
     mm=$1 mp=$2 mt=$3
-    set -- $(model $launch $prios)
+    host=own; [ $launch = eager ] && host=shared
+    set -- $(model "$tmp/trace.csv" $launch $prios "$WIN_HIGH" --device-param host=$host)
     om=$1 op=$2 ot=$3
     within="mean $(ok "$om" "$mm" 0.25), p99 $(ok "$op" "$mp" 0.25), tput $(ok "$ot" "$mt" 0.20)"
     echo "| $launch | $mode | $mm / $om / $(err "$om" "$mm") | $mp / $op / $(err "$op" "$mp") | $mt / $ot / $(err "$ot" "$mt") | $within |"
   done
 done
+
+cat <<'MID'
+
+Each tenant alone, in the same harness (the `isolated_high` and
+`isolated_low` rows of `sharing_summary.csv`; model: the same runs with
+only that tenant's requests):
+
+| exec | high alone: mean ms (meas / model / err) | high alone: p99 ms (meas / model / err) | low alone: inf/s (meas / model / err) |
+|---|---|---|---|
+MID
+for launch in graph eager; do
+  hm=$(measured $launch isolated_high)
+  lm=$(measured $launch isolated_low)
+  set -- $hm
+  mm=$1 mp=$2
+  set -- $lm
+  mt=$3
+  set -- $(model "$tmp/high.csv" $launch 0 "$WIN_HIGH")
+  om=$1 op=$2
+  set -- $(model "$tmp/low.csv" $launch 0 "$WIN_LOW")
+  ot=$3
+  echo "| $launch | $mm / $om / $(err "$om" "$mm") | $mp / $op / $(err "$op" "$mp") | $mt / $ot / $(err "$ot" "$mt") |"
+done
+
+cat <<'TAIL'
+
+**Graph mode** meets the targets: a kernel of the high tenant waits for the
+running low blocks to reach their wave boundary and then, with the higher
+priority, takes the SMs it fills; at equal priorities it waits on while the
+earlier-launched low kernel dispatches its remaining waves.
+
+**Eager mode does not**, and not because of the sharing model: in this
+harness the tenants' eager host work is much slower than in the isolated
+calibration (`e2e_latency.csv`, which the host gap constants are fitted to):
+alone, the high tenant's service time is 3.8–4.1 ms there against 2.3 ms in
+`e2e_latency.csv`, and the low tenant's 8.5–12.9 ms against 5.7 ms, so the
+queue of the high tenant (one request every 5 ms on average) is close to
+saturation in the measurement and far from it in the model: the isolated
+rows above are already 86% off. The two tenants are Python threads of one
+process; the model runs the eager runs with `host=shared` (their host gaps
+share one interpreter, rate 1/n), which explains part of the slowdown from
+sharing, but not a host that is slower to begin with. The sharing model is
+not fitted to these rows: no constant was changed to approach them.
+TAIL
