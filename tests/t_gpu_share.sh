@@ -56,6 +56,31 @@ printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n' "$dir" > one.csv
 check "streams: a lone request at rate 1" \
   "$(sched one.csv "$streams" units=2 sharing=streams)" "0,0,8000 "
 
+# Eager host gaps need no SMs (what FIKIT fills). With launch=eager the
+# host spends host_op_ns = 1000 before each network's one kernel: long is a
+# 1000 ns gap then its 8000 ns kernel (9000 alone), short a 1000 ns gap
+# then its 4000 ns kernel. long (low) starts at 0: gap 0-1000, kernel from
+# 1000 with all 4 SMs. short (high) arrives at 2000: its gap 2000-3000 runs
+# at rate 1 beside long's kernel, which keeps rate 1. At 3000 short's
+# kernel finds no free SM: it waits for long's wave boundary, kernel
+# progress 4000 = 5000. Then short takes 2 SMs (5000-9000, rate 1) and long
+# keeps 2 (rate 1/2: kernel progress 4000 -> 6000 by 9000); alone again,
+# long's last 2000 end at 11000.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n2000,%s/short.csv,1,1\n' \
+  "$dir" "$dir" > gap.csv
+check "streams, eager: a host gap runs beside a kernel, needing no SM" \
+  "$(sched gap.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager)" \
+  "0,0,11000 1,2000,9000 "
+# host=shared: the two streams' host gaps share one interpreter. Both
+# arrive at 0: their 1000 ns gaps progress at 1/2 each, to 2000. There both
+# kernels start at once (no blocks running): short, the higher priority,
+# takes 2 SMs (2000-6000), long the other 2 (rate 1/2: progress 2000 by
+# 6000), then alone at rate 1 its last 6000 end at 12000.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n0,%s/short.csv,1,1\n' \
+  "$dir" "$dir" > gil.csv
+check "streams, eager, host=shared: gaps share the host" \
+  "$(sched gil.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared)" \
+  "0,0,12000 1,0,6000 "
 # Time slices, slice 3000 ns and switch 1000 ns: two contexts with GPU work
 # each get (1/2) x 3000 / (3000 + 1000) = 0.375 of the GPU. np_fcfs fills
 # both units at 0. short needs 4000 / 0.375 = 10666.7 -> ends at 10667;
@@ -84,6 +109,19 @@ check "mps: over-subscribed caps share the SMs" \
 # as the MPS caps of 2 (compute-bound), without any interference.
 check "mig: two static slices of 2 SMs" \
   "$(sched both.csv np_fcfs units=2 sharing=mig)" "0,0,16000 1,0,4000 "
+
+# Memory bandwidth: with mem_bw = 4 B/ns and compute made negligible
+# (fp32_flops 1e15: 1 ns), long moves 32000 B (8000 ns, 8 blocks) and short
+# 8000 B (2000 ns x q = 2: 4000 ns). MPS caps of 2 SMs each, so the SMs do
+# not conflict: long at 2 SMs takes x = ceil(8/2)/ceil(8/4) = 2 times
+# longer, 16000 ns, all of it memory (rho = 1); short 4000 ns, rho = 1.
+# Together rho = 2 > 1: every memory time doubles. long: 32000 ns for its
+# 8000 (rate 1/4); short: 8000 for 4000 (rate 1/2), ending at 8000. long has
+# done 2000; alone it runs at its cap (rate 1/2): 6000 more take 12000,
+# ending at 20000.
+check "mps: co-running memory-bound kernels share the bandwidth" \
+  "$(sched both.csv np_fcfs units=2 sharing=mps mps_sms=2 mem_bw=4e9 fp32_flops=1e15)" \
+  "0,0,20000 1,0,8000 "
 
 # Preemption points hold under sharing: on one stream p_hpf preempts long
 # (CHECKPOINT) when short arrives at 1000; long stops at its kernel's end
