@@ -327,10 +327,15 @@ static int alone(struct gpu_share *s, struct holder *h, size_t n) {
 
 /* streams and mps: SMs by priority, blocks never preempted, bandwidth
 ** shared (docs/gpu_model.md, "Sharing"). */
+/* Whether kernel a comes before kernel b when SMs are dealt. */
+static int outranks(const struct hs *a, const struct hs *b) {
+  return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
+}
+
 static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
   int64_t free_sms = c->sms;
   double rho = 0;
-  int unmet = 0, ngap = 0;
+  int ngap = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     const struct ustate *st = &s->st[h[i].unit];
@@ -354,8 +359,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     for (size_t i = 0; i < n; i++) {
       struct hs *t = &s->tmp[i];
       if (!t->k || t->done || t->locked >= t->demand) continue;
-      if (!best || t->prio > best->prio || (t->prio == best->prio && t->order < best->order))
-        best = t;
+      if (!best || outranks(t, best)) best = t;
     }
     if (!best) break;
     best->done = 1;
@@ -366,7 +370,6 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     struct hs *t = &s->tmp[i];
     if (!t->k) continue;
     t->alloc += t->locked;
-    if (t->alloc < t->demand) unmet = 1;
     if (t->alloc > 0) {
       double x = rounds_ratio(c, t->k, t->alloc);
       double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x;
@@ -402,15 +405,19 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       set_rate(&h[i], x == 1 && f == 1 ? 1.0 : (double)t->k->ns / d);
     }
     h[i].until = seg_end(&h[i], t);
-    /* Someone waits for SMs: this kernel's next wave boundary is where it
-    ** may lose some. */
-    if (unmet) {
-      sl_ns w = wave_len(t->k, t->alloc);
-      sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
-      if (b < h[i].until) h[i].until = b;
+    /* A kernel that lacks SMs and comes first in line takes some at this
+    ** kernel's next wave boundary: the rates change there. (Where no such
+    ** kernel waits, this one would take its SMs back at once: no event.) */
+    for (size_t j = 0; j < n; j++) {
+      const struct hs *o = &s->tmp[j];
+      if (o->k && o->alloc < o->demand && outranks(o, t)) {
+        sl_ns w = wave_len(t->k, t->alloc);
+        sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
+          if (b < h[i].until) h[i].until = b;
+        break;
+      }
     }
   }
-
 }
 
 /* timeslice: the n contexts with a kernel to run share the GPU at
