@@ -45,6 +45,8 @@ struct ustate {
   int32_t seg;             /* that kernel's segment; -1: it ran alone (all its kernels) */
   int64_t alloc;           /* SMs it holds */
   uint64_t order;          /* when its kernel was launched (a counter): FIFO within a level */
+  const struct work *hint_w;   /* the segment the unit's holder was in at the last call: */
+  int32_t hint;                /* holders move forward, mostly by one segment per call */
 };
 
 /* What one holder is doing, during one rates call. */
@@ -277,6 +279,20 @@ static void set_rate(struct holder *h, double rate) {
 ** Rates
 ** =================================================================== */
 
+/* work_segment_at, starting from where the unit's holder was. */
+static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
+  int32_t k = st->hint;
+  if (st->hint_w != w || k < 0 || k >= w->nseg || p < w->prefix[k]) {
+    k = work_segment_at(w, p);
+  } else if (p >= w->prefix[k + 1]) {
+    if (k + 1 < w->nseg && p < w->prefix[k + 2]) k++;
+    else k = work_segment_at(w, p);
+  }
+  st->hint_w = w;
+  st->hint = k;
+  return k;
+}
+
 /* Fill t[i] for each holder: its segment, kernel (NULL in a gap) and the
 ** SMs it demands. Returns the number of active holders. */
 static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
@@ -288,7 +304,7 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     t->seg = -1;
     if (!h[i].active) continue;
     nact++;
-    t->seg = work_segment_at(h[i].work, h[i].progress);
+    t->seg = segment(&s->st[h[i].unit], h[i].work, h[i].progress);
     t->p = h[i].progress - h[i].work->prefix[t->seg];
     t->k = gpu_seg_kernel(h[i].work, t->seg, &gap);
     if (gap) t->k = NULL;
