@@ -73,7 +73,8 @@ E2E_COLS = ["model", "dtype", "batch", "params_m", "attn_impl", "first_call_s",
             "prof_idle_frac", "prof_gap_median_us", "prof_gap_mean_us",
             "prof_gap_p10_us", "prof_gap_p90_us", "prof_gap_max_us",
             "prof_aligned", "prof_layer_rows", "prof_unattributed_kernels",
-            "error", "sm_clock_mhz"]
+            "error", "sm_clock_mhz", "prof_graph_n_kernels",
+            "prof_graph_busy_us", "prof_graph_span_us", "prof_graph_idle_us"]
 PROF_COLS = [c for c in E2E_COLS if c.startswith("prof_")]
 LAYER_COLS = ["model", "dtype", "batch", "call_idx", "depth", "layer_name",
               "layer_type", "is_leaf", "attention_core", "in_shape",
@@ -1215,6 +1216,7 @@ def part_prof(out, budget, models, batches, dtypes, tmp):
     wl = CsvOut(os.path.join(out, "layers.csv"), LAYER_COLS)
     wp = CsvOut(os.path.join(out, "prof_summary.csv"),
                 ["model", "dtype", "batch"] + PROF_COLS)
+    wg = CsvOut(os.path.join(out, "kernels_graph.csv"), KERNEL_COLS)
     for name in models:
         for dt in dtypes:
             if budget.left() < 25:
@@ -1228,8 +1230,8 @@ def part_prof(out, budget, models, batches, dtypes, tmp):
                     log("prof: budget exhausted at %s %s b%d" % (name, dt, b))
                     break
                 try:
-                    prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, tmp,
-                             profile, ProfilerActivity)
+                    prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, wg,
+                             tmp, profile, ProfilerActivity)
                 except Exception as exc:
                     log("prof %s %s b%d failed: %r" % (name, dt, b, exc))
             del model
@@ -1238,9 +1240,64 @@ def part_prof(out, budget, models, batches, dtypes, tmp):
     wk.close()
     wl.close()
     wp.close()
+    wg.close()
 
 
-def prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, tmp, profile, PA):
+def kernel_row(name, dt, b, i, a, start, gap):
+    ar = a["args"]
+    grid, nb = dims(ar.get("grid"))
+    block, tpb = dims(ar.get("block"))
+    return {"model": name, "dtype": dt, "batch": b, "k_idx": i,
+            "kind": a["kind"], "name": a["name"][:300],
+            "start_us": start, "dur_us": a["dur"], "gap_before_us": gap,
+            "grid": grid, "block": block, "n_blocks": nb,
+            "threads_per_block": tpb,
+            "regs": ar.get("registers per thread"),
+            "smem_bytes": ar.get("shared memory"),
+            "blocks_per_sm": ar.get("blocks per SM"),
+            "warps_per_sm": ar.get("warps per SM"),
+            "occupancy_pct": ar.get("est. achieved occupancy %"),
+            "stream": ar.get("stream")}
+
+
+def prof_graph(name, fn, dt, b, wg, tmp, profile, PA):
+    """Kernels of 3 CUDA-graph replays (CUDA activity only): the kernels
+    the graph really runs, which can differ from eager (capture-time
+    dispatch); rows of the last replay go to kernels_graph.csv."""
+    with torch.inference_mode():
+        g, _ = capture_graph(fn)
+        g.replay()
+        torch.cuda.synchronize()
+        with profile(activities=[PA.CUDA]) as p:
+            for _ in range(3):
+                g.replay()
+                torch.cuda.synchronize()
+                time.sleep(0.03)
+    path = os.path.join(tmp, "graph.json")
+    p.export_chrome_trace(path)
+    del g
+    groups = split_groups(gpu_acts(load_trace(path)))
+    if not groups:
+        return {}
+    last = groups[-1]
+    t0 = last[0]["ts"]
+    prev_end = None
+    for i, a in enumerate(last):
+        gap = None if prev_end is None else a["ts"] - prev_end
+        prev_end = a["ts"] + a["dur"] if prev_end is None else \
+            max(prev_end, a["ts"] + a["dur"])
+        wg.row(kernel_row(name, dt, b, i, a, a["ts"] - t0, gap))
+    st = [group_stats(gr) for gr in groups]
+
+    def med(k):
+        return statistics.median(x[k] for x in st)
+    return {"prof_graph_n_kernels": med("n"), "prof_graph_busy_us": med("busy"),
+            "prof_graph_span_us": med("span"),
+            "prof_graph_idle_us": med("idle")}
+
+
+def prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, wg, tmp, profile,
+             PA):
     x = make_input(name, b, tdt)
     fn = forward_fn(name, model, x)
     with torch.inference_mode():
@@ -1295,27 +1352,15 @@ def prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, tmp, profile, PA):
     for i, a in enumerate(acts):
         ci = h_owner[i] if i < len(h_owner) else None
         c = calls[ci] if ci is not None and ci < len(calls) else None
-        ar = a["args"]
-        grid, nb = dims(ar.get("grid"))
-        block, tpb = dims(ar.get("block"))
         start = a["ts"] - t0
         gap = None if prev_end is None else a["ts"] - prev_end
         prev_end = a["ts"] + a["dur"] if prev_end is None else \
             max(prev_end, a["ts"] + a["dur"])
-        wk.row({"model": name, "dtype": dt, "batch": b, "k_idx": i,
-                "kind": a["kind"], "name": a["name"][:300],
-                "start_us": start, "dur_us": a["dur"], "gap_before_us": gap,
-                "grid": grid, "block": block, "n_blocks": nb,
-                "threads_per_block": tpb,
-                "regs": ar.get("registers per thread"),
-                "smem_bytes": ar.get("shared memory"),
-                "blocks_per_sm": ar.get("blocks per SM"),
-                "warps_per_sm": ar.get("warps per SM"),
-                "occupancy_pct": ar.get("est. achieved occupancy %"),
-                "stream": ar.get("stream"),
-                "call_idx": ci if c is not None else None,
-                "layer_name": c["layer_name"] if c else None,
-                "layer_type": c["layer_type"] if c else None})
+        kr = kernel_row(name, dt, b, i, a, start, gap)
+        kr.update({"call_idx": ci if c is not None else None,
+                   "layer_name": c["layer_name"] if c else None,
+                   "layer_type": c["layer_type"] if c else None})
+        wk.row(kr)
         if c is not None:
             per_call.setdefault(ci, []).append((start, a["dur"], gap))
     unattributed = sum(1 for i in range(len(acts))
@@ -1338,7 +1383,12 @@ def prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, tmp, profile, PA):
                                     for j in range(1, len(ks)))
         wl.row(r)
         nrows += 1
-    wp.row({"model": name, "dtype": dt, "batch": b,
+    try:
+        gstats = prof_graph(name, fn, dt, b, wg, tmp, profile, PA)
+    except Exception as exc:
+        log("prof graph %s %s b%d failed: %r" % (name, dt, b, exc))
+        gstats = {}
+    wp.row({"model": name, "dtype": dt, "batch": b, **gstats,
             "prof_n_groups": len(groups), "prof_n_kernels": med("n"),
             "prof_busy_us": med("busy"), "prof_span_us": med("span"),
             "prof_idle_us": med("idle"), "prof_idle_frac": med("frac"),
@@ -1348,9 +1398,12 @@ def prof_one(name, model, b, dt, tdt, heads, wk, wl, wp, tmp, profile, PA):
             "prof_gap_max_us": med("gmax"), "prof_aligned": aligned,
             "prof_layer_rows": nrows,
             "prof_unattributed_kernels": unattributed})
-    log("prof %s %s b%d: %d groups, %d kernels, idle %.3f, aligned %d, "
-        "unattributed %d" % (name, dt, b, len(groups), len(acts),
-                             med("frac") or 0, aligned, unattributed))
+    log("prof %s %s b%d: %d groups, %d kernels, busy %.0f us, idle %.3f, "
+        "aligned %d, unattributed %d; graph %s kernels, busy %s us"
+        % (name, dt, b, len(groups), len(acts), med("busy") or 0,
+           med("frac") or 0, aligned, unattributed,
+           fmt(gstats.get("prof_graph_n_kernels")),
+           fmt(gstats.get("prof_graph_busy_us"))))
 
 
 # --------------------------------------------------------------------------
