@@ -345,7 +345,7 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
     if (!fd) {
       sl_errf(e, "unknown device param '%s' for gpu (known: ", params[i].key);
       known_fields(e);
-      sl_err_append(e, ")");
+      sl_err_append(e, ", units, sharing, stream_prio, host, timeslice_ns, ctx_switch_ns, mps_sms)");
       return -1;
     }
     if (field_set(&gd->cfg, fd, params[i].value, e) < 0)
