@@ -68,6 +68,7 @@ static const struct field fields[] = {
     FIELD(gemm_k_half, F_DBL, 0, 1e9),
     FIELD(mem_eff, F_DBL, 1e-3, 1),
     FIELD(l2_speedup, F_DBL, 1, 100),
+    FIELD(nvec_eff, F_DBL, 1e-3, 1),
     FIELD(kernel_ns, F_NS, 0, 1e9),
     FIELD(launch_ns, F_NS, 0, 1e9),
     FIELD(host_op_ns, F_NS, 0, 1e9),

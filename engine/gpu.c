@@ -66,7 +66,7 @@ void gpu_kernel_time(const struct gpu_cfg *c, struct gpu_kernel *k) {
     double kk = (double)(k->k < 0 ? -k->k : k->k);
     eff = c->gemm_eff * kk / (kk + c->gemm_k_half);
   }
-  bw = c->mem_bw * c->mem_eff * (k->l2 ? c->l2_speedup : 1.0);
+  bw = c->mem_bw * c->mem_eff * (k->l2 ? c->l2_speedup : 1.0) * (k->nvec ? c->nvec_eff : 1.0);
   comp = k->flops > 0 ? (double)k->flops / (peak * eff) * 1e9 * q : 0;
   mem = k->bytes > 0 ? (double)k->bytes / bw * 1e9 * q : 0;
   k->compute_ns = (sl_ns)ceil(comp);
@@ -118,10 +118,11 @@ static struct gpu_kernel *kern(struct lw *w, const char *what, enum gpu_kclass k
 /* A memory-bound kernel over `elems` elements moving `bytes`, with
 ** `flops` of CUDA-core work; `blocks` 0 means one block per
 ** ELT_PER_BLOCK elements. */
-static int elt(struct lw *w, const char *what, int first, double elems, double bytes,
-               double flops, int64_t blocks) {
+static int elt_v(struct lw *w, const char *what, int first, double elems, double bytes,
+                 double flops, int64_t blocks, int nvec) {
   struct gpu_kernel *k = kern(w, what, GK_ELT, first);
   if (!k) return -1;
+  k->nvec = nvec;
   k->bytes = cnt(w, bytes);
   k->flops = cnt(w, flops);
   k->threads = ELT_THREADS;
@@ -129,6 +130,11 @@ static int elt(struct lw *w, const char *what, int first, double elems, double b
   k->l2 = bytes <= (double)w->c->l2_bytes / 2;
   gpu_kernel_time(w->c, k);
   return 0;
+}
+
+static int elt(struct lw *w, const char *what, int first, double elems, double bytes,
+               double flops, int64_t blocks) {
+  return elt_v(w, what, first, elems, bytes, flops, blocks, 0);
 }
 
 /* A layout transpose between NCHW and NHWC of n images of c channels and
@@ -217,12 +223,16 @@ static int post_ops(struct lw *w, double elems, int64_t ch) {
       ** into a scale and a shift, then one pass over the tensor. */
       if (elt(w, "bn_stats", 1, (double)ch, 4.0 * (double)ch * eb, 0, 1) < 0 ||
           elt(w, "bn_prep", 0, (double)ch, 4.0 * (double)ch * 4, 4.0 * (double)ch, 1) < 0 ||
-          elt(w, "bn", 0, elems, io + 2.0 * (double)ch * 4, 2 * elems, 0) < 0)
+          elt_v(w, "bn", 0, elems, io + 2.0 * (double)ch * 4, 2 * elems, 0, 1) < 0)
         return -1;
       continue;
     }
-    if (elt(w, layer_post_names[p], 1, elems,
-            io + (p == LP_BN || p == LP_BIAS ? 2.0 * (double)ch * eb : 0), elems, 0) < 0)
+    /* A per-channel bias or batch norm broadcast over NCHW runs without
+    ** vector loads (kernels.csv: elementwise_kernel<128, 4>, cuDNN's
+    ** bn_fw_inf, batch_norm_transform_input): nvec_eff. */
+    if (elt_v(w, layer_post_names[p], 1, elems,
+              io + (p == LP_BN || p == LP_BIAS ? 2.0 * (double)ch * eb : 0), elems, 0,
+              p == LP_BN || p == LP_BIAS) < 0)
       return -1;
   }
   return 0;
@@ -331,8 +341,8 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
     } else {
       /* PyTorch's NCHW pooling kernels load each output's whole window
       ** (no tiling in shared memory): k_h x k_w reads per output. */
-      r = elt(&w, layer_type_names[l->type], 1, out, (out * (double)(l->k_h * l->k_w) + out) * eb,
-              out * (double)(l->k_h * l->k_w), 0);
+      r = elt_v(&w, layer_type_names[l->type], 1, out,
+                (out * (double)(l->k_h * l->k_w) + out) * eb, out * (double)(l->k_h * l->k_w), 0, 1);
     }
     if (!r) r = post_ops(&w, out, l->out_c);
     break;

@@ -43,6 +43,7 @@ struct gpu_cfg {
   double gemm_k_half;              /* reduction length at which GEMM efficiency halves */
   double mem_eff;                  /* share of the DRAM bandwidth a streaming kernel reaches */
   double l2_speedup;               /* activation traffic that fits in L2 moves this much faster */
+  double nvec_eff;                 /* bandwidth share of non-vectorized element-wise kernels */
   sl_ns kernel_ns;                 /* fixed cost inside every kernel: ramp, tail */
   sl_ns launch_ns;                 /* dispatch latency: the least idle time between kernels */
   sl_ns host_op_ns;                /* eager: host time of a framework op's first kernel */
@@ -65,6 +66,8 @@ struct gpu_kernel {
   int64_t waves;           /* ceil(blocks / (sms * blocks_per_sm)) */
   int64_t k;               /* GEMM reduction length per block (efficiency); 0 otherwise */
   int l2;                  /* its activations fit in L2 */
+  int nvec;                /* element-wise without vector loads: broadcast bias, batch norm,
+                           ** pooling (index arithmetic per element) */
   int first;               /* first kernel of a framework op (eager host cost) */
   int attn;                /* first kernel of an attention module */
   sl_ns compute_ns;        /* FLOPs at the efficient peak, stretched by the waves */

@@ -33,6 +33,7 @@ static struct gpu_cfg small(void) {
   c.gemm_k_half = 64;
   c.mem_eff = 1;
   c.l2_speedup = 1;
+  c.nvec_eff = 1;
   c.kernel_ns = 100;
   c.launch_ns = 0;
   c.host_op_ns = 1000;
@@ -206,7 +207,7 @@ static void test_device(void) {
   fputs("sms = 4\nclock_mhz = 1000\nfp16_tensor_flops = 4e12\ntf32_tensor_flops = 2e12\n"
         "fp32_flops = 1e12\nmem_bw = 1 GB/s\nl2_bytes = 0\nmax_blocks_per_sm = 8\n"
         "max_threads_per_sm = 1024\nsmem_per_sm = 64 KiB\npriorities = 2\ngemm_eff = 1\n"
-        "gemm_k_half = 64\nmem_eff = 1\nl2_speedup = 1\nkernel_ns = 100ns\nlaunch_ns = 0\n"
+        "gemm_k_half = 64\nmem_eff = 1\nl2_speedup = 1\nnvec_eff = 1\nkernel_ns = 100ns\nlaunch_ns = 0\n"
         "host_op_ns = 1us\nhost_kernel_ns = 10\nhost_attn_ns = 0\n", f);
   fclose(f);
   f = fopen("gpu_unit.csv", "w");
