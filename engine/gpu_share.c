@@ -55,6 +55,9 @@ struct hs {
   int32_t seg;
   sl_ns p;                 /* progress inside the segment */
   int64_t demand, locked, alloc;
+  int64_t cores;           /* SMs where its blocks sit beside another kernel's */
+  int64_t hosted;          /* of its own SMs, those where another kernel's blocks sit */
+  size_t rank;             /* place in the deal order */
   int prio;
   uint64_t order;
   int done;                /* granted, in this call */
@@ -348,6 +351,19 @@ static int outranks(const struct hs *a, const struct hs *b) {
   return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
 }
 
+/* The kernel at place r of the deal order, or NULL. */
+static struct hs *nth(struct gpu_share *s, size_t n, size_t r) {
+  for (size_t i = 0; i < n; i++)
+    if (s->tmp[i].k && s->tmp[i].rank == r) return &s->tmp[i];
+  return NULL;
+}
+
+/* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
+static double slots_used(const struct hs *t) {
+  double u = (double)ceil_div(t->k->blocks, t->alloc) / (double)t->k->blocks_per_sm;
+  return u < 1 ? u : 1;
+}
+
 static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
   int64_t free_sms = c->sms;
   double rho = 0;
@@ -386,8 +402,36 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     struct hs *t = &s->tmp[i];
     if (!t->k) continue;
     t->alloc += t->locked;
-    if (t->alloc > 0) {
-      double x = rounds_ratio(c, t->k, t->alloc);
+    for (size_t j = 0; j < n; j++)
+      if (s->tmp[j].k && outranks(&s->tmp[j], t)) t->rank++;
+  }
+  /* Co-residency: a kernel still short of SMs puts its blocks beside those
+  ** of another kernel on SMs whose block slots that kernel leaves free
+  ** (its blocks per SM below its occupancy limit), in the deal order; such
+  ** an SM's throughput is split between the two. */
+  for (size_t r = 0; r < n; r++) {
+    struct hs *t = nth(s, n, r);
+    int64_t need;
+    if (!t) break;
+    need = t->demand - t->alloc;
+    for (size_t q = 0; q < n && need > 0; q++) {
+      struct hs *o = nth(s, n, q);
+      int64_t room, take;
+      if (!o) break;
+      room = o->alloc - o->hosted;
+      if (o == t || room <= 0 ||
+          slots_used(o) + 1.0 / (double)t->k->blocks_per_sm > 1.0 + 1e-9)
+        continue;
+      take = need < room ? need : room;
+      t->cores += take;
+      o->hosted += take;
+      need -= take;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    if (t->k && t->alloc + t->cores > 0) {
+      double x = rounds_ratio(c, t->k, t->alloc + t->cores);
       double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x;
       rho += mem / ((double)c->kernel_ns + (comp > mem ? comp : mem));
     }
@@ -408,17 +452,21 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     st->seg = t->seg;
     st->alloc = t->alloc;
     st->order = t->order;
-    if (t->alloc == 0) {
+    if (t->alloc + t->cores == 0) {
       h[i].rate_q = 1;
       h[i].until = h[i].progress + WAIT_HORIZON < seg_end(&h[i], t) ? h[i].progress + WAIT_HORIZON
                                                                     : seg_end(&h[i], t);
       continue;
     }
     {
-      double x = rounds_ratio(c, t->k, t->alloc), f = rho > 1 ? rho : 1;
+      /* Its SMs alone count whole, those it shares half. */
+      int64_t span = t->alloc + t->cores;
+      double share = ((double)t->alloc - 0.5 * (double)t->hosted + 0.5 * (double)t->cores) /
+                     (double)span;
+      double x = rounds_ratio(c, t->k, span), f = rho > 1 ? rho : 1;
       double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x * f;
-      double d = (double)c->kernel_ns + (comp > mem ? comp : mem);
-      set_rate(&h[i], x == 1 && f == 1 ? 1.0 : (double)t->k->ns / d);
+      double d = ((double)c->kernel_ns + (comp > mem ? comp : mem)) / share;
+      set_rate(&h[i], x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d);
     }
     h[i].until = seg_end(&h[i], t);
     /* A kernel that lacks SMs and comes first in line takes some at this
@@ -426,7 +474,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     ** kernel waits, this one would take its SMs back at once: no event.) */
     for (size_t j = 0; j < n; j++) {
       const struct hs *o = &s->tmp[j];
-      if (o->k && o->alloc < o->demand && outranks(o, t)) {
+      if (o->k && o->alloc + o->cores < o->demand && outranks(o, t) && t->alloc > 0) {
         sl_ns w = wave_len(t->k, t->alloc);
         sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
           if (b < h[i].until) h[i].until = b;

@@ -147,29 +147,32 @@ cat <<'TAIL'
 
 ## What the rows say
 
-**Graph mode, resnet50 + resnet18** (H100 and H200) meets the targets: a
-kernel of the high tenant waits for the running low blocks to reach their
-wave boundary and then, with the higher priority, takes the SMs it fills;
-at equal priorities it waits on while the earlier-launched low kernel
-dispatches its remaining waves.
+**Graph mode, resnet50 + resnet18** (H100 and H200) meets the targets. A
+high-tenant kernel puts its blocks beside the low tenant's running blocks
+wherever their block slots leave room, and such an SM's throughput is
+split between the two: that is why co-running roughly doubles the high
+tenant's kernel time in the measurement, with or without a higher stream
+priority. Where the low kernel fills every slot, the high kernel waits for
+the low blocks to reach their wave boundary (first, with the higher
+priority; at equal priorities after the earlier-launched low kernel has
+dispatched its waves): the model's equal-priority rows are therefore a
+little slower than its priority rows, while the measurement shows no
+difference.
 
-**Graph mode, bert_base + mobilenet_v2** (H200) does not, and the
-isolated rows show why: alone, the model already predicts bert_base batch
-16 about 45% too fast (the known fp16 BERT graph gap of the isolated model,
-docs/gpu_validation.md) and mobilenet_v2 batch 1 25% too slow. The sharing
-model carries those errors into the shared run.
+**Graph mode, bert_base + mobilenet_v2** (H200): the high tenant's latency
+is within the targets, the low tenant's throughput is not, and the isolated
+rows show why: alone, the model already predicts bert_base batch 16 far too
+fast (the known fp16 BERT graph gap of the isolated model,
+docs/gpu_validation.md).
 
 **Eager mode** is dominated by the host, not by the GPU sharing. In this
 harness the tenants' eager host work is much slower than in the isolated
 calibration (`e2e_latency.csv`, which the host gap constants are fitted
-to): alone, the H100's high tenant serves a request in 3.8–4.1 ms there
-against 2.3 ms in `e2e_latency.csv`, so its queue (a request every 5 ms on
-average) is close to saturation in the measurement and far from it in the
-model; the isolated eager rows are 60–86% off for the resnet pair. The two
-tenants are Python threads of one process; `host=shared` (their host gaps
-share one interpreter, rate 1/n) explains part of the slowdown from sharing
-but not a host that is slower to begin with. The bert_base + mobilenet_v2
-eager rows land within the targets, but there both the measurement and the
-model are a saturated high-tenant queue (latencies of hundreds of ms), so
-that agreement says little about the sharing model.
+to), even alone: see the isolated eager rows. The high tenant's queue (a
+request every 5 ms on average) is then close to or past saturation in the
+measurement (latencies of tens to hundreds of ms, varying widely between
+trials) and far from it in the model. The two tenants are Python threads of
+one process; `host=shared` (their host gaps share one interpreter, rate
+1/n) explains part of the slowdown from sharing, but not a host that is
+slower to begin with.
 TAIL
