@@ -6,7 +6,9 @@
 **
 **   streams    kernels share the SMs by stream priority; running thread
 **              blocks are never preempted (a kernel keeps its SMs up to its
-**              current wave boundary); memory bandwidth is shared
+**              current wave boundary); a kernel short of SMs puts blocks
+**              beside another's where block slots allow, splitting those
+**              SMs' throughput; memory bandwidth is shared
 **   timeslice  contexts with GPU work alternate on a time slice with a
 **              switch cost (fluid: 1/n of the slice, less the switch)
 **   mps        as streams with one priority, each client capped at its SMs
