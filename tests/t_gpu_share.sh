@@ -106,6 +106,19 @@ check "timeslice: two contexts at 1/2 of the slice, less the switch" \
   "$(sched both.csv np_fcfs units=2 sharing=timeslice timeslice_ns=3000 ctx_switch_ns=1000)" \
   "0,0,14667 1,0,10667 "
 
+# A context in a host gap needs no slice (launch=eager: a 1000 ns gap
+# before each network's kernel). long: gap 0-1000, then its kernel alone
+# at rate 1. short arrives at 2000: its gap 2000-3000 leaves long alone on
+# the GPU (rate 1: long's kernel at 2000 of 8000 by 3000). From 3000 both
+# have a kernel: 0.375 each. short's 4000 take 10666.7 -> ends at 13667;
+# long has 2000 + 10667 x 0.375 = 6000.125 by then, and its last 1999.875
+# at rate 1 take 2000: it ends at 15667.
+printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n2000,%s/short.csv,1,0\n' \
+  "$dir" "$dir" > late.csv
+check "timeslice, eager: a context in a host gap needs no slice" \
+  "$(sched late.csv np_fcfs units=2 sharing=timeslice timeslice_ns=3000 ctx_switch_ns=1000 \
+     launch=eager)" "0,0,15667 1,2000,13667 "
+
 # MPS, each client capped at 2 of the 4 SMs: long runs its 8 blocks on 2
 # SMs, ceil(8/2) = 4 rounds of 4000 ns = 16000 (rate 1/2), alone or not;
 # short fills its 2 SMs: 4000 ns at rate 1. The caps add up to the 4 SMs, so
