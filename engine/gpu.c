@@ -35,8 +35,7 @@ static int64_t elem_bytes(const struct gpu_cfg *c) { return c->dtype == GPU_FP16
 double gpu_peak(const struct gpu_cfg *c, enum gpu_kclass k) {
   /* fp32: cuDNN runs convolutions and attention on TF32 tensor cores by
   ** default, while PyTorch's matmul TF32 switch is off, so fp32 linear
-  ** layers run on the CUDA cores; the GEMM class of an fp32 linear is
-  ** marked by k < 0 in gpu_kernel_time's caller (see tile()). */
+  ** layers run on the CUDA cores: gemm() marks those kernels with k < 0. */
   if (k == GK_ELT) return c->fp32_flops;
   return c->dtype == GPU_FP16 ? c->fp16_tensor_flops : c->tf32_tensor_flops;
 }

@@ -10,8 +10,9 @@ measured), and, where DATA_DIR has a kernels.csv, the time-weighted error of
 the kernel time per kernel class (GEMM, attention, layout transposes,
 broadcast bias and batch norm, activations, element-wise, pooling), so that
 the kernel constants describe kernels, not gaps or compensating errors.
-NAME=VALUE pins a constant instead of fitting it (the H200 data has no
-kernel trace, so gpu-h200 keeps the H100's kernel-level nvec_eff) (the rows marked "fit"
+NAME=VALUE pins a constant instead of fitting it (gpu-h200 was fitted with
+nvec_eff=0.782, the H100's kernel-level value, before the H200 kernel trace
+existed; see its preset) (the rows marked "fit"
 by `schedlab predict --validate-gpu`: resnet50, vgg16, bert at batches 1, 16,
 64), by coordinate search in multiplicative steps from fixed starting values,
 and prints the fitted fields to paste into traces/devices/PRESET.dev. The
