@@ -59,10 +59,8 @@ struct hs {
   int64_t demand, locked, alloc;
   int64_t cores;           /* SMs where its blocks sit beside another kernel's */
   int64_t hosted;          /* of its own SMs, those where another kernel's blocks sit */
-  size_t rank;             /* place in the deal order */
   int prio;
   uint64_t order;
-  int done;                /* granted, in this call */
 };
 
 struct gpu_share {
@@ -76,6 +74,7 @@ struct gpu_share {
   uint64_t clock;          /* kernel launches seen: the FIFO order */
   char *seen;              /* [nunits]: a unit with an active holder, in one call */
   struct hs *tmp;          /* [tmp_cap] */
+  struct hs **ord;         /* [tmp_cap]: the kernels in the deal order */
   size_t tmp_cap;
 };
 
@@ -189,6 +188,7 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
       !(s->st = sl_alloc((size_t)k * sizeof *s->st, e)) ||
       !(s->seen = sl_alloc((size_t)k, e)) ||
       !(s->tmp = sl_alloc(s->tmp_cap * sizeof *s->tmp, e)) ||
+      !(s->ord = sl_alloc(s->tmp_cap * sizeof *s->ord, e)) ||
       !(tmp = sl_alloc((size_t)k * sizeof *tmp, e)))
     goto fail;
   for (int32_t u = 0; u < k; u++) s->cap[u] = mode == GS_MIG ? cfg->sms / k : cfg->sms;
@@ -245,6 +245,7 @@ void gpu_share_free(struct gpu_share *s) {
   free(s->st);
   free(s->seen);
   free(s->tmp);
+  free(s->ord);
   free(s);
 }
 
@@ -353,11 +354,9 @@ static int outranks(const struct hs *a, const struct hs *b) {
   return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
 }
 
-/* The kernel at place r of the deal order, or NULL. */
-static struct hs *nth(struct gpu_share *s, size_t n, size_t r) {
-  for (size_t i = 0; i < n; i++)
-    if (s->tmp[i].k && s->tmp[i].rank == r) return &s->tmp[i];
-  return NULL;
+static int deal_cmp(const void *a, const void *b) {
+  const struct hs *x = *(const struct hs *const *)a, *y = *(const struct hs *const *)b;
+  return outranks(x, y) ? -1 : outranks(y, x) ? 1 : 0;
 }
 
 /* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
@@ -370,6 +369,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   int64_t free_sms = c->sms;
   double rho = 0;
   int ngap = 0;
+  size_t nk = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     const struct ustate *st = &s->st[h[i].unit];
@@ -388,39 +388,28 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   /* Free SMs go to the kernels of the highest priority first, within a
   ** level to the one launched first (the work distributor dispatches a
   ** grid's blocks in launch order), each up to what it demands. */
-  while (free_sms > 0) {
-    struct hs *best = NULL;
-    for (size_t i = 0; i < n; i++) {
-      struct hs *t = &s->tmp[i];
-      if (!t->k || t->done || t->locked >= t->demand) continue;
-      if (!best || outranks(t, best)) best = t;
+  for (size_t i = 0; i < n; i++)
+    if (s->tmp[i].k) s->ord[nk++] = &s->tmp[i];
+  qsort(s->ord, nk, sizeof *s->ord, deal_cmp);
+  for (size_t r = 0; r < nk; r++) {
+    struct hs *t = s->ord[r];
+    int64_t lack = t->demand - t->locked;
+    if (free_sms > 0 && lack > 0) {
+      t->alloc = lack < free_sms ? lack : free_sms;
+      free_sms -= t->alloc;
     }
-    if (!best) break;
-    best->done = 1;
-    best->alloc = best->demand - best->locked < free_sms ? best->demand - best->locked : free_sms;
-    free_sms -= best->alloc;
-  }
-  for (size_t i = 0; i < n; i++) {
-    struct hs *t = &s->tmp[i];
-    if (!t->k) continue;
     t->alloc += t->locked;
-    for (size_t j = 0; j < n; j++)
-      if (s->tmp[j].k && outranks(&s->tmp[j], t)) t->rank++;
   }
   /* Co-residency: a kernel still short of SMs puts its blocks beside those
   ** of another kernel on SMs whose block slots that kernel leaves free
   ** (its blocks per SM below its occupancy limit), in the deal order; such
   ** an SM's throughput is split between the two. */
-  for (size_t r = 0; r < n; r++) {
-    struct hs *t = nth(s, n, r);
-    int64_t need;
-    if (!t) break;
-    need = t->demand - t->alloc;
-    for (size_t q = 0; q < n && need > 0; q++) {
-      struct hs *o = nth(s, n, q);
-      int64_t room, take;
-      if (!o) break;
-      room = o->alloc - o->hosted;
+  for (size_t r = 0; r < nk; r++) {
+    struct hs *t = s->ord[r];
+    int64_t need = t->demand - t->alloc;
+    for (size_t q = 0; q < nk && need > 0; q++) {
+      struct hs *o = s->ord[q];
+      int64_t room = o->alloc - o->hosted, take;
       if (o == t || room <= 0 ||
           slots_used(o) + 1.0 / (double)t->k->blocks_per_sm > 1.0 + 1e-9)
         continue;
@@ -543,11 +532,14 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
   size_t nact;
   (void)d;
   if (n > s->tmp_cap) {
-    size_t cap = s->tmp_cap;
+    size_t cap = s->tmp_cap, cap2 = s->tmp_cap;
     struct hs *t = sl_grow(s->tmp, &cap, n, sizeof *t, e);
+    struct hs **o;
     if (!t) return -1;
     s->tmp = t;
-    s->tmp_cap = cap;
+    if (!(o = sl_grow(s->ord, &cap2, n, sizeof *o, e))) return -1;
+    s->ord = o;
+    s->tmp_cap = cap < cap2 ? cap : cap2;
   }
   nact = survey(cfg, s, h, n);
   switch (s->mode) {
