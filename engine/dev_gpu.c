@@ -9,6 +9,7 @@
 */
 #include "device.h"
 #include "gpu.h"
+#include "gpu_share.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,8 +19,11 @@
 
 #define GPU_BASE_DEPTH 4   /* `base = PRESET` chains longer than this are refused */
 
+static const struct dev_ops dev_gpu_shared_ops;
+
 struct gpu_dev {
   struct gpu_cfg cfg;
+  struct gpu_share *share; /* sharing modes (gpu_share.c); NULL: exclusive */
 };
 
 /* Per segment: the kernel it is, or the gap before kernel `kernel`. */
@@ -310,6 +314,7 @@ fail:
 ** =================================================================== */
 
 static void gpu_close(struct device *d) {
+  if (d->impl) gpu_share_free(((struct gpu_dev *)d->impl)->share);
   free(d->impl);
   d->impl = NULL;
 }
@@ -317,6 +322,7 @@ static void gpu_close(struct device *d) {
 static int gpu_open(struct device *d, const char *arg, const struct kv *params, size_t nparams,
                     struct sl_err *e) {
   struct gpu_dev *gd;
+  struct gpu_share_params sp = {0};
   char path[2048], text[64];
   uint32_t set = 0;
   if (!*arg)
@@ -336,10 +342,11 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
                         "with 'base = PRESET')", path, fields[i].name);
   for (size_t i = 0; i < nparams; i++) {
     const struct field *fd = field_find(params[i].key);
+    if (gpu_share_take(&sp, params[i].key, params[i].value)) continue;
     if (!fd) {
       sl_errf(e, "unknown device param '%s' for gpu (known: ", params[i].key);
       known_fields(e);
-      sl_err_append(e, ")");
+      sl_err_append(e, ", units, sharing, stream_prio, host, timeslice_ns, ctx_switch_ns, mps_sms)");
       return -1;
     }
     if (field_set(&gd->cfg, fd, params[i].value, e) < 0)
@@ -349,6 +356,10 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
     field_text(&gd->cfg, &fields[i], text, sizeof text);
     if (dev_param_set(d, fields[i].name, "%s", text) < 0) return sl_errf(e, "out of memory");
   }
+  if (gpu_share_open(d, &gd->cfg, &sp, &gd->share, e) < 0) return -1;
+  /* A sharing mode gives co-runners their rates: the ops with a rates
+  ** callback (dev_open keeps the fast path for the ops without one). */
+  if (gd->share) d->ops = &dev_gpu_shared_ops;
   return 0;
 }
 
@@ -457,18 +468,33 @@ static int gpu_seg_info(const struct device *d, const struct work *w, int32_t s,
   return 0;
 }
 
-const struct dev_ops dev_gpu_ops = {
-  .kind = "gpu",
-  .usage = "gpu:FILE.dev|gpu-PRESET",
-  .open = gpu_open,
-  .compile = gpu_compile,
-  .stop_point = gpu_stop_point,
-  .save_ns = gpu_no_transfer,
-  .restore_ns = gpu_no_transfer,
-  .list_networks = NULL,
-  .seg_info = gpu_seg_info,
-  .free_ext = gpu_free_ext,
-  .close = gpu_close,
-};
+const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *gap) {
+  const struct gpu_work *gw = w->ext;
+  *gap = gw->seg[seg].gap;
+  return &gw->kern[gw->seg[seg].kernel];
+}
+
+static int gpu_rates(const struct device *d, struct holder *h, size_t n, struct sl_err *e) {
+  const struct gpu_dev *gd = d->impl;
+  return gpu_share_rates(d, &gd->cfg, gd->share, h, n, e);
+}
+
+#define GPU_OPS                           \
+  .kind = "gpu",                          \
+  .usage = "gpu:FILE.dev|gpu-PRESET",     \
+  .open = gpu_open,                       \
+  .compile = gpu_compile,                 \
+  .stop_point = gpu_stop_point,           \
+  .save_ns = gpu_no_transfer,             \
+  .restore_ns = gpu_no_transfer,          \
+  .list_networks = NULL,                  \
+  .seg_info = gpu_seg_info,               \
+  .free_ext = gpu_free_ext,               \
+  .close = gpu_close
+
+const struct dev_ops dev_gpu_ops = {GPU_OPS};
+/* The same kind under a sharing mode: rates from gpu_share.c. */
+static const struct dev_ops dev_gpu_shared_ops = {GPU_OPS, .rates = gpu_rates};
+#undef GPU_OPS
 
 /* }=================================================================== */

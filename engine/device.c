@@ -142,7 +142,7 @@ int dev_open(struct device **out, const char *spec, const struct kv *params, siz
   if (!d->spec || ops->open(d, arg, rest, nrest, e) < 0 ||
       dev_param_set(d, "units", "%d", (int)d->nunits) < 0)
     goto fail;
-  d->rates_fixed = d->ukind == UNIT_EXCLUSIVE && d->slowdown == 0 && !ops->rates;
+  d->rates_fixed = d->ukind == UNIT_EXCLUSIVE && d->slowdown == 0 && !d->ops->rates;
   free(rest);
   *out = d;
   return 0;

@@ -1,0 +1,565 @@
+/*
+** gpu_share.c — sharing one GPU between requests (docs/gpu_model.md,
+** "Sharing"). Every unit holds one request at a time (a CUDA stream, a
+** process's context, an MPS client, a MIG slice: each serialises its own
+** work), and the rates callback turns the co-running kernels into rates:
+**
+**   streams    kernels share the SMs by stream priority; running thread
+**              blocks are never preempted (a kernel keeps its SMs up to its
+**              current wave boundary); a kernel short of SMs puts blocks
+**              beside another's where block slots allow, splitting those
+**              SMs' throughput; memory bandwidth is shared
+**   timeslice  contexts with GPU work alternate on a time slice with a
+**              switch cost (fluid: 1/n of the slice, less the switch)
+**   mps        as streams with one priority, each client capped at its SMs
+**   mig        static slices: SMs/K and bandwidth/K each, no interference
+**
+** Host launch gaps (eager) need no SMs and progress at rate 1 (or share one
+** interpreter with host=shared). The allocation of SMs is the one piece of
+** state: which kernel of which unit holds how many SMs, kept per unit
+** between calls, since blocks already running keep their SMs.
+*/
+#include "gpu_share.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const gpu_sharing_names[GS_NMODES] = {"exclusive", "streams", "timeslice", "mps",
+                                                   "mig"};
+
+/* Defaults of the time-slice fields. NVIDIA does not publish the default
+** time slice of datacenter GPUs; DRIVE OS accepts slices from 1 ms, and 2 ms
+** is the placeholder of docs (FIKIT notes). The switch cost is an
+** assumption of the order of a compute context's save and restore (tens
+** of us). Neither is measured: override them with the device params. */
+#define DEFAULT_SLICE_NS 2000000
+#define DEFAULT_SWITCH_NS 25000
+
+/* A kernel that gets no SM waits at the least rate; its event is put this
+** far ahead in progress, which it never reaches: a co-runner's wave
+** boundary or end rerates it first (2^20 ns at 2^-32 ns per ns is 2^52 ns). */
+#define WAIT_HORIZON ((sl_ns)1 << 20)
+
+struct ustate {
+  const struct work *w;    /* the request whose kernel holds SMs, or NULL */
+  int32_t seg;             /* that kernel's segment; -1: it ran alone (all its kernels) */
+  int64_t alloc;           /* SMs it holds */
+  uint64_t order;          /* when its kernel was launched (a counter): FIFO within a level */
+  const struct work *hint_w;   /* the segment the unit's holder was in at the last call: */
+  int32_t hint;                /* holders move forward, mostly by one segment per call */
+};
+
+/* What one holder is doing, during one rates call. */
+struct hs {
+  const struct gpu_kernel *k;   /* its kernel, or NULL in a gap or inactive */
+  int32_t seg;
+  sl_ns p;                 /* progress inside the segment */
+  int64_t demand, locked, alloc;
+  int64_t cores;           /* SMs where its blocks sit beside another kernel's */
+  int64_t hosted;          /* of its own SMs, those where another kernel's blocks sit */
+  int prio;
+  uint64_t order;
+};
+
+struct gpu_share {
+  enum gpu_sharing mode;
+  int32_t nunits;
+  int32_t *prio;           /* streams: the level of each unit's stream (0 lowest) */
+  int64_t *cap;            /* SMs a unit's kernels may use (the MPS cap, the MIG slice) */
+  sl_ns slice_ns, switch_ns;
+  int host_shared;         /* host=shared: the units' host gaps share one interpreter */
+  struct ustate *st;       /* [nunits] */
+  uint64_t clock;          /* kernel launches seen: the FIFO order */
+  char *seen;              /* [nunits]: a unit with an active holder, in one call */
+  struct hs *tmp;          /* [tmp_cap] */
+  struct hs **ord;         /* [tmp_cap]: the kernels in the deal order */
+  size_t tmp_cap;
+};
+
+/* {===================================================================
+** Params
+** =================================================================== */
+
+int gpu_share_take(struct gpu_share_params *p, const char *key, const char *value) {
+  const char **slot = !strcmp(key, "sharing")         ? &p->sharing
+                      : !strcmp(key, "stream_prio")   ? &p->stream_prio
+                      : !strcmp(key, "mps_sms")       ? &p->mps_sms
+                      : !strcmp(key, "timeslice_ns")  ? &p->timeslice_ns
+                      : !strcmp(key, "ctx_switch_ns") ? &p->ctx_switch_ns
+                      : !strcmp(key, "host")          ? &p->host
+                                                      : NULL;
+  if (!slot) return 0;
+  *slot = value;
+  return 1;
+}
+
+/* A per-unit list "a,b,c" (K values) or one value for every unit, each an
+** integer in [lo, hi]. */
+static int unit_list(const char *name, const char *v, int32_t k, int64_t lo, int64_t hi,
+                     const char *why_hi, int64_t *out, struct sl_err *e) {
+  char buf[64];
+  int32_t n = 0;
+  const char *s = v;
+  for (;;) {
+    size_t len = strcspn(s, ",");
+    int64_t x;
+    if (len == 0 || len >= sizeof buf)
+      return sl_errf(e, "device param '%s': '%s' is not a list of whole numbers (one per unit, "
+                        "or one for all)", name, v);
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    if (sl_parse_i64(buf, &x) < 0)
+      return sl_errf(e, "device param '%s': '%s' is not a whole number", name, buf);
+    if (n >= k)
+      return sl_errf(e, "device param '%s': more values than units (%d; set units=K)", name,
+                     (int)k);
+    if (x < lo || x > hi)
+      return sl_errf(e, "device param '%s': %lld (unit %d) is out of range [%lld, %lld]%s", name,
+                     (long long)x, (int)n + 1, (long long)lo, (long long)hi, why_hi);
+    out[n++] = x;
+    if (!s[len]) break;
+    s += len + 1;
+  }
+  if (n == 1)
+    for (int32_t i = 1; i < k; i++) out[i] = out[0];
+  else if (n != k)
+    return sl_errf(e, "device param '%s': %d values for %d units (give one per unit, or one "
+                      "for all)", name, (int)n, (int)k);
+  return 0;
+}
+
+static int only_with(const char *name, const char *given, enum gpu_sharing want,
+                     enum gpu_sharing mode, struct sl_err *e) {
+  if (given && mode != want)
+    return sl_errf(e, "device param '%s' applies to sharing=%s only (sharing is %s)", name,
+                   gpu_sharing_names[want], gpu_sharing_names[mode]);
+  return 0;
+}
+
+static int list_param(struct device *d, const char *name, const int64_t *v, int32_t k) {
+  struct sl_buf b = {0};
+  int r;
+  for (int32_t i = 0; i < k; i++) sl_buf_addf(&b, "%s%lld", i ? "," : "", (long long)v[i]);
+  r = dev_param_set(d, name, "%s", b.s ? b.s : "");
+  sl_buf_free(&b);
+  return r;
+}
+
+int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu_share_params *p,
+                   struct gpu_share **out, struct sl_err *e) {
+  enum gpu_sharing mode = GS_EXCLUSIVE;
+  struct gpu_share *s;
+  int64_t *tmp = NULL;
+  int32_t k = d->nunits;
+  char why[96];
+  *out = NULL;
+  if (p->sharing) {
+    int found = 0;
+    for (int m = 0; m < GS_NMODES; m++)
+      if (!strcmp(p->sharing, gpu_sharing_names[m])) {
+        mode = (enum gpu_sharing)m;
+        found = 1;
+      }
+    if (!found)
+      return sl_errf(e, "device param 'sharing': '%s' is not exclusive, streams, timeslice, mps "
+                        "or mig", p->sharing);
+  }
+  if (only_with("stream_prio", p->stream_prio, GS_STREAMS, mode, e) < 0 ||
+      only_with("host", p->host, GS_STREAMS, mode, e) < 0 ||
+      only_with("mps_sms", p->mps_sms, GS_MPS, mode, e) < 0 ||
+      only_with("timeslice_ns", p->timeslice_ns, GS_TIMESLICE, mode, e) < 0 ||
+      only_with("ctx_switch_ns", p->ctx_switch_ns, GS_TIMESLICE, mode, e) < 0)
+    return -1;
+  if (dev_param_set(d, "sharing", "%s", gpu_sharing_names[mode]) < 0)
+    return sl_errf(e, "out of memory");
+  d->ukind = UNIT_EXCLUSIVE;
+  if (mode == GS_EXCLUSIVE) return 0;
+  if (mode == GS_MIG && k > cfg->sms)
+    return sl_errf(e, "sharing=mig: units=%d slices of %lld SMs leave a slice without an SM",
+                   (int)k, (long long)cfg->sms);
+  if (!(s = sl_alloc(sizeof *s, e))) return -1;
+  s->mode = mode;
+  s->nunits = k;
+  s->tmp_cap = 2 * (size_t)k;
+  if (!(s->prio = sl_alloc((size_t)k * sizeof *s->prio, e)) ||
+      !(s->cap = sl_alloc((size_t)k * sizeof *s->cap, e)) ||
+      !(s->st = sl_alloc((size_t)k * sizeof *s->st, e)) ||
+      !(s->seen = sl_alloc((size_t)k, e)) ||
+      !(s->tmp = sl_alloc(s->tmp_cap * sizeof *s->tmp, e)) ||
+      !(s->ord = sl_alloc(s->tmp_cap * sizeof *s->ord, e)) ||
+      !(tmp = sl_alloc((size_t)k * sizeof *tmp, e)))
+    goto fail;
+  for (int32_t u = 0; u < k; u++) s->cap[u] = mode == GS_MIG ? cfg->sms / k : cfg->sms;
+  if (p->stream_prio) {
+    snprintf(why, sizeof why, " (the device has %lld priority levels: 0 lowest, %lld highest)",
+             (long long)cfg->priorities, (long long)cfg->priorities - 1);
+    if (unit_list("stream_prio", p->stream_prio, k, 0, cfg->priorities - 1, why, tmp, e) < 0)
+      goto fail;
+    for (int32_t u = 0; u < k; u++) s->prio[u] = (int32_t)tmp[u];
+  }
+  if (p->mps_sms) {
+    snprintf(why, sizeof why, " (a client's SMs: at most the device's %lld)", (long long)cfg->sms);
+    if (unit_list("mps_sms", p->mps_sms, k, 1, cfg->sms, why, s->cap, e) < 0) goto fail;
+  }
+  s->slice_ns = DEFAULT_SLICE_NS;
+  s->switch_ns = DEFAULT_SWITCH_NS;
+  if (p->timeslice_ns && (sl_parse_duration(p->timeslice_ns, &s->slice_ns) < 0 || s->slice_ns < 1)) {
+    sl_errf(e, "device param 'timeslice_ns': '%s' is not a positive duration", p->timeslice_ns);
+    goto fail;
+  }
+  if (p->ctx_switch_ns && sl_parse_duration(p->ctx_switch_ns, &s->switch_ns) < 0) {
+    sl_errf(e, "device param 'ctx_switch_ns': '%s' is not a duration", p->ctx_switch_ns);
+    goto fail;
+  }
+  if (p->host) {
+    if (!strcmp(p->host, "shared")) s->host_shared = 1;
+    else if (strcmp(p->host, "own")) {
+      sl_errf(e, "device param 'host': '%s' is not own or shared", p->host);
+      goto fail;
+    }
+  }
+  for (int32_t u = 0; u < k; u++) tmp[u] = s->prio[u];
+  if ((mode == GS_STREAMS && (list_param(d, "stream_prio", tmp, k) < 0 ||
+                              dev_param_set(d, "host", "%s", s->host_shared ? "shared" : "own") < 0)) ||
+      (mode == GS_MPS && list_param(d, "mps_sms", s->cap, k) < 0) ||
+      (mode == GS_TIMESLICE && (dev_param_set(d, "timeslice_ns", "%lld", (long long)s->slice_ns) < 0 ||
+                                dev_param_set(d, "ctx_switch_ns", "%lld", (long long)s->switch_ns) < 0))) {
+    sl_errf(e, "out of memory");
+    goto fail;
+  }
+  free(tmp);
+  *out = s;
+  return 0;
+fail:
+  free(tmp);
+  gpu_share_free(s);
+  return -1;
+}
+
+void gpu_share_free(struct gpu_share *s) {
+  if (!s) return;
+  free(s->prio);
+  free(s->cap);
+  free(s->st);
+  free(s->seen);
+  free(s->tmp);
+  free(s->ord);
+  free(s);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Kernels at a number of SMs
+** =================================================================== */
+
+static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
+/* The busiest SM runs ceil(b / a) of a kernel's b blocks on a SMs (the
+** quantisation gpu.c applies at all the SMs): each block's time fixed, the
+** kernel's compute and memory time scale with that count. */
+static double rounds_ratio(const struct gpu_cfg *c, const struct gpu_kernel *k, int64_t a) {
+  return (double)ceil_div(k->blocks, a) / (double)ceil_div(k->blocks, c->sms);
+}
+
+/* Length in progress (isolated ns) of one wave of a kernel holding a SMs:
+** its blocks complete evenly over its isolated duration, a wave is the
+** a x blocks_per_sm blocks resident at once. The whole kernel when they
+** all fit. */
+static sl_ns wave_len(const struct gpu_kernel *k, int64_t a) {
+  double resident = (double)a * (double)k->blocks_per_sm, len;
+  if (resident >= (double)k->blocks) return k->ns;
+  len = floor((double)k->ns * resident / (double)k->blocks);
+  return len < 1 ? 1 : (sl_ns)len;
+}
+
+static void set_rate(struct holder *h, double rate) {
+  h->rate_q = rate >= 1.0 ? RATE_ONE : dev_rate_q(rate);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Rates
+** =================================================================== */
+
+/* work_segment_at, starting from where the unit's holder was. */
+static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
+  int32_t k = st->hint;
+  if (st->hint_w != w || k < 0 || k >= w->nseg || p < w->prefix[k]) {
+    k = work_segment_at(w, p);
+  } else if (p >= w->prefix[k + 1]) {
+    if (k + 1 < w->nseg && p < w->prefix[k + 2]) k++;
+    else k = work_segment_at(w, p);
+  }
+  st->hint_w = w;
+  st->hint = k;
+  return k;
+}
+
+/* Fill t[i] for each holder: its segment, kernel (NULL in a gap) and the
+** SMs it demands. Returns the number of active holders. */
+static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
+  size_t nact = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    int gap = 0;
+    memset(t, 0, sizeof *t);
+    t->seg = -1;
+    if (!h[i].active) continue;
+    nact++;
+    t->seg = segment(&s->st[h[i].unit], h[i].work, h[i].progress);
+    t->p = h[i].progress - h[i].work->prefix[t->seg];
+    t->k = gpu_seg_kernel(h[i].work, t->seg, &gap);
+    if (gap) t->k = NULL;
+    t->prio = s->prio[h[i].unit];
+    if (t->k) {
+      const struct ustate *st = &s->st[h[i].unit];
+      t->demand = t->k->blocks < s->cap[h[i].unit] ? t->k->blocks : s->cap[h[i].unit];
+      /* The kernel it was in at the last call keeps its launch order. */
+      t->order = st->w == h[i].work && (st->seg == t->seg || st->seg == -1) ? st->order
+                                                                            : ++s->clock;
+    }
+  }
+  (void)c;
+  return nact;
+}
+
+static sl_ns seg_end(const struct holder *h, const struct hs *t) {
+  return h->work->prefix[t->seg + 1];
+}
+
+/* One active holder alone on a GPU whose SMs it may all use: rate 1 over its
+** whole work (the fast path); its kernels hold the SMs they demand. */
+static int alone(struct gpu_share *s, struct holder *h, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    h[i].rate_q = RATE_ONE;
+    h[i].until = work_total(h[i].work);
+    if (h[i].active) {
+      struct ustate *st = &s->st[h[i].unit];
+      if (s->tmp[i].k) st->order = s->tmp[i].order;
+      st->w = h[i].work;
+      st->seg = -1;
+    }
+  }
+  return 0;
+}
+
+/* streams and mps: SMs by priority, blocks never preempted, bandwidth
+** shared (docs/gpu_model.md, "Sharing"). */
+/* Whether kernel a comes before kernel b when SMs are dealt. */
+static int outranks(const struct hs *a, const struct hs *b) {
+  return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
+}
+
+static int deal_cmp(const void *a, const void *b) {
+  const struct hs *x = *(const struct hs *const *)a, *y = *(const struct hs *const *)b;
+  return outranks(x, y) ? -1 : outranks(y, x) ? 1 : 0;
+}
+
+/* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
+static double slots_used(const struct hs *t) {
+  double u = (double)ceil_div(t->k->blocks, t->alloc) / (double)t->k->blocks_per_sm;
+  return u < 1 ? u : 1;
+}
+
+static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
+  int64_t free_sms = c->sms;
+  double rho = 0;
+  int ngap = 0;
+  size_t nk = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    const struct ustate *st = &s->st[h[i].unit];
+    if (!h[i].active) continue;
+    if (!t->k) {
+      ngap++;
+      continue;
+    }
+    /* Its blocks that run keep their SMs until its wave boundary. */
+    if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
+      int64_t had = st->seg == -1 ? t->demand : st->alloc;
+      if (had > 0 && t->p % wave_len(t->k, had) != 0) t->locked = had > t->demand ? t->demand : had;
+    }
+    free_sms -= t->locked;
+  }
+  /* Free SMs go to the kernels of the highest priority first, within a
+  ** level to the one launched first (the work distributor dispatches a
+  ** grid's blocks in launch order), each up to what it demands. */
+  for (size_t i = 0; i < n; i++)
+    if (s->tmp[i].k) s->ord[nk++] = &s->tmp[i];
+  qsort(s->ord, nk, sizeof *s->ord, deal_cmp);
+  for (size_t r = 0; r < nk; r++) {
+    struct hs *t = s->ord[r];
+    int64_t lack = t->demand - t->locked;
+    if (free_sms > 0 && lack > 0) {
+      t->alloc = lack < free_sms ? lack : free_sms;
+      free_sms -= t->alloc;
+    }
+    t->alloc += t->locked;
+  }
+  /* Co-residency: a kernel still short of SMs puts its blocks beside those
+  ** of another kernel on SMs whose block slots that kernel leaves free
+  ** (its blocks per SM below its occupancy limit), in the deal order; such
+  ** an SM's throughput is split between the two. */
+  for (size_t r = 0; r < nk; r++) {
+    struct hs *t = s->ord[r];
+    int64_t need = t->demand - t->alloc;
+    for (size_t q = 0; q < nk && need > 0; q++) {
+      struct hs *o = s->ord[q];
+      int64_t room = o->alloc - o->hosted, take;
+      if (o == t || room <= 0 ||
+          slots_used(o) + 1.0 / (double)t->k->blocks_per_sm > 1.0 + 1e-9)
+        continue;
+      take = need < room ? need : room;
+      t->cores += take;
+      o->hosted += take;
+      need -= take;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    if (t->k && t->alloc + t->cores > 0) {
+      double x = rounds_ratio(c, t->k, t->alloc + t->cores);
+      double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x;
+      rho += mem / ((double)c->kernel_ns + (comp > mem ? comp : mem));
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    struct ustate *st = &s->st[h[i].unit];
+    h[i].rate_q = RATE_ONE;
+    h[i].until = work_total(h[i].work);
+    if (!h[i].active) continue;
+    st->w = NULL;
+    if (!t->k) {
+      set_rate(&h[i], s->host_shared && ngap > 1 ? 1.0 / ngap : 1.0);
+      h[i].until = seg_end(&h[i], t);
+      continue;
+    }
+    st->w = h[i].work;
+    st->seg = t->seg;
+    st->alloc = t->alloc;
+    st->order = t->order;
+    if (t->alloc + t->cores == 0) {
+      h[i].rate_q = 1;
+      h[i].until = h[i].progress + WAIT_HORIZON < seg_end(&h[i], t) ? h[i].progress + WAIT_HORIZON
+                                                                    : seg_end(&h[i], t);
+      continue;
+    }
+    {
+      /* Its SMs alone count whole, those it shares half. */
+      int64_t span = t->alloc + t->cores;
+      double share = ((double)t->alloc - 0.5 * (double)t->hosted + 0.5 * (double)t->cores) /
+                     (double)span;
+      double x = rounds_ratio(c, t->k, span), f = rho > 1 ? rho : 1;
+      double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x * f;
+      double d = ((double)c->kernel_ns + (comp > mem ? comp : mem)) / share;
+      set_rate(&h[i], x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d);
+    }
+    h[i].until = seg_end(&h[i], t);
+    /* A kernel that lacks SMs and comes first in line takes some at this
+    ** kernel's next wave boundary: the rates change there. (Where no such
+    ** kernel waits, this one would take its SMs back at once: no event.) */
+    for (size_t j = 0; j < n; j++) {
+      const struct hs *o = &s->tmp[j];
+      if (o->k && o->alloc + o->cores < o->demand && outranks(o, t) && t->alloc > 0) {
+        sl_ns w = wave_len(t->k, t->alloc);
+        sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
+          if (b < h[i].until) h[i].until = b;
+        break;
+      }
+    }
+  }
+}
+
+/* timeslice: the n contexts with a kernel to run share the GPU at
+** (1/n) slice / (slice + switch) each; a context in a host gap needs no
+** slice and progresses at rate 1. */
+static int slice_rates(struct gpu_share *s, struct holder *h, size_t n) {
+  int ngpu = 0;
+  for (size_t i = 0; i < n; i++)
+    if (h[i].active && s->tmp[i].k) ngpu++;
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    h[i].rate_q = RATE_ONE;
+    h[i].until = work_total(h[i].work);
+    if (!h[i].active) continue;
+    h[i].until = seg_end(&h[i], t);
+    if (t->k && ngpu > 1)
+      set_rate(&h[i], (double)s->slice_ns / (double)(s->slice_ns + s->switch_ns) / ngpu);
+  }
+  return 0;
+}
+
+/* mig: each kernel alone on its slice of cap SMs and 1/K of the bandwidth. */
+static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    struct hs *t = &s->tmp[i];
+    h[i].rate_q = RATE_ONE;
+    h[i].until = work_total(h[i].work);
+    if (!h[i].active || s->nunits == 1) continue;
+    h[i].until = seg_end(&h[i], t);
+    if (t->k) {
+      const struct gpu_kernel *k = t->k;
+      int64_t a = s->cap[h[i].unit];
+      /* Memory: the bytes at 1/K of the bandwidth, quantised over the
+      ** slice's SMs; compute: the rounds at a SMs. */
+      double qa = (double)a * (double)ceil_div(k->blocks, a) / (double)k->blocks;
+      double qs = (double)c->sms * (double)ceil_div(k->blocks, c->sms) / (double)k->blocks;
+      double comp = (double)k->compute_ns * rounds_ratio(c, k, a);
+      double mem = (double)k->memory_ns / qs * qa * (double)s->nunits;
+      set_rate(&h[i], (double)k->ns / ((double)c->kernel_ns + (comp > mem ? comp : mem)));
+    }
+  }
+  return 0;
+}
+
+/* A unit with no active holder holds no SMs: the next request there is a
+** newcomer. */
+static void forget(struct gpu_share *s, const struct holder *h, size_t n) {
+  memset(s->seen, 0, (size_t)s->nunits);
+  for (size_t i = 0; i < n; i++)
+    if (h[i].active) s->seen[h[i].unit] = 1;
+  for (int32_t u = 0; u < s->nunits; u++)
+    if (!s->seen[u]) s->st[u].w = NULL;
+}
+
+int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gpu_share *s,
+                    struct holder *h, size_t n, struct sl_err *e) {
+  size_t nact;
+  (void)d;
+  if (n > s->tmp_cap) {
+    size_t cap = s->tmp_cap, cap2 = s->tmp_cap;
+    struct hs *t = sl_grow(s->tmp, &cap, n, sizeof *t, e);
+    struct hs **o;
+    if (!t) return -1;
+    s->tmp = t;
+    if (!(o = sl_grow(s->ord, &cap2, n, sizeof *o, e))) return -1;
+    s->ord = o;
+    s->tmp_cap = cap < cap2 ? cap : cap2;
+  }
+  nact = survey(cfg, s, h, n);
+  switch (s->mode) {
+  case GS_TIMESLICE: return nact <= 1 ? alone(s, h, n) : slice_rates(s, h, n);
+  case GS_MIG: return mig_rates(cfg, s, h, n);
+  default: break;
+  }
+  if (nact <= 1) {
+    int capped = 0;
+    for (size_t i = 0; i < n; i++)
+      if (h[i].active && s->cap[h[i].unit] < cfg->sms) capped = 1;
+    if (!capped) {
+      alone(s, h, n);
+      forget(s, h, n);
+      return 0;
+    }
+  }
+  alloc_rates(cfg, s, h, n);
+  forget(s, h, n);
+  return 0;
+}
+
+/* }=================================================================== */
