@@ -545,12 +545,12 @@ static int plan(struct tsgen *g, int32_t i, sl_ns *at) {
   if (capped(t, st)) return 0;
   if (t->arrival == TS_PERIODIC) {
     /* The horizon bounds the nominal releases, so jitter never changes how
-    ** many there are (papers/pantheon.md §2: releases from 0 to 30 s, then
+    ** many there are (Pantheon generates releases from 0 to 30 s, then
     ** jittered); a jittered release may pass it by up to the jitter. */
     sl_ns nominal = st->next, off = 0;
     if (nominal >= t->horizon) return 0;
     if (t->jitter_us) off = rng_range(&st->rng, -t->jitter_us, t->jitter_us) * 1000;
-    if (nominal + off < 0) off = 0;            /* papers/pantheon.md §2: clamped to offset 0 */
+    if (nominal + off < 0) off = 0;            /* Pantheon's rule: clamped to offset 0 */
     st->next = nominal + t->period;
     *at = nominal + off;
     return 1;
