@@ -1358,6 +1358,8 @@ int sim_finish(struct sim *s) {
     s->totals.n_groups = s->nperiods;
   }
   s->totals.tenants = &s->tenants;
+  s->totals.workloads = &s->workloads;
+  s->totals.gpu_like = !strcmp(s->dev->ops->kind, "gpu") || !strcmp(s->dev->ops->kind, "profile");
   s->totals.nunits = s->nunits;
   s->totals.unit_busy = s->unit_busy;
   s->totals.busy = 0;
