@@ -1373,6 +1373,7 @@ int sim_drop(struct sim *s, int32_t slot, struct sl_err *e) {
   task_record(r, SL_NS_NONE, &rec);
   if (spool_add(&s->spool, &rec, &s->err) < 0) return to_caller(s, -1, e);
   s->in_flight--;
+  sim_source_done(s, r);   /* a closed loop issues its next request */
   slot_free(s, slot);
   return 0;
 }
