@@ -271,6 +271,7 @@ static int known_metrics(struct nameset *ns, struct sl_err *e) {
   t.conc_area = 1000;                         /* mean_concurrency */
   t.conc_time = 1000;
   t.n_groups = 1;
+  t.blocks = 1;                               /* conflict_rate, underalloc_* */
   for (int k = 0; k < 3; k++) t.latency_n[k] = 1;
   if (spool_add(&sp, &rec, e) < 0 || spool_add(&sp, &rec, e) < 0 ||
       metrics_compute(&sp, &t, &ms, e) < 0)

@@ -551,6 +551,8 @@ static const struct {
     {"kills", DOM_POSITIVE},         {"drains", DOM_POSITIVE},
     {"overhead*", DOM_POSITIVE},     {"wasted*", DOM_POSITIVE},
     {"mean_concurrency", DOM_POSITIVE},
+    {"conflict_rate", DOM_SHARE},    {"conflicts", DOM_POSITIVE},
+    {"block_dispatches", DOM_POSITIVE},
 };
 
 /* Names the views use themselves; a param whose column name would clash
