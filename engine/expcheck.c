@@ -383,6 +383,13 @@ static int check_metrics(struct experiment *x, struct sl_err *e) {
   char where[300], hint[120];
   int rc = -1;
   if (known_metrics(&known, e) < 0) goto done;
+  /* Written by a rate search (sweep.c) on the run it found. */
+  if (add(&known, "search_max", e) < 0 || add(&known, "search_bound", e) < 0) goto done;
+  if (x->search && !has(&known, x->search->metric)) {
+    sl_errf(e, "%s: search: unknown metric '%s'%s", x->path, x->search->metric,
+            suggest(&known, x->search->metric, hint, sizeof hint));
+    goto done;
+  }
   for (size_t i = 0; i < x->nmetrics; i++)
     if (!has(&known, x->metrics[i])) {
       sl_errf(e, "%s: metrics: unknown metric '%s'%s", x->path, x->metrics[i],

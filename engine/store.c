@@ -553,6 +553,7 @@ static const struct {
     {"mean_concurrency", DOM_POSITIVE},
     {"conflict_rate", DOM_SHARE},    {"conflicts", DOM_POSITIVE},
     {"block_dispatches", DOM_POSITIVE},
+    {"search_*", DOM_POSITIVE},
 };
 
 /* Names the views use themselves; a param whose column name would clash
