@@ -49,11 +49,14 @@
 --     request that fell behind asks for more cores (the prototype's
 --     disabled progress correction, with its intent).
 --   versioning = "adaptive": per (network, layer), the measured slowdown of
---     each compiled version (elapsed / its latency alone on those cores,
---     averaged over its last runs) picks the version with the least
---     expected latency, latency alone x slowdown; every `explore` runs of a
---     layer each version is run once more so that the estimates follow the
---     load (the prototype times 5 versions and keeps one for 100 runs).
+--     each compiled version (elapsed / its latency alone on those cores),
+--     divided by the slowdown every layer saw on average at that time (so
+--     that a version tried while the machine was quiet does not look
+--     better than one measured under load), averaged over its last runs,
+--     picks the version with the least expected latency, latency alone x
+--     that relative slowdown; every `explore` runs of a layer each version
+--     is run once more so that the estimates follow the load (the
+--     prototype times 5 versions and keeps one for 100 runs).
 --     "single": the device's choice, the version fastest alone (baseline).
 local M = {}
 
@@ -234,11 +237,11 @@ function M.policy(defaults)
   local function layer_end(req, st)
     if not st.layer or st.alone <= 0 then return end
     local ratio = (sim_now() - st.t0) / st.alone
-    slow = 0.9 * slow + 0.1 * ratio
-    if st.v > 0 then
+    if st.v > 0 then   -- relative to the load level of the moment (below)
       local ls = vstat[key(req)][st.layer]
-      ls.ratio[st.v] = 0.7 * ls.ratio[st.v] + 0.3 * ratio
+      ls.ratio[st.v] = 0.7 * ls.ratio[st.v] + 0.3 * ratio / slow
     end
+    slow = 0.9 * slow + 0.1 * ratio
   end
 
   function P.schedule(sim)
