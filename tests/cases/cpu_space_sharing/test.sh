@@ -70,3 +70,14 @@ rm -f bad_version.lua
 cat "$DB.log"
 tasks
 metric all block_dispatches conflicts conflict_rate underalloc_ns underalloc_cap_ns underalloc_extra_ns
+#
+# want on a device without a pool, and a want beyond the pool's capacity.
+printf 'return { schedule = function(sim) local r = sim.best(); if r then sim.dispatch(r, {want = 2}) end end }\n' >bad_want.lua
+"$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --trace ../sched_np_fcfs/trace.csv \
+  --policy bad_want.lua --quiet >/dev/null 2>"$DB.err"; echo "exit $?"
+grep -o "want = 2 on an exclusive unit: only a pool is divided into shares" "$DB.err"
+printf 'return { schedule = function(sim) local r = sim.best(); if r then sim.dispatch(r, {share = 2, want = 5}) end end }\n' >bad_want.lua
+"$SCHEDLAB" run --db "$DB" --device cpu:tiny.dev --trace trace.csv --policy bad_want.lua \
+  --quiet >/dev/null 2>"$DB.err"; echo "exit $?"
+grep -o "want = 5 is more than the pool has (capacity 4)" "$DB.err"
+rm -f bad_want.lua
