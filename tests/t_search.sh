@@ -70,5 +70,7 @@ bad "search-3.5: unknown metric" '{ key = "trace.utilization", values = {1}, met
   "search: unknown metric 'antz'"
 out=$("$S" sweep "$fx/capped.lua" --db s.db --shard 0/2 2>&1)
 contains "search-3.6: no shards" "$out" "a rate search (search = ...) cannot run in shards"
+out=$("$S" sweep "$fx/capped.lua" --db s.db --emit-slurm 2>&1)
+contains "search-3.7: no Slurm array" "$out" "a rate search (search = ...) cannot run in shards (--emit-slurm)"
 echo "1..$n"
 [ "$failed" -eq 0 ]
