@@ -381,6 +381,10 @@ int cmd_sweep(int argc, char **argv) {
     rc = cli_usage_error("sweep", "%s", e.msg);
     goto done;
   }
+  if (slurm && x.search) {        /* its bisection needs every probe of a point in one place */
+    cli_fail("%s: a rate search (search = ...) cannot run in shards (--emit-slurm)", file);
+    goto done;
+  }
   if (slurm) {
     rc = emit_slurm(&x, file, db, quick, shards, report, argv[0]) ? EXIT_RUN_FAILED : 0;
     goto done;

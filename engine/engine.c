@@ -671,6 +671,48 @@ static int sync_all(struct sim *s) {
   return 0;
 }
 
+/* {===================================================================
+** Block dispatches: conflicts and under-allocation (VELTAIR; docs/metrics.md)
+** =================================================================== */
+
+/* Close r's under-allocated stretch (at the deficit and share it opened
+** with) and open a new one if it now holds less than it wants. Called
+** after every change of its holding, share or want. */
+static void ua_update(struct sim *s, struct req *r) {
+  struct run_totals *t = &s->totals;
+  if (r->ua_since != SL_NS_NONE && s->now > r->ua_since) {
+    double dt = (double)(s->now - r->ua_since);
+    t->underalloc_ns += dt;
+    t->underalloc_cap_ns += dt * r->ua_deficit;
+    t->underalloc_extra_ns += dt * r->ua_deficit / r->ua_share;
+  }
+  r->ua_since = SL_NS_NONE;
+  if (r->unit >= 0 && r->want > r->share) {
+    r->ua_since = s->now;
+    r->ua_deficit = r->want - r->share;
+    r->ua_share = r->share;
+  }
+}
+
+/* A block dispatch of r asking for `want` when `free` was free to it.
+** Calls at one progress point are one block (a policy that waits asks
+** again at every decision): counted once, a conflict if any call found
+** too little free. */
+static void block_note(struct sim *s, struct req *r, int32_t want, int32_t free) {
+  sl_ns at = sim_executed(s, r);
+  if (r->blk_at != at) {
+    r->blk_at = at;
+    r->blk_conflict = 0;
+    s->totals.blocks++;
+  }
+  if (free < want && !r->blk_conflict) {
+    r->blk_conflict = 1;
+    s->totals.conflicts++;
+  }
+}
+
+/* }=================================================================== */
+
 static int hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   struct req *r = &s->reqs[slot];
   struct unit *un = &s->units[u];
@@ -688,6 +730,8 @@ static int hold(struct sim *s, int32_t slot, int32_t u, int32_t share) {
   un->nholders++;
   un->used += share;
   if (r->first_unit < 0) r->first_unit = u;
+  r->new_want = r->want;
+  ua_update(s, r);
   return 0;
 }
 
@@ -704,6 +748,7 @@ static int release(struct sim *s, int32_t slot) {
   r->unit = -1;
   r->u_prev = r->u_next = -1;
   r->rate_q = 0;
+  ua_update(s, r);
   return 0;
 }
 
@@ -1049,7 +1094,9 @@ static void apply_resize(struct sim *s, struct req *r) {
   if (r->new_share < r->share) un->used -= r->share - r->new_share;
   r->share = r->new_share;
   r->version = r->new_version;
+  r->want = r->new_want;
   r->resize_at = SL_NS_NONE;
+  ua_update(s, r);
 }
 
 /* A request's progress reached the target of its event: its end, or a
@@ -1185,6 +1232,12 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
     return sl_errf(e, "share = %d is more than the pool has (capacity %d)", (int)share,
                    (int)d->capacity);
   if (!share) share = default_share(s);
+  if (pl->want && d->ukind != UNIT_POOL)
+    return sl_errf(e, "want = %d on a%s unit: only a pool is divided into shares", (int)pl->want,
+                   d->ukind == UNIT_PS ? " ps" : "n exclusive");
+  if (pl->want > d->capacity)
+    return sl_errf(e, "want = %d is more than the pool has (capacity %d)", (int)pl->want,
+                   (int)d->capacity);
   if ((version = version_of(s, pl->version, r->version, "sim.dispatch", e)) < -1) return -1;
   if (r->unit >= 0) {
     if ((u < 0 || u == r->unit) && (!pl->share || share == r->share) && victim < 0 &&
@@ -1208,6 +1261,10 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
                      v->state == RS_SWITCH_OUT ? "stopping" : "starting");
     u = v->unit;
   }
+  if (pl->want)   /* what was free to it: on its unit (with its victim's share), or anywhere */
+    block_note(s, &s->reqs[slot], pl->want,
+               u < 0 ? most_room(s) : sim_room(s, u) + (victim >= 0 ? s->reqs[victim].share : 0));
+  s->reqs[slot].want = pl->want;
   if (u < 0) {
     if ((u = unit_with_room(s, share)) < 0) {
       if (pl->has_mech && pl->mech == MECH_DRAIN) {
@@ -1252,7 +1309,8 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
   return to_caller(s, preempt(s, victim, slot, share, pl->mech), e);
 }
 
-int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, struct sl_err *e) {
+int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, int32_t want,
+               struct sl_err *e) {
   struct req *r = &s->reqs[slot];
   struct unit *un;
   sl_ns at;
@@ -1268,9 +1326,13 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, stru
   if (share < 1 || share > s->dev->capacity)
     return sl_errf(e, "sim.resize: share %d is outside [1, %d] (the pool's capacity)", (int)share,
                    (int)s->dev->capacity);
+  if (want > s->dev->capacity)
+    return sl_errf(e, "sim.resize: want %d is more than the pool has (capacity %d)", (int)want,
+                   (int)s->dev->capacity);
   if ((version = version_of(s, version, r->new_version, "sim.resize", e)) < -1) return -1;
   un = &s->units[r->unit];
   old_res = r->new_share > r->share ? r->new_share : r->share;
+  if (want) block_note(s, r, want, sim_room(s, r->unit) + old_res);
   new_res = share > r->share ? share : r->share;
   if (new_res - old_res > sim_room(s, r->unit))
     return sl_errf(e, "sim.resize: request %lld cannot grow to %d: unit %d has %d free",
@@ -1279,9 +1341,12 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, stru
   un->used += new_res - old_res;
   r->new_share = share;
   r->new_version = version;
+  if (want) r->new_want = want;
   at = sim_stop_point(s, r->work, r->progress, MECH_CHECKPOINT);
   if (share == r->share && version == r->version) {
     r->resize_at = SL_NS_NONE;
+    r->want = r->new_want;   /* nothing to wait for: the demand holds from now */
+    ua_update(s, r);
   } else if (at <= r->progress) {
     if (iv_close(s, r, s->now) < 0) return to_caller(s, -1, e);
     apply_resize(s, r);
@@ -1410,6 +1475,8 @@ static int on_arrival(struct sim *s) {
   r->unit = r->first_unit = r->last_unit = -1;
   r->u_prev = r->u_next = r->peer = -1;
   r->resize_at = SL_NS_NONE;
+  r->ua_since = SL_NS_NONE;
+  r->blk_at = -1;
   r->predict_factor = predict_factor(s, strtab_get(&s->networks, p->network), p->batch);
   s->in_flight++;
   if (ready_insert(s, slot, s->now) < 0) return -1;

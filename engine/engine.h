@@ -80,6 +80,16 @@ struct req {
   int32_t version, new_version; /* compiled version (1-based; 0: the device's choice);
                                 ** after a pending resize */
   int32_t first_unit, last_unit, migrations;
+  /* Block dispatches (docs/concurrency.md, "Demand"): the capacity the
+  ** policy asked for (`want`; 0: none stated), after a pending resize; the
+  ** under-allocated stretch open since ua_since (SL_NS_NONE: none) with its
+  ** deficit and share; the progress of the last block counted, and whether
+  ** it conflicted. */
+  int32_t want, new_want;
+  int32_t ua_deficit, ua_share;
+  sl_ns ua_since;
+  sl_ns blk_at;
+  int32_t blk_conflict;
   int32_t u_prev, u_next;  /* the holders of its unit, in placement order */
   int32_t peer;            /* during a switch: the other request (victim <-> incoming), or -1 */
   int32_t ev;              /* its pending event (progress or switch end), or EVQ_NONE */
@@ -272,11 +282,14 @@ struct placement {
   int32_t victim;          /* slot, or -1 */
   int32_t version;         /* compiled version: 0 keep the request's, -1 the device's choice,
                            ** 1..d->nversions that one */
+  int32_t want;            /* a block dispatch: the share the policy asked for (0: not one) */
 };
 int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl_err *e);
 /* Change the share of a request holding a pool, and its compiled version
-** (`version` as in struct placement), at its next preemption point. */
-int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, struct sl_err *e);
+** (`version` as in struct placement), at its next preemption point; `want`
+** > 0 makes it a block dispatch asking for that share (struct placement). */
+int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, int32_t want,
+               struct sl_err *e);
 /* Subscribe to (on = 1) or cancel a request's segment boundaries. */
 int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e);
 /* Cost of stopping the running request now with mechanism m; for a

@@ -277,6 +277,7 @@ static int known_metrics(struct nameset *ns, struct sl_err *e) {
   t.conc_area = 1000;                         /* mean_concurrency */
   t.conc_time = 1000;
   t.n_groups = 1;
+  t.blocks = 1;                               /* conflict_rate, underalloc_* */
   for (int k = 0; k < 3; k++) t.latency_n[k] = 1;
   if (spool_add(&sp, &rec, e) < 0 || spool_add(&sp, &rec, e) < 0 ||
       metrics_compute(&sp, &t, &ms, e) < 0)
@@ -388,6 +389,13 @@ static int check_metrics(struct experiment *x, struct sl_err *e) {
   char where[300], hint[120];
   int rc = -1;
   if (known_metrics(&known, e) < 0) goto done;
+  /* Written by a rate search (sweep.c) on the run it found. */
+  if (add(&known, "search_max", e) < 0 || add(&known, "search_bound", e) < 0) goto done;
+  if (x->search && !has(&known, x->search->metric)) {
+    sl_errf(e, "%s: search: unknown metric '%s'%s", x->path, x->search->metric,
+            suggest(&known, x->search->metric, hint, sizeof hint));
+    goto done;
+  }
   for (size_t i = 0; i < x->nmetrics; i++)
     if (!has(&known, x->metrics[i])) {
       sl_errf(e, "%s: metrics: unknown metric '%s'%s", x->path, x->metrics[i],

@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@
 static const char *const top_keys[] = {"name",   "description", "grid",    "fixed",
                                        "derive", "filter",      "baseline", "metrics",
                                        "figures", "quick",      "report",  "db",
-                                       "record", NULL};
+                                       "record", "search", NULL};
 static const char *const figure_keys[] = {"sql",    "kind",   "x",      "y",      "series",
                                           "err",    "z",      "title",  "xlabel", "ylabel",
                                           "style",  "logx",   "logy",   NULL};
@@ -647,6 +648,32 @@ static int call_on_point(struct experiment *x, lua_State *L, int file, const cha
   return 1;
 }
 
+/* derive(point) may return a replacement; filter(point) false drops it;
+** a kept point becomes a run. The point stays at the top of the stack
+** (replaced by derive's). 1: a run, 0: filtered, -1: an error. */
+static int point_run(struct experiment *x, lua_State *L, int file, size_t index,
+                     struct sl_err *e) {
+  int keep_point = 1;
+  switch (call_on_point(x, L, file, "derive", index, e)) {
+  case -1: return -1;
+  case 1:
+    if (lua_istable(L, -1)) lua_replace(L, -2); else lua_pop(L, 1);
+    break;
+  }
+  switch (call_on_point(x, L, file, "filter", index, e)) {
+  case -1: return -1;
+  case 1:
+    keep_point = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    break;
+  }
+  if (!keep_point) {
+    x->filtered++;
+    return 0;
+  }
+  return make_run(x, L, index, e) < 0 ? -1 : 1;
+}
+
 /* Expand one table of axes (at index `grid`) over `fixed`; `index` counts
 ** grid points across the whole experiment. */
 static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, int fixed,
@@ -696,25 +723,35 @@ static int expand_axes(struct experiment *x, lua_State *L, int file, int grid, i
       lua_pop(L, 1);
       goto next;
     }
-    /* derive(point) may return a replacement; filter(point) false drops it. */
-    switch (call_on_point(x, L, file, "derive", *index, e)) {
-    case -1: goto done;
-    case 1:
-      if (lua_istable(L, -1)) lua_replace(L, -2); else lua_pop(L, 1);
-      break;
-    }
-    switch (call_on_point(x, L, file, "filter", *index, e)) {
-    case -1: goto done;
-    case 1:
-      keep_point = lua_toboolean(L, -1);
+    if (x->search) {                          /* one point per value of the searched key */
+      const struct exp_search *sr = x->search;
+      int base = lua_gettop(L);
+      lua_getfield(L, base, sr->key);
+      if (!lua_isnil(L, -1)) {
+        sl_errf(e, "%s: search.key '%s' is also a grid axis or a fixed value", x->path, sr->key);
+        goto done;
+      }
       lua_pop(L, 1);
-      break;
+      for (size_t i = 0; i < sr->nvalues; i++) {
+        double v = sr->values[i];
+        lua_newtable(L);
+        overlay(L, base);
+        if (v == floor(v) && fabs(v) < 1e15) lua_pushinteger(L, (lua_Integer)v);
+        else lua_pushnumber(L, v);
+        lua_setfield(L, -2, sr->key);
+        if ((keep_point = point_run(x, L, file, *index, e)) < 0) goto done;
+        if (keep_point) {
+          x->runs[x->nruns - 1].sgroup = sr->ngroups;
+          x->runs[x->nruns - 1].svalue = v;
+        }
+        lua_pop(L, 1);
+        (*index)++;
+      }
+      x->search->ngroups++;
+      lua_pop(L, 1);                          /* pop the point */
+      goto next;
     }
-    if (keep_point) {
-      if (make_run(x, L, *index, e) < 0) goto done;
-    } else {
-      x->filtered++;
-    }
+    if (point_run(x, L, file, *index, e) < 0) goto done;
     lua_pop(L, 1);                            /* pop the point */
     (*index)++;
   next:
@@ -797,7 +834,7 @@ static int expand(struct experiment *x, lua_State *L, int file, int quick, struc
   if (lua_isnil(L, fixed)) { lua_newtable(L); lua_replace(L, fixed); }
   lua_getfield(L, file, "quick");
   if (quick && lua_istable(L, -1)) {
-    static const char *const qkeys[] = {"grid", "fixed", NULL};
+    static const char *const qkeys[] = {"grid", "fixed", "search", NULL};
     int q = lua_gettop(L);
     if (check_keys(L, q, qkeys, x->path, "quick", e) < 0) goto done;
     lua_getfield(L, q, "fixed");
@@ -862,6 +899,186 @@ struct load_args {
 };
 
 /* Run the file and read its table; runs protected (load_entry). */
+/* {===================================================================
+** Rate search: search = { key, values, metric, class, at_least | at_most, tol }
+** (experiments/README.md, "Rate search"); quick.search overrides its fields.
+** =================================================================== */
+
+static int read_search(struct experiment *x, lua_State *L, int file, int quick, struct sl_err *e) {
+  static const char *const skeys[] = {"key", "values", "metric", "class", "at_least", "at_most",
+                                      "tol", NULL};
+  struct exp_search *sr;
+  int t, rc = -1, top = lua_gettop(L);
+  lua_getfield(L, file, "search");
+  if (lua_isnil(L, -1)) { lua_settop(L, top); return 0; }
+  if (!lua_istable(L, -1)) return sl_errf(e, "%s: 'search' must be a table", x->path);
+  push_merged(L, lua_gettop(L), lua_gettop(L));
+  t = lua_gettop(L);
+  if (quick) {                                /* quick.search's fields replace the file's */
+    lua_getfield(L, file, "quick");
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "search");
+      if (lua_istable(L, -1)) {
+        int qs = lua_gettop(L);
+        if (check_keys(L, qs, skeys, x->path, "quick.search", e) < 0) goto done;
+        lua_pushvalue(L, t);
+        overlay(L, qs);
+      }
+    }
+    lua_settop(L, t);
+  }
+  if (check_keys(L, t, skeys, x->path, "search", e) < 0) goto done;
+  if (!(sr = x->search = calloc(1, sizeof *sr))) { sl_errf(e, "out of memory"); goto done; }
+  sr->cls = "all";
+  sr->tol = 0.01;
+  {
+    static const char *const strs[] = {"key", "metric", "class"};
+    for (int i = 0; i < 3; i++) {
+      const char **dst = i == 0 ? &sr->key : i == 1 ? &sr->metric : &sr->cls;
+      lua_getfield(L, t, strs[i]);
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        if (!(*dst = exp_keep(x, lua_tostring(L, -1), e))) goto done;
+      } else if (!lua_isnil(L, -1) || i < 2) {
+        sl_errf(e, "%s: search.%s must be a string", x->path, strs[i]);
+        goto done;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  if (strncmp(sr->key, "trace.", 6) && strncmp(sr->key, "param.", 6) &&
+      strncmp(sr->key, "device.", 7) && strncmp(sr->key, "var.", 4)) {
+    sl_errf(e, "%s: search.key '%s' must be a trace.NAME, param.NAME, device.NAME or var.NAME key",
+            x->path, sr->key);
+    goto done;
+  }
+  if (!strcmp(sr->key, "trace.gen") || !strcmp(sr->key, "trace.format") ||
+      !strcmp(sr->key, "trace.seed")) {
+    sl_errf(e, "%s: search.key '%s' is not a number to search", x->path, sr->key);
+    goto done;
+  }
+  lua_getfield(L, t, "values");
+  if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
+    sl_errf(e, "%s: search.values must be a non-empty list of ascending numbers", x->path);
+    goto done;
+  }
+  sr->nvalues = lua_rawlen(L, -1);
+  if (!(sr->values = calloc(sr->nvalues, sizeof *sr->values))) { sl_errf(e, "out of memory"); goto done; }
+  for (size_t i = 0; i < sr->nvalues; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    sr->values[i] = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || !isfinite(sr->values[i]) || sr->values[i] <= 0 ||
+        (i > 0 && sr->values[i] <= sr->values[i - 1])) {
+      sl_errf(e, "%s: search.values[%zu] must be a number > 0, greater than the one before it",
+              x->path, i + 1);
+      goto done;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  {
+    int has_lo, has_hi;
+    lua_getfield(L, t, "at_least");
+    lua_getfield(L, t, "at_most");
+    has_lo = !lua_isnil(L, -2);
+    has_hi = !lua_isnil(L, -1);
+    if (has_lo == has_hi || !lua_isnumber(L, has_lo ? -2 : -1)) {
+      sl_errf(e, "%s: search needs one of at_least = NUMBER or at_most = NUMBER (the target)",
+              x->path);
+      goto done;
+    }
+    sr->at_least = has_lo;
+    sr->target = lua_tonumber(L, has_lo ? -2 : -1);
+    lua_pop(L, 2);
+  }
+  lua_getfield(L, t, "tol");
+  if (!lua_isnil(L, -1)) {
+    sr->tol = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || !(sr->tol > 0 && sr->tol < 1)) {
+      sl_errf(e, "%s: search.tol must be a number in (0, 1) (relative)", x->path);
+      goto done;
+    }
+  }
+  rc = 0;
+done:
+  lua_settop(L, top);
+  return rc;
+}
+
+long exp_probe(struct experiment *x, size_t base, double value, struct sl_err *e) {
+  const char *key = x->search->key;
+  struct exp_run *r, *b;
+  struct sl_buf point = {0}, origin = {0};
+  char text[64];
+  size_t klen = strlen(key);
+  const char *bp;
+  struct kv **arrs[4];
+  size_t *lens[4];
+  long rc = -1;
+  snprintf(text, sizeof text, "%.10g", value);
+  if (!(r = sl_grow(x->runs, &x->runs_cap, x->nruns + 1, sizeof *x->runs, e))) return -1;
+  x->runs = r;
+  b = &x->runs[base];
+  r = &x->runs[x->nruns];
+  *r = *b;
+  r->params = r->dparams = r->extra = r->gen = NULL;
+  r->done = 0;
+  r->svalue = value;
+  arrs[0] = &r->params; lens[0] = &r->cfg.nparams;
+  arrs[1] = &r->dparams; lens[1] = &r->cfg.ndev_params;
+  arrs[2] = &r->extra; lens[2] = &r->meta.nextra;
+  arrs[3] = &r->gen; lens[3] = &r->ngen;
+  {
+    const struct kv *src[4] = {b->params, b->dparams, b->extra, b->gen};
+    const char *pre[4] = {"param.", "device.", "", "trace."};
+    for (int a = 0; a < 4; a++) {
+      size_t n = *lens[a];
+      *lens[a] = 0;
+      for (size_t i = 0; i < n; i++) {
+        char full[300];
+        snprintf(full, sizeof full, "%s%s", pre[a], src[a][i].key);
+        if (push_kv(x, arrs[a], lens[a], src[a][i].key,
+                    strcmp(full, key) ? src[a][i].value : text, e) < 0)
+          goto done;
+      }
+    }
+  }
+  r->cfg.params = r->params;
+  r->cfg.dev_params = r->dparams;
+  r->meta.extra = r->extra;
+  /* The point: the base's with key=VALUE replaced. */
+  for (bp = b->meta.point; *bp;) {
+    const char *end = strchr(bp, ';');
+    size_t len = end ? (size_t)(end - bp) : strlen(bp);
+    if (len > klen && !strncmp(bp, key, klen) && bp[klen] == '=')
+      sl_buf_addf(&point, "%s%s=%s", point.len ? ";" : "", key, text);
+    else
+      sl_buf_addf(&point, "%s%.*s", point.len ? ";" : "", (int)len, bp);
+    bp += len + (end ? 1 : 0);
+  }
+  if (point.oom || !(r->meta.point = exp_keep(x, point.s ? point.s : "", e))) goto done;
+  if (r->gen_kind) {
+    sl_buf_addf(&origin, "gen:%s", r->gen_kind);
+    for (size_t i = 0; i < r->ngen; i++) sl_buf_addf(&origin, ";%s=%s", r->gen[i].key, r->gen[i].value);
+    sl_buf_addf(&origin, ";device=%s", r->cfg.device_spec);
+    for (size_t i = 0; i < r->cfg.ndev_params; i++)
+      sl_buf_addf(&origin, ";device.%s=%s", r->dparams[i].key, r->dparams[i].value);
+    if (origin.oom || !(r->meta.trace_origin = exp_keep(x, origin.s, e))) goto done;
+  }
+  rc = (long)x->nruns++;
+done:
+  if (rc < 0) {
+    free(r->params);
+    free(r->dparams);
+    free(r->extra);
+    free(r->gen);
+  }
+  sl_buf_free(&point);
+  sl_buf_free(&origin);
+  return rc;
+}
+
+/* }=================================================================== */
+
 static int load_file(struct experiment *x, lua_State *L, const char *src, size_t len, int quick,
                      struct sl_err *e) {
   const char *path = x->path;
@@ -914,7 +1131,9 @@ static int load_file(struct experiment *x, lua_State *L, const char *src, size_t
     }
     lua_pop(L, 1);
   }
-  if (read_record(x, L, file, e) < 0 || read_figures(x, L, file, e) < 0) return -1;
+  if (read_record(x, L, file, e) < 0 || read_figures(x, L, file, e) < 0 ||
+      read_search(x, L, file, quick, e) < 0)
+    return -1;
   if (expand(x, L, file, quick, e) < 0) return -1;
   /* Before the run keys are taken (sweep.c): the key covers it. */
   for (size_t i = 0; i < x->nruns; i++) x->runs[i].cfg.record_intervals = x->record_intervals;
@@ -1046,6 +1265,8 @@ void exp_free(struct experiment *x) {
   free(x->runs);
   free(x->figs);
   free(x->metrics);
+  if (x->search) free(x->search->values);
+  free(x->search);
   for (size_t i = 0; i < x->nstrings; i++) free(x->strings[i]);
   free(x->strings);
   memset(x, 0, sizeof *x);

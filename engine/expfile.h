@@ -26,6 +26,23 @@ struct exp_run {
   struct kv *tparams;                    /* backing array of cfg.tasks_params */
   char key[40];            /* run key */
   int done;                /* already complete in the database */
+  /* A probe of a rate search (experiments/README.md, "Rate search"): its
+  ** group (the grid point without the searched key) and the key's value. */
+  size_t sgroup;
+  double svalue;
+};
+
+/* search = {...}: per grid point, the largest value of `key` for which
+** `metric` (class `cls`) stays within `target`: the values on the grid
+** ascending, then bisection to a relative tolerance. */
+struct exp_search {
+  const char *key;         /* trace.NAME, param.NAME, device.NAME or var.NAME */
+  double *values;          /* ascending */
+  size_t nvalues;
+  const char *metric, *cls;
+  int at_least;            /* pass: value >= target; else value <= target */
+  double target, tol;
+  size_t ngroups;
 };
 
 struct experiment {
@@ -44,6 +61,7 @@ struct experiment {
   int ref_report;          /* the report function, or LUA_NOREF */
   size_t filtered;         /* grid points the filter dropped */
   int record_intervals;    /* record = {"intervals"}: every run keeps its intervals */
+  struct exp_search *search;   /* NULL: no rate search */
 };
 
 /* Load, validate and expand. `quick` applies the file's `quick` overrides.
@@ -59,6 +77,10 @@ int exp_check(struct experiment *x, struct sl_err *e);
 ** *out (caller frees). Returns 1 if the file has no report. */
 int exp_report(struct experiment *x, struct sqlite3 *db, char **out, struct sl_err *e);
 void exp_free(struct experiment *x);
+/* A bisection probe of a rate search: a copy of run `base` with the
+** searched key set to `value` (derive and filter are not run again). Its
+** index in x->runs, or -1 with a message. */
+long exp_probe(struct experiment *x, size_t base, double value, struct sl_err *e);
 /* A copy of s owned by the experiment (freed with it). */
 char *exp_keep(struct experiment *x, const char *s, struct sl_err *e);
 

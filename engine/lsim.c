@@ -168,6 +168,7 @@ static int req_index(lua_State *L) {
       return 1;
     }
     if (!strcmp(k, "segment")) { lua_pushinteger(L, sim_segment(s, r) + 1); return 1; }
+    if (!strcmp(k, "segments")) { lua_pushinteger(L, r->work->nseg); return 1; }
     break;
   case 'u':
     if (!strcmp(k, "unit")) {
@@ -186,6 +187,10 @@ static int req_index(lua_State *L) {
     break;
   case 'w':
     if (!strcmp(k, "waited")) { lua_pushinteger(L, sim_waited(s, r)); return 1; }
+    if (!strcmp(k, "want")) {      /* the demand of its last block dispatch, or nil */
+      if (r->want > 0) lua_pushinteger(L, r->want); else lua_pushnil(L);
+      return 1;
+    }
     if (!strcmp(k, "workload")) {
       lua_pushstring(L, strtab_get(&s->workloads, r->workload));
       return 1;
@@ -428,9 +433,9 @@ static int l_dispatch(lua_State *L) {
   while (lua_next(L, 2)) {                    /* a misspelt option is an error, not a default */
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
     if (strcmp(k, "unit") && strcmp(k, "share") && strcmp(k, "mech") && strcmp(k, "victim") &&
-        strcmp(k, "version"))
+        strcmp(k, "version") && strcmp(k, "want"))
       return luaL_error(L, "sim.dispatch: unknown option '%s' (unit, share, mech, victim, "
-                           "version)",
+                           "version, want)",
                         luaL_tolstring(L, -2, NULL));
     lua_pop(L, 1);
   }
@@ -441,6 +446,7 @@ static int l_dispatch(lua_State *L) {
     pl.unit = check_unit(L, p, lua_gettop(L), "sim.dispatch");
   lua_pop(L, 1);
   pl.share = (int32_t)opt_count(L, "share");
+  pl.want = (int32_t)opt_count(L, "want");
   pl.version = opt_version(L, 2, "sim.dispatch");
   if (lua_getfield(L, 2, "mech") != LUA_TNIL) {
     pl.has_mech = 1;
@@ -456,28 +462,39 @@ static int l_dispatch(lua_State *L) {
 static int l_resize(lua_State *L) {
   struct pol *p = ctx(L);
   struct req *r = check_req(L, p, 1);
-  lua_Integer share = luaL_checkinteger(L, 2);
+  lua_Integer share = luaL_checkinteger(L, 2), want = luaL_optinteger(L, 4, 0);
   struct sl_err e;
   if (share < 1 || share > INT32_MAX)
     return luaL_argerror(L, 2, lua_pushfstring(L, "share %I is not >= 1", share));
-  if (sim_resize(p->sim, slot_of(p, r), (int32_t)share, opt_version(L, 3, "sim.resize"), &e) < 0)
+  if (want < 0 || want > INT32_MAX)
+    return luaL_argerror(L, 4, lua_pushfstring(L, "want %I is not >= 1 (or 0: none)", want));
+  if (sim_resize(p->sim, slot_of(p, r), (int32_t)share, opt_version(L, 3, "sim.resize"),
+                 (int32_t)want, &e) < 0)
     return luaL_error(L, "%s", e.msg);
   return 0;
 }
 
-/* sim.versions(req): the compiled versions of the request's current
-** segment at its share (the whole capacity when it holds none), as
-** {id, name, isolated_ns, llc_bytes, bw}; empty on devices without versions. */
+/* sim.versions(req [, share [, seg]]): the compiled versions of segment
+** `seg` (1-based; default the request's current one) on `share` (default
+** its share, or the whole capacity when it holds none), as {id, name,
+** isolated_ns, llc_bytes, bw}; empty on devices without versions. */
 static int l_versions(lua_State *L) {
   struct pol *p = ctx(L);
   struct req *r = check_req(L, p, 1);
   const struct device *d = p->sim->dev;
   struct version_info vi[DEV_MAX_VERSIONS];
   int32_t n = d->ops->versions ? d->nversions : 0;
+  lua_Integer share = luaL_optinteger(L, 2, r->unit >= 0 ? r->share : d->capacity);
+  lua_Integer seg = luaL_optinteger(L, 3, (lua_Integer)sim_segment(p->sim, r) + 1);
+  if (share < 1 || share > d->capacity)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "share %I is outside [1, %d]", share,
+                                               (int)d->capacity));
+  if (seg < 1 || seg > r->work->nseg)
+    return luaL_argerror(L, 3, lua_pushfstring(L, "segment %I is outside [1, %d]", seg,
+                                               (int)r->work->nseg));
   lua_createtable(L, n, 0);
   if (n <= 0) return 1;
-  if (d->ops->versions(d, r->work, sim_segment(p->sim, r), r->unit >= 0 ? r->share : d->capacity,
-                       vi) < 0)
+  if (d->ops->versions(d, r->work, (int32_t)seg - 1, (int32_t)share, vi) < 0)
     return luaL_error(L, "sim.versions: the device failed");
   for (int32_t v = 0; v < n; v++) {
     lua_createtable(L, 0, 5);

@@ -434,6 +434,15 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
     if (add(out, "mean_concurrency", "all",
             t->conc_time > 0 ? t->conc_area / (double)t->conc_time : NAN, e) < 0)
       goto done;
+    /* Block dispatches (VELTAIR): only runs whose policy stated a want. */
+    if (t->blocks > 0 &&
+        (add(out, "block_dispatches", "all", (double)t->blocks, e) < 0 ||
+         add(out, "conflicts", "all", (double)t->conflicts, e) < 0 ||
+         add(out, "conflict_rate", "all", (double)t->conflicts / (double)t->blocks, e) < 0 ||
+         add(out, "underalloc_ns", "all", t->underalloc_ns, e) < 0 ||
+         add(out, "underalloc_cap_ns", "all", t->underalloc_cap_ns, e) < 0 ||
+         add(out, "underalloc_extra_ns", "all", t->underalloc_extra_ns, e) < 0))
+      goto done;
     for (int k = 0; k < 3; k++) {
       static const char *const mech[3] = {"drain", "checkpoint", "kill"};
       char name[48];

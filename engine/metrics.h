@@ -56,6 +56,14 @@ struct run_totals {
   ** app:WORKLOAD; gpu_utilization on GPU and profile devices only. */
   const struct strtab *workloads;  /* names of task_rec.workload; NULL: no app classes */
   int gpu_like;
+  /* Block dispatches and under-allocation (docs/metrics.md, VELTAIR):
+  ** placements and resizes that stated a `want`; those whose want was
+  ** more than the capacity free to them; time requests held less than
+  ** they wanted (ns), the missing capacity over that time (capacity x ns),
+  ** and VELTAIR's estimate of the time it cost, sum of dt x (want -
+  ** share) / share (ns). */
+  int64_t blocks, conflicts;
+  double underalloc_ns, underalloc_cap_ns, underalloc_extra_ns;
 };
 
 int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,

@@ -578,6 +578,9 @@ static const struct {
     {"mean_concurrency", DOM_POSITIVE},
     {"accuracy", DOM_SHARE},         {"preempted_ratio", DOM_SHARE},
     {"gpu_utilization", DOM_SHARE},  {"accuracy_abs", DOM_POSITIVE},
+    {"conflict_rate", DOM_SHARE},    {"conflicts", DOM_POSITIVE},
+    {"block_dispatches", DOM_POSITIVE},
+    {"search_*", DOM_POSITIVE},
 };
 
 /* Names the views use themselves; a param whose column name would clash

@@ -53,3 +53,31 @@ printf 'return { schedule = function(sim) local r = sim.best(); if r then sim.di
   --policy bad_version.lua --quiet >/dev/null 2>"$DB.err"; echo "exit $?"
 grep -o "has no compiled versions" "$DB.err"
 rm -f bad_version.lua
+#
+# Run 3, block dispatches with want = 4 (policy_want.lua): a core conflict
+# and under-allocation. A arrives at 0 and gets all 4 cores (a block
+# dispatch, no conflict). B arrives at 4096: no core is free: it waits (its
+# block dispatch is a conflict) and A is shrunk to 2 at its boundary, 8192.
+# Then B is placed on 2 cores asking for 4: the same block (progress 0), not
+# counted again. The schedule is run 1's: A done at 40960, B grown to 4
+# there, done at 49152. Block dispatches 2, conflicts 1: conflict rate 0.5.
+# Under-allocated (held 2, wanted 4): A from 8192 to 40960 (the shrink keeps
+# its want), B from 8192 to 40960 (the grow gives it 4): 2 x 32768 = 65536
+# ns; missing cores 2 x 2 x 32768 = 131072 core-ns; VELTAIR's extra-time
+# estimate sum dt (want - share) / share = 2 x 32768 x 2 / 2 = 65536 ns.
+"$SCHEDLAB" run --db "$DB" --device cpu:tiny.dev --trace trace.csv --policy policy_want.lua \
+  --log "$DB.log" --quiet >/dev/null
+cat "$DB.log"
+tasks
+metric all block_dispatches conflicts conflict_rate underalloc_ns underalloc_cap_ns underalloc_extra_ns
+#
+# want on a device without a pool, and a want beyond the pool's capacity.
+printf 'return { schedule = function(sim) local r = sim.best(); if r then sim.dispatch(r, {want = 2}) end end }\n' >bad_want.lua
+"$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --trace ../sched_np_fcfs/trace.csv \
+  --policy bad_want.lua --quiet >/dev/null 2>"$DB.err"; echo "exit $?"
+grep -o "want = 2 on an exclusive unit: only a pool is divided into shares" "$DB.err"
+printf 'return { schedule = function(sim) local r = sim.best(); if r then sim.dispatch(r, {share = 2, want = 5}) end end }\n' >bad_want.lua
+"$SCHEDLAB" run --db "$DB" --device cpu:tiny.dev --trace trace.csv --policy bad_want.lua \
+  --quiet >/dev/null 2>"$DB.err"; echo "exit $?"
+grep -o "want = 5 is more than the pool has (capacity 4)" "$DB.err"
+rm -f bad_want.lua

@@ -1,0 +1,22 @@
+-- veltair — VELTAIR (Liu et al., ASPLOS 2022; issue 14): adaptive block
+-- granularity, core allocation from the QoS budget, and dynamic selection
+-- of compiled versions under the interference it measures, on a pool of
+-- cores (the cpu device).
+--
+-- Paper (abstract): adaptive-granularity scheduling keeps resources used
+-- efficiently and cuts the conflict rate; adaptive compilation produces
+-- several versions per layer and picks at run time the one that minimises
+-- the loss from interference. Its rules are not published; what runs here
+-- is a reconstruction (proposed, veltair.md §4-6), in cpu_alloc.lua:
+--   * blocks: consecutive layers whose own core needs differ by at most tau
+--     core units, at most max_block layers; tau grows with the conflict
+--     rate the policy saw over its last 32 block dispatches (coarser blocks
+--     under contention);
+--   * cores: each block asks for the fewest cores that finish it within its
+--     share of the QoS time left, with the profiled latency scaled by the
+--     slowdown measured so far (a request behind schedule asks for more);
+--   * versions: per (network, layer) the measured slowdown of each version
+--     picks the one with the least expected latency; every `explore` runs
+--     each version is tried again.
+-- Params: as cpu_alloc.lua; the defaults below differ from the baselines'.
+return require("cpu_alloc").policy{granularity = "adaptive", slack = true, versioning = "adaptive"}
