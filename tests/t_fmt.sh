@@ -267,6 +267,13 @@ check "names quoted as CSV needs" "$("$S" trace import --format ./x.fmt t.txt 2>
 3000000000,\"p,q\",1,7,\"z \",4000000000,\"z \"
 4000000000,plain,1,1,plain,5000000000,\"\""
 
+# Numbers written at every digit-count boundary (the writer counts digits
+# before it writes them): relative ns are kept as they are, up to 2^60.
+spec 'pattern = (?<t>\d+)' 'arrival = t as ns' 'network = x'
+printf '0\n9\n10\n99\n100\n999999999999\n1000000000000\n1152921504606846975\n1152921504606846976\n' >t.txt
+check "arrivals at digit boundaries" "$("$S" trace import --format ./x.fmt t.txt 2>/dev/null | cut -d, -f1 | tr '\n' ' ')" \
+  "arrival_ns 0 9 10 99 100 999999999999 1000000000000 1152921504606846975 1152921504606846976 "
+
 # ---- usage -------------------------------------------------------------------
 "$S" trace import m.jsonl >out.txt 2>err.txt
 check "usage: --format is required" "exit $?: $(head -n 1 err.txt)" \
