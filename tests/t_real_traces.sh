@@ -28,7 +28,9 @@ rc=$?
 secs=$(($(date +%s) - start))
 check "quick: exit 0" "$rc" 0
 [ $rc = 0 ] || sed 's/^/#   /' log.txt
-check "quick: well under a minute" "$([ $secs -lt 40 ] && echo yes || echo "no: $secs s")" yes
+# How long it took, for the log: a time limit would fail on a busy machine
+# or under the sanitizers (release build, idle: under 10 s).
+echo "# quick mode: $secs s"
 
 # One clock: conv's first record is 18:17:01.6835148, code's 18:17:04.7232206,
 # so code's first request arrives 3.0397058 s after conv's. Tokens to
