@@ -28,6 +28,9 @@ local ORDER = [[CASE policy WHEN 'np_fcfs' THEN 1 WHEN 'np_hpf' THEN 2 WHEN 'p_h
 local LABEL = [[CASE policy WHEN 'np_fcfs' THEN 'NP-FCFS' WHEN 'np_hpf' THEN 'NP-HPF'
   WHEN 'p_hpf' THEN 'P-HPF' WHEN 'sjf' THEN 'SJF' ELSE policy END]]
 local DEVICE = "gpu-h100"
+-- The loads: experiments/real_traces.sh writes one trace per load, so its
+-- lists must name the same ones.
+local LOADS = {0.4, 0.6, 0.8, 0.9}
 local QUICK_LOADS = {0.5, 0.9}
 
 -- The folder the script wrote the traces to, per set (real or fixture).
@@ -38,7 +41,7 @@ local P = {
   description = "Azure LLM code + conv traces as two tenants (priority 9 / 1) on " .. DEVICE
                 .. ": tail latency per tenant against load",
   grid = {
-    { ["var.study"] = {"load"}, policy = POLICIES, ["var.load"] = {0.4, 0.6, 0.8, 0.9} },
+    { ["var.study"] = {"load"}, policy = POLICIES, ["var.load"] = LOADS },
     { ["var.study"] = {"buckets"}, policy = {"np_fcfs"}, ["var.mapping"] = {"bucketed", "exact"} },
   },
   fixed = { device = DEVICE, ["var.set"] = "real" },

@@ -56,7 +56,7 @@ conv=AzureLLMInferenceTrace_conv.csv
 if [ -n "$quick" ]; then
   src=$root/experiments/real_traces/fixture
   work=$root/results/real_traces-quick
-  loads="0.5 0.9"
+  loads="0.5 0.9"            # the loads of real_traces.lua's grid (quick): keep in step
   every=4
 else
   real=${SCHEDLAB_REAL_TRACES:-$root/../shared/traces}
@@ -71,7 +71,7 @@ else
     exit 0
   fi
   work=$root/results/real_traces
-  loads="0.4 0.6 0.8 0.9"
+  loads="0.4 0.6 0.8 0.9"    # the loads of real_traces.lua's grid: keep in step
   every=200
 fi
 spec=$root/experiments/real_traces/azure_tenants.fmt
@@ -81,7 +81,7 @@ mkdir -p "$work/sample"
 # The first record's time of a trace file, in ns since the epoch (UTC, as the
 # spec reads a time without a zone).
 t0() { date -u -d "$(awk -F, '/^[0-9]/ { print $1; exit }' "$1")" +%s%N; }
-# Shift a native trace's arrivals (and deadlines: none here) by $2 ns.
+# Shift a native trace's arrivals by $2 ns (these traces have no deadlines).
 shift_by() {
   awk -F, -v OFS=, -v d="$2" 'NR == 1 || d == 0 { print; next } { $1 = sprintf("%.0f", $1 + d); print }' "$1" > "$1.tmp"
   mv "$1.tmp" "$1"
