@@ -42,48 +42,106 @@ static void out_add(struct out *o, const char *s, size_t n) {
   o->len += n;
 }
 
-/* Two digits per division: the arrival column is most of the output. */
-static void out_i64(struct out *o, int64_t v) {
+/* Digits of v at p; returns the end. The length first, then two digits
+** per division written backwards in place: the arrival column is most of
+** the output, and a copy of a variable size would cost a library call. */
+static char *put_i64(char *p, int64_t v) {
   static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
                               "34353637383940414243444546474849505152535455565758596061626364656667"
                               "6869707172737475767778798081828384858687888990919293949596979899";
-  char tmp[24], *end = tmp + sizeof tmp, *p = end;
+  static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+      10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+      10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+      100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  /* digits from the bit length (log10(2) ~ 1233 / 4096), then one compare */
+  int len = (int)(((64 - __builtin_clzll(u | 1)) * 1233) >> 12);
+  char *q;
+  len += u >= pow10[len] || !u;
+  if (v < 0) *p++ = '-';
+  q = p + len;
   while (u >= 100) {
-    p -= 2;
-    memcpy(p, pairs + 2 * (u % 100), 2);
+    q -= 2;
+    memcpy(q, pairs + 2 * (u % 100), 2);
     u /= 100;
   }
   if (u >= 10) {
-    p -= 2;
-    memcpy(p, pairs + 2 * u, 2);
+    q -= 2;
+    memcpy(q, pairs + 2 * u, 2);
   } else {
-    *--p = (char)('0' + u);
+    *--q = (char)('0' + u);
   }
-  if (v < 0) *--p = '-';
-  out_add(o, p, (size_t)(end - p));
+  return p + len;
 }
 
-/* A name as a CSV field, quoted (quotes doubled) where the reader would
-** otherwise split, unquote or trim it: `gpt2_small[prompt=P,gen=G]` has a
-** comma. One pass finds the length and whether quoting is needed. */
-static void out_name(struct out *o, const char *s) {
-  size_t n = 0;
-  int quote = 0;
-  for (; s[n]; n++) quote |= s[n] == ',' || s[n] == '"';
-  if (!n || s[0] == ' ' || s[0] == '\t' || s[0] == '#' || s[n - 1] == ' ' || s[n - 1] == '\t')
-    quote = 1;
-  if (!quote) {
-    out_add(o, s, n);
-    return;
+/* A name of n bytes as a CSV field at p, quoted (quotes doubled) where the
+** reader would otherwise split, unquote or trim it: `gpt2_small[prompt=P,gen=G]`
+** has a comma. Needs room for 2n + 2 bytes; returns the end. */
+static char *put_name(char *p, const char *s, size_t n) {
+  const char *dq = memchr(s, '"', n);
+  if (!dq && n && !memchr(s, ',', n) && s[0] != ' ' && s[0] != '\t' && s[0] != '#' &&
+      s[n - 1] != ' ' && s[n - 1] != '\t') {
+    memcpy(p, s, n);
+    return p + n;
   }
-  out_add(o, "\"", 1);
-  for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-    out_add(o, s, (size_t)(q - s) + 1);
-    out_add(o, "\"", 1);
+  *p++ = '"';
+  while (dq) {
+    size_t k = (size_t)(dq - s) + 1;
+    memcpy(p, s, k);
+    p += k;
+    *p++ = '"';
+    s += k;
+    n -= k;
+    dq = memchr(s, '"', n);
   }
-  out_add(o, s, strlen(s));
-  out_add(o, "\"", 1);
+  memcpy(p, s, n);
+  p += n;
+  *p++ = '"';
+  return p;
+}
+
+/* One row of the native CSV, formatted in place in the output buffer: the
+** row's size is bounded first, so no field needs a check of its own. */
+static void out_row(struct out *o, const struct trace_row *row, int has_deadline, int has_workload) {
+  size_t nn = strlen(row->network), nt = strlen(row->tenant);
+  size_t nw = has_workload ? strlen(row->workload) : 0;
+  size_t need = 3 * 21 + 2 * (nn + nt + nw) + 3 * 2 + 8;
+  char *p, *tmp = NULL;
+  if (o->len + need > OUT_BUF) out_flush(o);
+  if (need > OUT_BUF) {     /* names of megabytes: a row of its own */
+    if (!(tmp = malloc(need))) {
+      if (!o->failed) o->failed = ENOMEM;
+      return;
+    }
+    p = tmp;
+  } else {
+    p = o->buf + o->len;
+  }
+  char *start = p;
+  p = put_i64(p, row->arrival);
+  *p++ = ',';
+  p = put_name(p, row->network, nn);
+  *p++ = ',';
+  p = put_i64(p, row->batch);
+  *p++ = ',';
+  p = put_i64(p, row->priority);
+  *p++ = ',';
+  p = put_name(p, row->tenant, nt);
+  if (has_deadline) {
+    *p++ = ',';
+    if (row->deadline != SL_NS_NONE) p = put_i64(p, row->deadline);
+  }
+  if (has_workload) {
+    *p++ = ',';
+    p = put_name(p, row->workload, nw);
+  }
+  *p++ = '\n';
+  if (tmp) {
+    out_add(o, start, (size_t)(p - start));
+    free(tmp);
+  } else {
+    o->len += (size_t)(p - start);
+  }
 }
 
 static int import(struct trace *t, struct out *o, int has_deadline, int has_workload,
@@ -95,24 +153,7 @@ static int import(struct trace *t, struct out *o, int has_deadline, int has_work
   if (has_workload) out_add(o, ",workload", 9);
   out_add(o, "\n", 1);
   while ((r = trace_next(t, &row, e)) == 1) {
-    out_i64(o, row.arrival);
-    out_add(o, ",", 1);
-    out_name(o, row.network);
-    out_add(o, ",", 1);
-    out_i64(o, row.batch);
-    out_add(o, ",", 1);
-    out_i64(o, row.priority);
-    out_add(o, ",", 1);
-    out_name(o, row.tenant);
-    if (has_deadline) {
-      out_add(o, ",", 1);
-      if (row.deadline != SL_NS_NONE) out_i64(o, row.deadline);
-    }
-    if (has_workload) {
-      out_add(o, ",", 1);
-      out_name(o, row.workload);
-    }
-    out_add(o, "\n", 1);
+    out_row(o, &row, has_deadline, has_workload);
     if (!*rows) *first = row.arrival;
     *last = row.arrival;
     (*rows)++;
@@ -216,8 +257,11 @@ int trace_import(int argc, char **argv) {
     if (stats) {
       struct rusage ru;
       getrusage(RUSAGE_SELF, &ru);
-      fprintf(stderr, "stats: import %.3f s, %.1f MB/s, %.0f lines/s, peak RSS %.1f MiB\n", secs,
-              secs > 0 ? (double)bytes / 1e6 / secs : 0.0,
+      /* CPU time too: on a shared machine the wall time counts waiting for a core. */
+      double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+      fprintf(stderr, "stats: import %.3f s (CPU %.3f s), %.1f MB/s, %.0f lines/s, peak RSS %.1f MiB\n",
+              secs, cpu, secs > 0 ? (double)bytes / 1e6 / secs : 0.0,
               secs > 0 ? (double)fr_lines(t.fr) / secs : 0.0, (double)ru.ru_maxrss / 1024.0);
     }
   }

@@ -60,6 +60,7 @@ struct attr {
   char *name;
   struct expr x;
   int64_t round, min, max;  /* round: a multiple to round up to (0: none) */
+  int bits;                 /* significant binary digits to round up to (0: none) */
   int64_t val;              /* this line's value */
   char txt[24];             /* and as text, at txtp (written backwards from the end) */
   const char *txtp;
@@ -163,10 +164,24 @@ static int is_ident(const char *s, size_t n) {
   return 1;
 }
 
-/* Digits of v, written backwards from `end`; returns the start. */
+/* Digits of v, written backwards from `end`; returns the start. Two digits
+** per division: attrs are formatted on every line of a trace. */
 static char *put_i64(char *end, int64_t v) {
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  do { *--end = (char)('0' + u % 10); u /= 10; } while (u);
+  while (u >= 100) {
+    end -= 2;
+    memcpy(end, pairs + 2 * (u % 100), 2);
+    u /= 100;
+  }
+  if (u >= 10) {
+    end -= 2;
+    memcpy(end, pairs + 2 * u, 2);
+  } else {
+    *--end = (char)('0' + u);
+  }
   if (v < 0) *--end = '-';
   return end;
 }
@@ -414,7 +429,7 @@ static int resolve_deadline(struct fmt *f, struct sl_err *e) {
   return parse_ref(f, name, strlen(name), f->nattrs, r->line, "deadline", &f->deadline, e);
 }
 
-/* attr NAME = EXPR [round Q] [min A] [max B] */
+/* attr NAME = EXPR [round Q] [bits K] [min A] [max B] */
 static int add_attr(struct fmt *f, const char *name, char *v, long line, struct sl_err *e) {
   struct attr *a;
   char *tok[64], *save = NULL, expr[1024];
@@ -437,7 +452,8 @@ static int add_attr(struct fmt *f, const char *name, char *v, long line, struct 
   a->max = INT64_MAX;
   for (char *t = strtok_r(v, " \t", &save); t && nt < 64; t = strtok_r(NULL, " \t", &save))
     tok[nt++] = t;
-  for (i = 0; i < nt && strcmp(tok[i], "round") && strcmp(tok[i], "min") && strcmp(tok[i], "max");
+  for (i = 0; i < nt && strcmp(tok[i], "round") && strcmp(tok[i], "bits") && strcmp(tok[i], "min") &&
+              strcmp(tok[i], "max");
        i++)
     o += (size_t)snprintf(expr + o, o < sizeof expr ? sizeof expr - o : 0, "%s", tok[i]);
   if (o >= sizeof expr) return spec_err(f, line, e, "%s: expression too long", what);
@@ -452,12 +468,15 @@ static int add_attr(struct fmt *f, const char *name, char *v, long line, struct 
     if (!strcmp(tok[i], "round")) {
       if (val < 1) return spec_err(f, line, e, "%s: round must be >= 1", what);
       a->round = val;
+    } else if (!strcmp(tok[i], "bits")) {
+      if (val < 1 || val > 62) return spec_err(f, line, e, "%s: bits must be in [1, 62]", what);
+      a->bits = (int)val;
     } else if (!strcmp(tok[i], "min")) {
       a->min = val;
     } else if (!strcmp(tok[i], "max")) {
       a->max = val;
     } else {
-      return spec_err(f, line, e, "%s: unexpected '%s' (after the expression: round Q, min A, max B)",
+      return spec_err(f, line, e, "%s: unexpected '%s' (after the expression: round Q, bits K, min A, max B)",
                       what, tok[i]);
     }
   }
@@ -885,11 +904,32 @@ static int eval_attrs(struct fmt *f, struct sl_err *e) {
     struct attr *a = &f->attrs[i];
     int64_t v;
     char *start;
-    if (eval_expr(f, &a->x, a->name, &v, e) < 0) return -1;
-    if (a->round > 1 && v % a->round) {
+    const struct factor *g = a->x.f;
+    if (a->x.n == 1 && !g->is_const && g->ref.kind == REF_GROUP && g->ref.map < 0 &&
+        f->ov[2 * g->ref.idx] != PCRE2_UNSET &&
+        parse_whole(f->line + f->ov[2 * g->ref.idx], f->ov[2 * g->ref.idx + 1] - f->ov[2 * g->ref.idx],
+                    &v) == 0) {
+      /* One group as it is (the usual token count): read in place. */
+    } else if (eval_expr(f, &a->x, a->name, &v, e) < 0) {
+      return -1;
+    }
+    if (a->round > 1 && v >= 0 && !(a->round & (a->round - 1))) {
+      /* A power of two (the usual block size): no division. */
+      if (v & (a->round - 1) && __builtin_add_overflow(v | (a->round - 1), 1, &v))
+        return sl_errf(e, "attr %s: rounding overflows 64 bits", a->name);
+    } else if (a->round > 1 && v % a->round) {
       int64_t q = v / a->round + (v > 0);
       if (__builtin_mul_overflow(q, a->round, &v))
         return sl_errf(e, "attr %s: rounding overflows 64 bits", a->name);
+    }
+    if (a->bits && v > 0 && (v >> a->bits)) {
+      /* Up to the next number of K significant binary digits: a relative
+      ** error under 2^(1-K) whatever the size, so a long-tailed count takes
+      ** a few values per octave instead of one per multiple of Q. */
+      int shift = 64 - __builtin_clzll((unsigned long long)v) - a->bits;
+      int64_t q = ((v - 1) >> shift) + 1;
+      if (q > (INT64_MAX >> shift)) return sl_errf(e, "attr %s: rounding overflows 64 bits", a->name);
+      v = q << shift;
     }
     if (v < a->min) v = a->min;
     if (v > a->max) v = a->max;

@@ -199,7 +199,7 @@ const struct command commands[] = {
      "-o; OUT is written whole or not at all). A line that does not read stops it\n"
      "with FILE:LINE and the part that did not match; --skip-bad passes such lines\n"
      "over and reports how many and the first few. Then says what it read;\n"
-     "--stats adds time, MB/s, lines/s and peak memory (stderr).\n"
+     "--stats adds wall and CPU time, MB/s, lines/s and peak memory (stderr).\n"
      "\n"
      "stats   one streaming pass; prints NAME VALUE lines: count, first_ns, last_ns,\n"
      "        span_ns (last - first arrival), mean_rate_rps = (count - 1) / span,\n"

@@ -228,6 +228,52 @@ check "every rule" "$("$S" trace import --format ./x.fmt t.txt.gz.txt 2>/dev/nul
 0,net10,20,5,t.txt.gz,2500000,w_hi
 1500000,net25,50,0,t.txt.gz,4000000,w_lo"
 
+# attr bits K: up to the next number of K significant binary digits; after
+# round Q, before min/max. c -> b (bits 2) and p (round 8, then bits 1):
+#   0 -> 0, 0;  3 -> 3 (two digits already), 8;  5 = 101b -> 110b = 6, 8;
+#   7 = 111b -> 1000b = 8, 8;  9 = 1001b -> 1100b = 12, 16 -> 16;
+#   96 = 1100000b stays, 96 -> 128;  100 = 1100100b -> 10000000b = 128,
+#   104 -> 128;  -5 stays -5 (only positive values), round 8 -> 0.
+spec 'pattern = (?<ts>\d+) (?<c>-?\d+)' 'arrival = ts as s' 'attr b = c bits 2' 'attr p = c round 8 bits 1' \
+  'network = n{b}_{p}'
+printf '1 0\n2 3\n3 5\n4 7\n5 9\n6 96\n7 100\n8 -5\n' >t.txt
+check "attr bits" "$("$S" trace import --format ./x.fmt t.txt 2>/dev/null | cut -d, -f2 | tr '\n' ' ')" \
+  "network n0_0 n3_8 n6_8 n8_8 n12_16 n96_128 n128_128 n-5_0 "
+# 2^62 + 1 at one significant digit is 2^63: past 64 bits, a bad line; so is
+# 2^63 - 4 rounded up to a multiple of 8 (the power-of-two path).
+printf '1 4611686018427387905\n' >t.txt
+fails "attr bits: overflow is a bad line" "schedlab: error: t.txt:1: attr p: rounding overflows 64 bits" \
+  "$S" trace import --format ./x.fmt t.txt
+printf '1 9223372036854775804\n' >t.txt
+spec 'pattern = (?<ts>\d+) (?<c>-?\d+)' 'arrival = ts as s' 'attr p = c round 8' 'network = n{p}'
+fails "attr round 8: overflow is a bad line" "schedlab: error: t.txt:1: attr p: rounding overflows 64 bits" \
+  "$S" trace import --format ./x.fmt t.txt
+spec 'pattern = (?<ts>\d+)' 'arrival = ts as s' 'network = x' 'attr a = ts bits 0'
+serr "attr bits 0" "4: attr a: bits must be in [1, 62]"
+spec 'pattern = (?<ts>\d+)' 'arrival = ts as s' 'network = x' 'attr a = ts bits 63'
+serr "attr bits 63" "4: attr a: bits must be in [1, 62]"
+# Names as CSV fields: quoted where a reader would split (comma), unquote
+# (a quote, doubled inside), trim (a space at either end) or take the line
+# for a comment (#); an empty workload is "". A negative priority, and the
+# deadline (1 s after the arrival) written after the tenant. Times in s are
+# relative: kept as they are (1 -> 1000000000 ns).
+spec 'pattern = (?<ts>\d+)\t(?<n>[^\t]*)\t(?<t>[^\t]*)\t(?<p>-?\d+)' 'arrival = ts as s' 'network = {n}' \
+  'tenant = {t}' 'workload = {t}' 'priority = p' 'deadline = 1 as s'
+printf '1\ta"b"c\tx\t-3\n2\t#x\t y\t0\n3\tp,q\tz \t7\n4\tplain\t\t1\n' >t.txt
+check "names quoted as CSV needs" "$("$S" trace import --format ./x.fmt t.txt 2>/dev/null)" \
+"arrival_ns,network,batch,priority,tenant,deadline_ns,workload
+1000000000,\"a\"\"b\"\"c\",1,-3,x,2000000000,x
+2000000000,\"#x\",1,0,\" y\",3000000000,\" y\"
+3000000000,\"p,q\",1,7,\"z \",4000000000,\"z \"
+4000000000,plain,1,1,plain,5000000000,\"\""
+
+# Numbers written at every digit-count boundary (the writer counts digits
+# before it writes them): relative ns are kept as they are, up to 2^60.
+spec 'pattern = (?<t>\d+)' 'arrival = t as ns' 'network = x'
+printf '0\n9\n10\n99\n100\n999999999999\n1000000000000\n1152921504606846975\n1152921504606846976\n' >t.txt
+check "arrivals at digit boundaries" "$("$S" trace import --format ./x.fmt t.txt 2>/dev/null | cut -d, -f1 | tr '\n' ' ')" \
+  "arrival_ns 0 9 10 99 100 999999999999 1000000000000 1152921504606846975 1152921504606846976 "
+
 # ---- usage -------------------------------------------------------------------
 "$S" trace import m.jsonl >out.txt 2>err.txt
 check "usage: --format is required" "exit $?: $(head -n 1 err.txt)" \
