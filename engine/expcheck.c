@@ -339,6 +339,7 @@ static int check_value(const char *column, const char *v, int pattern, const str
     return sl_errf(e, "%s: metric pattern LIKE '%s' matches no metric", where, v);
   }
   if (has(known, v)) return 0;
+  if (!strncmp(v, "policy.", 7)) return 0;   /* a policy's own counters (sim.metric) */
   return sl_errf(e, "%s: unknown metric '%s'%s", where, v, suggest(known, v, hint, sizeof hint));
 }
 
@@ -383,7 +384,7 @@ static int check_metrics(struct experiment *x, struct sl_err *e) {
   int rc = -1;
   if (known_metrics(&known, e) < 0) goto done;
   for (size_t i = 0; i < x->nmetrics; i++)
-    if (!has(&known, x->metrics[i])) {
+    if (!has(&known, x->metrics[i]) && strncmp(x->metrics[i], "policy.", 7)) {
       sl_errf(e, "%s: metrics: unknown metric '%s'%s", x->path, x->metrics[i],
               suggest(&known, x->metrics[i], hint, sizeof hint));
       goto done;
