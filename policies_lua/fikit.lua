@@ -41,7 +41,9 @@
 --     lower-level request at its next kernel boundary. A running LP kernel
 --     is never cut: an HP kernel that needs the SMs waits (the overrun).
 --
--- Counters (sim.metric, rows policy.NAME of class all): gap_fills (LP
+-- Counters (sim.metric, rows policy.NAME of class all), over the requests
+-- of the highest priority in the run (the HP task; a lower level that runs
+-- freely once it is gone is not counted): gap_fills (LP
 -- kernels placed in windows), filled_ns (their profiled ns), hp_gap_ns (the
 -- profiled gap time of the HP requests run: filled_ns / hp_gap_ns is the
 -- share of HP gap time filled), hp_delay_ns (HP segment time beyond its
@@ -64,6 +66,7 @@ local profiles = {}          -- network \0 batch -> sim.segments
 local lvl = nil              -- the HP level now
 local absent_since = nil     -- when the HP level last had no request present
 local fill_until = -1        -- predicted end of the LP kernel filling a window
+local top_seen = nil         -- the highest priority seen: the HP task the counters follow
 
 local function segs(sim, req)
   local key = req.network .. "\0" .. req.batch
@@ -86,7 +89,10 @@ function P.init(sim)
   if p.margin_ns < 0 then error("param margin_ns must be >= 0") end
 end
 
-function P.on_arrival(sim, req) T.arrive(st, sim, req) end
+function P.on_arrival(sim, req)
+  T.arrive(st, sim, req)
+  if not top_seen or req.priority > top_seen then top_seen = req.priority end
+end
 
 -- Timers (a fill's end, the idle threshold) only wake schedule up.
 function P.on_timer() end
@@ -95,7 +101,8 @@ function P.on_timer() end
 -- the profile is delay; a gap adds to the HP gap time.
 local function enter(sim, req, seg)
   local s, rs, now = segs(sim, req), req.state, sim.now()
-  if rs.seg then
+  local counted = req.priority == top_seen
+  if rs.seg and counted then
     local late = now - rs.t - s[rs.seg].isolated_ns
     if late > 0 then
       sim.metric("hp_delay_ns", late)
@@ -103,7 +110,7 @@ local function enter(sim, req, seg)
     end
   end
   rs.seg, rs.t = seg, now
-  if seg and s[seg].kind == "gap" then sim.metric("hp_gap_ns", s[seg].isolated_ns) end
+  if counted and seg and s[seg].kind == "gap" then sim.metric("hp_gap_ns", s[seg].isolated_ns) end
 end
 
 function P.on_segment(sim, req, seg) if req.state.t then enter(sim, req, seg) end end
@@ -220,8 +227,10 @@ function P.schedule(sim)
   run_through(sim, pick, pick.req.segment)
   fill_until = now + pick_ns
   sim.timer(pick_ns)
-  sim.metric("gap_fills", 1)
-  sim.metric("filled_ns", pick_ns)
+  if top == top_seen then
+    sim.metric("gap_fills", 1)
+    sim.metric("filled_ns", pick_ns)
+  end
 end
 
 return P
