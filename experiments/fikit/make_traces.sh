@@ -6,7 +6,8 @@
 # 8), each running as many inferences as make its isolated work about the
 # HP task's (at least 2): every request arrives at 0 and the policies run a
 # tenant's requests one at a time (policies_lua/tenant_units.lua), a closed
-# loop with no think time. `PAIR_hp.csv` is the HP task alone (exclusive).
+# loop with no think time. `PAIR_hp.csv` is the HP task alone (exclusive);
+# `PAIR_periodic_*.csv` the same with the HP task released periodically.
 # Usage: sh experiments/fikit/make_traces.sh [path/to/schedlab]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,5 +35,18 @@ for pair in resnet18:resnet50 mobilenet_v2:vgg16 bert_base:resnet50 efficientnet
       done
     } >"$here/traces/${name}_lp$k.csv"
   done
-  echo "$name: HP $ih ns x $N_HP, LP $il ns x $nlp"
+  # The HP task open loop instead: one inference every 2 x its isolated time
+  # (rounded up to a us), so it idles half the time and LP kernels run
+  # freely then: an HP arrival can find one running (an overrun).
+  period=$(awk -v a="$ih" 'BEGIN {printf "%d", int((2 * a + 999) / 1000) * 1000}')
+  { echo "arrival_ns,network,batch,priority,tenant"
+    i=0; while [ $i -lt $N_HP ]; do echo "$((i * period)),$hp,1,9,hp"; i=$((i + 1)); done
+  } >"$here/traces/${name}_periodic_hp.csv"
+  { cat "$here/traces/${name}_periodic_hp.csv"
+    j=1; while [ $j -le 2 ]; do
+      i=0; while [ $i -lt "$nlp" ]; do echo "0,$lp,8,1,lp$j"; i=$((i + 1)); done
+      j=$((j + 1))
+    done
+  } | { read -r h; echo "$h"; sort -t, -k1,1n -s; } >"$here/traces/${name}_periodic_lp2.csv"
+  echo "$name: HP $ih ns x $N_HP (periodic: every $period ns), LP $il ns x $nlp"
 done
