@@ -22,7 +22,7 @@
 -- every 2 x its isolated time, K = 2, so that it idles and LP kernels that
 -- run freely meanwhile can overrun into an HP arrival (`fikit_idle0`: with
 -- no idle threshold). Everything the paper leaves open is a proposal
--- (papers/fikit.md): see the report.
+-- (docs/fikit.md): see the report.
 
 local PAIRS = {"resnet18__resnet50", "mobilenet_v2__vgg16", "bert_base__resnet50",
                "efficientnet_b0__googlenet", "resnet50__bert_base", "googlenet__mobilenet_v2"}
@@ -214,7 +214,7 @@ local function report(q)
   end
   w("")
 
-  -- Checks of the behaviour the reconstruction expects (papers/fikit.md §6).
+  -- Checks of the behaviour the reconstruction expects (docs/fikit.md).
   local ok_excl, n_excl, ok_grow, n_grow, ok_lp, n_lp, ok_strict, n_strict = 0, 0, 0, 0, 0, 0, 0, 0
   for _, p in ipairs(pairs_seen) do
     local ex = by[p].excl
@@ -243,7 +243,7 @@ local function report(q)
   end
   w("## Checks of the expected behaviour")
   w("")
-  w("| expectation (papers/fikit.md §6, proposed) | holds in |")
+  w("| expectation (docs/fikit.md, proposed) | holds in |")
   w("|---|---|")
   w(string.format("| HP JCT under fikit within 5%% of exclusive (exact profiles) | %d of %d |", ok_excl, n_excl))
   w(string.format("| HP speed-up over time slicing grows with the number of LP tasks | %d of %d steps |", ok_grow, n_grow))
@@ -328,7 +328,7 @@ local function report(q)
   w("## How this differs from the paper, and why")
   w("")
   w("- **Reconstruction.** The paper's body (algorithm listing, workloads, GPU, baseline)")
-  w("  was unavailable. FIKIT here is papers/fikit.md §3.2 as built in policies_lua/fikit.lua:")
+  w("  was unavailable. FIKIT here is the reconstruction of docs/fikit.md (policies_lua/fikit.lua):")
   w("  profiled kernel and gap durations from the device model (`sim.segments`), one LP")
   w("  kernel at a time placed in a predicted HP gap by best fit, the LP task's next host")
   w("  launch run beside the GPU work, no kernel ever cut. The profile is exact (the model")

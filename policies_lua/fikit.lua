@@ -1,8 +1,10 @@
--- fikit — FIKIT, "Filling Inter-Kernel Idle Time" (Wenqing Wu, arXiv
--- 2311.10359 v5, 2024): priority sharing of one GPU in which low-priority
+-- fikit — FIKIT: low-priority kernels in the gaps of a high-priority task.
+--
+-- "Filling Inter-Kernel Idle Time" (Wenqing Wu, arXiv 2311.10359 v5,
+-- 2024; docs/fikit.md): priority sharing of one GPU in which low-priority
 -- (LP) kernels run inside the idle gaps between a high-priority (HP) task's
 -- kernels. Only the abstract of the paper could be read; the algorithm here
--- is the reconstruction of papers/fikit.md §3 (proposed), on the GPU model
+-- is the reconstruction of docs/fikit.md (proposed), on the GPU model
 -- with eager launching (the gaps are the host launch gaps,
 -- docs/gpu_model.md) and `sharing=streams` (one stream per tenant).
 --
@@ -11,7 +13,7 @@
 -- from sharing; LP kernels chosen to fit an HP gap ("BestPrioFit"); kernels
 -- are not preempted.
 --
--- Proposed (papers/fikit.md §3.2), as built:
+-- Proposed (docs/fikit.md), as built:
 --   * Profiling is sim.segments(req): the device's isolated duration of
 --     every kernel and gap (one sample each, so the statistic is the mean:
 --     the paper's p50/p90/... would equal it; no profile_stat knob).

@@ -1,6 +1,8 @@
--- share — default GPU sharing, the baseline of FIKIT (papers: FIKIT §3.3,
--- mode `share`): every tenant on its own unit, each running its requests
--- one at a time in arrival order, all tenants at once with no priorities.
+-- share — default GPU sharing: every tenant on its own unit, no priorities.
+--
+-- The baseline of FIKIT (docs/fikit.md, mode `share`): every tenant on its
+-- own unit, each running its requests one at a time in arrival order, all
+-- tenants at once with no priorities.
 -- How co-runners share the GPU is the device's sharing mode, not the
 -- policy's: `--device-param sharing=timeslice` is the driver's default
 -- between processes (contexts alternate on a time slice; the paper's
@@ -9,7 +11,7 @@
 -- per tenant (`units=K`); units go to tenants in order of first arrival
 -- (policies_lua/tenant_units.lua).
 --
--- The paper's `share_mode = fifo` (ready kernels one at a time in order of
+-- The reconstruction's `share_mode = fifo` (ready kernels one at a time in order of
 -- readiness) is not a policy here: kernel order inside a device is the
 -- device's; `sharing=timeslice` and `streams` stand in for it (proposed).
 

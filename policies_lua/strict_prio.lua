@@ -1,5 +1,6 @@
--- strict_prio — priority streams without gap filling, FIKIT's baseline
--- (papers/fikit.md §3.3, proposed): the tenants of the highest priority
+-- strict_prio — priority streams without gap filling (FIKIT's baseline).
+--
+-- Proposed (docs/fikit.md): the tenants of the highest priority
 -- level present run on their own units (streams), and a lower level runs
 -- only when no request of a higher level is present (no HP task active),
 -- never inside an HP task's gaps. A higher-level arrival stops every

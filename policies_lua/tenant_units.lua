@@ -1,5 +1,6 @@
--- tenant_units — a module for policies that give every tenant its own unit
--- (a CUDA stream, a time-sliced context, an MPS client: docs/gpu_model.md,
+-- tenant_units — a module: every tenant on its own unit, one request at a time.
+--
+-- For policies that give every tenant its own unit (a CUDA stream, a time-sliced context, an MPS client: docs/gpu_model.md,
 -- "Sharing") and run each tenant's requests one at a time, in arrival
 -- order: a tenant is then a task that runs its iterations back to back, a
 -- closed loop with no think time when its requests all arrive at once.
