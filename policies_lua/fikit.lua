@@ -164,7 +164,10 @@ local function run_through(sim, h, seg)
   local after = seg
   if s[seg + 1] and s[seg + 1].kind == "gap" then after = seg + 1 end
   if after < #s then sim.stop(h.req, "checkpoint", after) end
+  h.req.state.fill = true    -- placed to run through `after`: not stopped again
 end
+
+function P.on_preempted(sim, req) req.state.fill = nil end
 
 function P.schedule(sim)
   local heads = T.heads(st, sim)
@@ -189,7 +192,7 @@ function P.schedule(sim)
         local k = next_kernel_at(sim, r)
         if not k then window_end = -math.huge elseif k < window_end then window_end = k end
       end
-    elseif r.status == "running" then
+    elseif r.status == "running" and not r.state.fill then
       sim.watch(r, false)
       r.state.seg, r.state.t = nil, nil
       sim.stop(r)
