@@ -348,6 +348,7 @@ void sim_free(struct sim *s) {
   s->hbuf = NULL;
   s->hslot = NULL;
   metrics_free(&s->metrics);
+  metrics_free(&s->pmetrics);
   s->pol = NULL;
   s->dev = NULL;
 }
@@ -823,7 +824,7 @@ static int plan(struct sim *s, int32_t slot) {
   if (r->state == RS_SWITCH_OUT && target == r->stop_at) {
     at += r->switch_tail;
     cls = EV_SWITCH;
-    arg = r->peer;
+    arg = r->peer >= 0 ? r->peer : slot;   /* sim.stop: no incoming request */
   }
   if (r->ev != EVQ_NONE) {
     const struct event *cur = evq_get(&s->evq, r->ev);
@@ -1006,11 +1007,14 @@ static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enu
   return rerate(s);
 }
 
+static int lone_stop_done(struct sim *s, int32_t slot);
+
 /* The end of a switch: the victim (if any) leaves, `in` runs. */
 static int on_switch_done(struct sim *s, int32_t in) {
   struct req *r = &s->reqs[in];
   int32_t out = r->peer;
   enum mech m = MECH_CHECKPOINT;
+  if (r->state == RS_SWITCH_OUT && out < 0) return lone_stop_done(s, in);
   r->ev = EVQ_NONE;
   if (out >= 0) {
     struct req *o = &s->reqs[out];
@@ -1032,6 +1036,111 @@ static int on_switch_done(struct sim *s, int32_t in) {
   }
   return 0;
 }
+
+/* {===================================================================
+** FIKIT support: a stop with nobody in its stead (sim.stop), and the
+** policy's own metrics (sim.metric)
+** =================================================================== */
+
+static int to_caller(struct sim *s, int rc, struct sl_err *e);
+
+int sim_stop(struct sim *s, int32_t slot, enum mech m, int32_t after, struct sl_err *e) {
+  struct req *o = &s->reqs[slot];
+  sl_ns from, stop, save = 0;
+  if (o->state != RS_RUNNING)
+    return sl_errf(e, "sim.stop: request %lld is not running (it is %s)", (long long)o->task_id,
+                   o->state == RS_READY ? "ready" : "switching");
+  if (m == MECH_DRAIN)
+    return sl_errf(e, "sim.stop: mechanism 'drain' stops nothing (use checkpoint or kill)");
+  if (after >= o->work->nseg)
+    return sl_errf(e, "sim.stop: segment %d is past the last one of request %lld (%d segments)",
+                   after + 1, (long long)o->task_id, o->work->nseg);
+  if (advance(s, o) < 0) return to_caller(s, -1, e);
+  from = o->progress;
+  if (after >= 0 && o->work->prefix[after + 1] > from) from = o->work->prefix[after + 1];
+  stop = sim_stop_point(s, o->work, from, m);
+  SL_ASSERT(stop >= o->progress);
+  if (stop >= work_total(o->work)) return 0;   /* it ends first: nothing to stop */
+  if (stop > o->reached) {
+    o->reached = stop;
+    s->stalled_switches = 0;
+  } else if (s->stall_at != s->now && (s->stall_at = s->now, ++s->stalled_switches > STALL_SWITCHES)) {
+    return sl_errf(e, "policy '%s' stopped requests at %d instants in a row without progress "
+                      "(t=%lld ns): a livelock?", s->policy_name, STALL_SWITCHES, (long long)s->now);
+  }
+  if (m == MECH_CHECKPOINT) {
+    save = s->dev->ops->save_ns(s->dev, o->work, stop);
+    o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
+    o->has_ckpt = o->restore_cost > 0;
+    o->overhead += save;
+    o->checkpoints++;
+  } else {
+    o->wasted += stop;
+    o->has_ckpt = 0;
+    o->restore_cost = 0;
+    o->kills++;
+  }
+  o->preemptions++;
+  o->state = RS_SWITCH_OUT;
+  s->nstopping++;
+  o->stop_at = stop;
+  o->stop_mech = (uint8_t)m;
+  o->stop_save = save;
+  o->peer = -1;
+  o->switch_tail = save;
+  o->back_at = s->now + reach_ns(o, stop) + save;
+  return to_caller(s, plan(s, slot), e);
+}
+
+/* A lone stop's save is done: the request leaves its unit, empty now. */
+static int lone_stop_done(struct sim *s, int32_t slot) {
+  struct req *o = &s->reqs[slot];
+  enum mech m = (enum mech)o->stop_mech;
+  o->ev = EVQ_NONE;
+  settle_stops(s);
+  SL_ASSERT(!o->counted);
+  if (advance(s, o) < 0) return -1;
+  SL_ASSERT(o->progress == o->stop_at);
+  if (release(s, slot) < 0) return -1;
+  if (m == MECH_KILL) o->progress = 0;
+  o->frac = 0;
+  if (rerate(s) < 0) return -1;
+  if (ready_return(s, slot, o->back_at) < 0) return -1;
+  return pol_preempted(s->pol, slot, m);
+}
+
+int sim_metric_add(struct sim *s, const char *name, const char *cls, double v, struct sl_err *e) {
+  struct metric_set *ms = &s->pmetrics;
+  struct metric *nm;
+  char full[sizeof nm->name];
+  snprintf(full, sizeof full, "policy.%s", name);
+  for (size_t i = 0; i < ms->n; i++)
+    if (!strcmp(ms->m[i].name, full) && !strcmp(ms->m[i].cls, cls)) {
+      ms->m[i].value += v;
+      return 0;
+    }
+  if (!(nm = sl_grow(ms->m, &ms->cap, ms->n + 1, sizeof *nm, e))) return -1;
+  ms->m = nm;
+  memcpy(nm[ms->n].name, full, sizeof full);
+  snprintf(nm[ms->n].cls, sizeof nm->cls, "%s", cls);
+  nm[ms->n].value = v;
+  ms->n++;
+  return 0;
+}
+
+/* The policy's metrics join the run's, after the engine's own. */
+static int append_policy_metrics(struct sim *s) {
+  struct metric_set *ms = &s->metrics;
+  struct metric *nm;
+  if (!s->pmetrics.n) return 0;
+  if (!(nm = sl_grow(ms->m, &ms->cap, ms->n + s->pmetrics.n, sizeof *nm, &s->err))) return -1;
+  ms->m = nm;
+  memcpy(nm + ms->n, s->pmetrics.m, s->pmetrics.n * sizeof *nm);
+  ms->n += s->pmetrics.n;
+  return 0;
+}
+
+/* }=================================================================== */
 
 /* The row of a request that leaves the run: finished at `finish`, or
 ** dropped (finish SL_NS_NONE). */
@@ -1556,7 +1665,8 @@ int sim_finish(struct sim *s) {
   s->totals.unit_busy = s->unit_busy;
   s->totals.busy = 0;
   for (int32_t u = 0; u < s->nunits; u++) s->totals.busy += (sl_ns)llround(s->unit_busy[u]);
-  if (metrics_compute(&s->spool, &s->totals, &s->metrics, &s->err) < 0) {
+  if (metrics_compute(&s->spool, &s->totals, &s->metrics, &s->err) < 0 ||
+      append_policy_metrics(s) < 0) {
     s->status = SIM_EINPUT;
     return -1;
   }

@@ -220,6 +220,7 @@ struct sim {
   struct spool spool;
   struct ivlog ivals;      /* execution intervals, when cfg.record_intervals */
   struct metric_set metrics;
+  struct metric_set pmetrics;  /* FIKIT support: sim.metric rows, policy.NAME */
   struct sl_err err;       /* the message of a failed run */
   enum sim_status status;
 };
@@ -317,5 +318,16 @@ int sim_set_exit(struct sim *s, int32_t slot, int32_t k, struct sl_err *e);
 int sim_drop(struct sim *s, int32_t slot, struct sl_err *e);
 int sim_timer_cancel(struct sim *s, int64_t id);
 static inline size_t sim_timers_pending(const struct sim *s) { return s->timers.n; }
+
+/* ---- FIKIT support (sim.stop, sim.metric) --------------------------------- */
+/* Stop running request `slot` by m (checkpoint or kill) at its next
+** preemption point, or at the first one at or after the end of segment
+** `after` (0-based; -1: none), with nobody placed in its stead: it saves,
+** leaves its unit and returns to the ready queue (on_preempted). Nothing
+** happens when that point is its end. */
+int sim_stop(struct sim *s, int32_t slot, enum mech m, int32_t after, struct sl_err *e);
+/* Add v into the run's metric `policy.NAME` of class cls (written with
+** the run's metrics). */
+int sim_metric_add(struct sim *s, const char *name, const char *cls, double v, struct sl_err *e);
 
 #endif

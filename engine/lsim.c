@@ -684,6 +684,72 @@ int lsim_log(lua_State *L) {
   return 0;
 }
 
+/* {===================================================================
+** FIKIT support: sim.segments, sim.stop, sim.metric
+** =================================================================== */
+
+/* sim.segments(req): the request's work as the device compiled it alone,
+** one {isolated_ns, kind, name} per segment: FIKIT's profiling stage as
+** data. `kind` is the device's (gpu: "kernel" or "gap"), else "layer". */
+static int l_segments(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  const struct device *d = p->sim->dev;
+  const struct work *w = r->work;
+  lua_createtable(L, w->nseg, 0);
+  for (int32_t i = 0; i < w->nseg; i++) {
+    struct seg_info si;
+    const char *kind = "layer";
+    if (d->ops->seg_info && d->ops->seg_info(d, w, i, &si) == 0 && si.kind) kind = si.kind;
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, w->prefix[i + 1] - w->prefix[i]);
+    lua_setfield(L, -2, "isolated_ns");
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, w->seg_name && w->seg_name[i] ? w->seg_name[i] : "");
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* sim.stop(req [, mech [, after]]): stop a placed request at its next
+** preemption point (or the first one at or after the end of segment
+** `after`, 1-based) with nobody in its place. */
+static int l_stop(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  enum mech m = lua_isnoneornil(L, 2) ? MECH_CHECKPOINT : check_mech(L, 2);
+  lua_Integer after = luaL_optinteger(L, 3, 0);
+  struct sl_err e;
+  if (after < 0 || after > INT32_MAX)
+    return luaL_argerror(L, 3, lua_pushfstring(L, "segment %I is not >= 1", after));
+  if (sim_stop(p->sim, slot_of(p, r), m, (int32_t)after - 1, &e) < 0)
+    return luaL_error(L, "%s", e.msg);
+  return 0;
+}
+
+/* sim.metric(name, value [, class]): add value into the run's metric
+** policy.NAME (NAME: 1 to 24 of [a-z0-9_]). */
+static int l_metric(lua_State *L) {
+  struct pol *p = ctx(L);
+  size_t n, nc = 3;
+  const char *name = luaL_checklstring(L, 1, &n);
+  lua_Number v = luaL_checknumber(L, 2);
+  const char *cls = luaL_optlstring(L, 3, "all", &nc);
+  struct sl_err e;
+  if (n < 1 || n > 24 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+    return luaL_argerror(L, 1, lua_pushfstring(L, "metric name '%s' must be 1 to 24 characters "
+                                                  "of a-z, 0-9, _", name));
+  if (!isfinite(v)) return luaL_argerror(L, 2, "the value must be a finite number");
+  if (nc < 1 || nc > 95 || strlen(cls) != nc)
+    return luaL_argerror(L, 3, "the class must be 1 to 95 characters");
+  if (sim_metric_add(p->sim, name, cls, (double)v, &e) < 0) return luaL_error(L, "%s", e.msg);
+  return 0;
+}
+
+/* }=================================================================== */
+
 /* "idle" (nothing placed), "switching" (every holder starts or stops),
 ** else "running". */
 static int l_state(lua_State *L) {
@@ -715,6 +781,8 @@ void lsim_open(lua_State *L, struct pol *p) {
       {"units", l_units},     {"capacity", l_capacity}, {"room", l_room},
       {"free_unit", l_free_unit}, {"resize", l_resize}, {"watch", l_watch},
       {"versions", l_versions},
+      /* FIKIT support */
+      {"segments", l_segments}, {"stop", l_stop}, {"metric", l_metric},
       /* chunks, exits and drops */
       {"exits", l_exits},     {"set_exit", l_set_exit}, {"drop", l_drop},
       {NULL, NULL}};
