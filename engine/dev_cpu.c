@@ -8,11 +8,12 @@
 */
 #include "device.h"
 #include "cpu.h"
+#include "devfile.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct cpu_dev {
   struct cpu_cfg cfg;
@@ -126,100 +127,32 @@ static void known_fields(struct sl_err *e) {
 /* }=================================================================== */
 
 /* {===================================================================
-** Device files
+** Device files (read by devfile.c)
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
+static_assert(NFIELDS <= DEVFILE_MAX_FIELDS, "cpu fields must fit a device file's bit set");
+
+static int field_set_at(void *cfg, int i, const char *v, struct sl_err *e) {
+  return field_set(cfg, &fields[i], v, e);
 }
 
-/* An existing file, else a preset (traces/devices/NAME.dev). */
-static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
-  char home[1024];
-  struct stat st;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-    snprintf(path, n, "%s", arg);
-    return 0;
-  }
-  if (strchr(arg, '/') || strstr(arg, "..") ||
-      (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
-    return sl_errf(e, "%s: no such device file", arg);
-  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), arg);
-  if (stat(path, &st) != 0)
-    return sl_errf(e, "unknown cpu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
-                      "devices')", arg, arg);
-  return 0;
-}
+/* No presets as bases: a cpu device file gives its fields itself. */
+static const struct devfile cpu_file = {"cpu", 0, fields, sizeof fields[0], NFIELDS,
+                                        field_set_at};
 
-#define DEV_LINE 1024
-
-/* "FILE:LINE: field 'x': why" on the first bad line; every required field
-** must be given, none twice. */
+/* The device file into cfg; every required field must be given, and
+** ref_cores must not exceed cores. */
 static int read_file(struct cpu_cfg *cfg, const char *path, struct sl_err *e) {
-  FILE *f = fopen(path, "r");
-  char line[DEV_LINE];
-  long lineno = 0, field_line[NFIELDS] = {0};
-  if (!f) return sl_errf(e, "%s: cannot open", path);
-  while (fgets(line, sizeof line, f)) {
-    char *s, *eq, *key, *val, *hash;
-    const struct field *fd;
-    lineno++;
-    if (!strchr(line, '\n') && !feof(f)) {
-      sl_errf(e, "%s:%ld: line longer than %d bytes", path, lineno, DEV_LINE - 2);
-      goto fail;
-    }
-    if ((hash = strchr(line, '#'))) *hash = 0;
-    s = trim(line);
-    if (!*s) continue;
-    if (!(eq = strchr(s, '='))) {
-      sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
-      goto fail;
-    }
-    *eq = 0;
-    key = trim(s);
-    val = trim(eq + 1);
-    if (!(fd = field_find(key))) {
-      sl_errf(e, "%s:%ld: field '%s': unknown field (known: ", path, lineno, key);
-      known_fields(e);
-      sl_err_append(e, ")");
-      goto fail;
-    }
-    if (field_line[fd - fields]) {
-      sl_errf(e, "%s:%ld: field '%s': given twice (lines %ld and %ld)", path, lineno, key,
-              field_line[fd - fields], lineno);
-      goto fail;
-    }
-    field_line[fd - fields] = lineno;
-    if (!*val) {
-      sl_errf(e, "%s:%ld: field '%s': no value", path, lineno, key);
-      goto fail;
-    }
-    if (field_set(cfg, fd, val, e) < 0) {
-      sl_err_prefix(e, "%s:%ld: field '%s'", path, lineno, key);
-      goto fail;
-    }
-  }
-  if (ferror(f)) {
-    sl_errf(e, "%s: read error", path);
-    goto fail;
-  }
-  fclose(f);
+  struct devfile_given given;
+  if (devfile_read(&cpu_file, cfg, path, &given, e) < 0) return -1;
   for (size_t i = 0; i < NFIELDS; i++)
-    if (!field_line[i] && !fields[i].optional)
+    if (!given.line[i] && !fields[i].optional)
       return sl_errf(e, "%s: field '%s': missing (a cpu device file gives every field but "
                         "ref_cores)", path, fields[i].name);
   if (cfg->ref_cores > cfg->cores)
     return sl_errf(e, "%s:%ld: field 'ref_cores': %lld is more than cores (%lld)", path,
-                   field_line[NFIELDS - 1], (long long)cfg->ref_cores, (long long)cfg->cores);
+                   given.line[NFIELDS - 1], (long long)cfg->ref_cores, (long long)cfg->cores);
   return 0;
-fail:
-  fclose(f);
-  return -1;
 }
 
 /* }=================================================================== */
@@ -242,7 +175,8 @@ static int cpu_open(struct device *d, const char *arg, const struct kv *params, 
                       "--device cpu-server (see 'schedlab list devices')");
   if (!(cd = sl_alloc(sizeof *cd, e))) return -1;
   d->impl = cd;
-  if (resolve(arg, path, sizeof path, e) < 0 || read_file(&cd->cfg, path, e) < 0) return -1;
+  if (devfile_resolve("cpu", arg, path, sizeof path, e) < 0 || read_file(&cd->cfg, path, e) < 0)
+    return -1;
   for (size_t i = 0; i < nparams; i++) {
     const struct field *fd = field_find(params[i].key);
     if (!fd) {
