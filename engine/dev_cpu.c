@@ -114,16 +114,6 @@ static int field_set(struct cpu_cfg *cfg, const struct field *f, const char *v, 
   return 0;
 }
 
-static const struct field *field_find(const char *name) {
-  for (size_t i = 0; i < NFIELDS; i++)
-    if (!strcmp(fields[i].name, name)) return &fields[i];
-  return NULL;
-}
-
-static void known_fields(struct sl_err *e) {
-  for (size_t i = 0; i < NFIELDS; i++) sl_err_append(e, "%s%s", i ? ", " : "", fields[i].name);
-}
-
 /* }=================================================================== */
 
 /* {===================================================================
@@ -177,17 +167,8 @@ static int cpu_open(struct device *d, const char *arg, const struct kv *params, 
   d->impl = cd;
   if (devfile_resolve("cpu", arg, path, sizeof path, e) < 0 || read_file(&cd->cfg, path, e) < 0)
     return -1;
-  for (size_t i = 0; i < nparams; i++) {
-    const struct field *fd = field_find(params[i].key);
-    if (!fd) {
-      sl_errf(e, "unknown device param '%s' for cpu (known: ", params[i].key);
-      known_fields(e);
-      sl_err_append(e, ", units)");
-      return -1;
-    }
-    if (field_set(&cd->cfg, fd, params[i].value, e) < 0)
-      return sl_err_prefix(e, "device param '%s'", params[i].key);
-  }
+  for (size_t i = 0; i < nparams; i++)
+    if (devfile_param(&cpu_file, &cd->cfg, &params[i], "", e) < 0) return -1;
   if (!cd->cfg.ref_cores) cd->cfg.ref_cores = cd->cfg.cores;
   if (cd->cfg.ref_cores > cd->cfg.cores)
     return sl_errf(e, "device param 'ref_cores': %lld is more than cores (%lld)",

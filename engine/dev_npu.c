@@ -147,16 +147,6 @@ static int field_set(struct npu_cfg *cfg, const struct field *f, const char *v, 
   return -1;
 }
 
-static const struct field *field_find(const char *name) {
-  for (size_t i = 0; i < NFIELDS; i++)
-    if (!strcmp(fields[i].name, name)) return &fields[i];
-  return NULL;
-}
-
-static void known_fields(struct sl_err *e) {
-  for (size_t i = 0; i < NFIELDS; i++) sl_err_append(e, "%s%s", i ? ", " : "", fields[i].name);
-}
-
 /* The resolved value of a field as text, for the params table. */
 static void field_text(const struct npu_cfg *cfg, const struct field *f, char *buf, size_t n) {
   const char *p = (const char *)cfg + f->off;
@@ -211,17 +201,8 @@ static int npu_open(struct device *d, const char *arg, const struct kv *params, 
     if (!(given.set >> i & 1u))
       return sl_errf(e, "%s: field '%s': missing (a device file gives every field, or starts "
                         "with 'base = PRESET')", path, fields[i].name);
-  for (size_t i = 0; i < nparams; i++) {
-    const struct field *fd = field_find(params[i].key);
-    if (!fd) {
-      sl_errf(e, "unknown device param '%s' for npu (known: ", params[i].key);
-      known_fields(e);
-      sl_err_append(e, ")");
-      return -1;
-    }
-    if (field_set(&nd->cfg, fd, params[i].value, e) < 0)
-      return sl_err_prefix(e, "device param '%s'", params[i].key);
-  }
+  for (size_t i = 0; i < nparams; i++)
+    if (devfile_param(&npu_file, &nd->cfg, &params[i], "", e) < 0) return -1;
   for (size_t i = 0; i < NFIELDS; i++) {
     field_text(&nd->cfg, &fields[i], text, sizeof text);
     if (dev_param_set(d, fields[i].name, "%s", text) < 0) return sl_errf(e, "out of memory");

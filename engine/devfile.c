@@ -1,7 +1,8 @@
 /*
 ** devfile.c — the reader of device files shared by the npu, gpu and cpu
 ** devices: lines, comments, `base = PRESET` chains, presets by name, and
-** messages naming the file, the line and the field.
+** messages naming the file, the line and the field; and --device-param
+** overrides of the same fields.
 */
 #include "devfile.h"
 
@@ -161,4 +162,17 @@ int devfile_read(const struct devfile *df, void *cfg, const char *path, struct d
     return sl_errf(e, "%s devices have %zu fields, more than a device file holds (%d)", df->kind,
                    df->nfields, DEVFILE_MAX_FIELDS);
   return read_at(df, cfg, path, 0, g, g->line, e);
+}
+
+int devfile_param(const struct devfile *df, void *cfg, const struct kv *p, const char *more,
+                  struct sl_err *e) {
+  int fd = field_index(df, p->key);
+  if (fd < 0) {
+    sl_errf(e, "unknown device param '%s' for %s (known: ", p->key, df->kind);
+    for (size_t i = 0; i < df->nfields; i++) sl_err_append(e, "%s, ", field_name(df, i));
+    sl_err_append(e, "units%s)", more);
+    return -1;
+  }
+  if (df->set(cfg, fd, p->value, e) < 0) return sl_err_prefix(e, "device param '%s'", p->key);
+  return 0;
 }

@@ -1,12 +1,13 @@
 /*
 ** devfile.h — device files, the `field = value` lines that describe an npu,
 ** gpu or cpu device (traces/devices/README.md): their presets, `base =
-** PRESET` chains and bad lines. Each device kind says what its fields are.
+** PRESET` chains and bad lines, and --device-param overrides of their
+** fields. Each device kind says what its fields are.
 */
 #ifndef DEVFILE_H
 #define DEVFILE_H
 
-#include "sl.h"
+#include "device.h"
 
 #define DEVFILE_MAX_FIELDS 64  /* fields a device kind may have */
 #define DEVFILE_BASE_DEPTH 4   /* `base = PRESET` chains longer than this are refused */
@@ -45,5 +46,12 @@ int devfile_resolve(const char *kind, const char *arg, char *path, size_t n, str
 ** Checking that every field is given is the caller's, from g. */
 int devfile_read(const struct devfile *df, void *cfg, const char *path, struct devfile_given *g,
                  struct sl_err *e);
+
+/* Set one --device-param of cfg: a field of the kind, by name. -1 with
+** "unknown device param 'x' for KIND (known: FIELDS, units MORE)" or
+** "device param 'x': why" in e; MORE lists the kind's other params
+** (", sharing, ...") or is "". */
+int devfile_param(const struct devfile *df, void *cfg, const struct kv *p, const char *more,
+                  struct sl_err *e);
 
 #endif
