@@ -314,6 +314,18 @@ static int store_wal(struct store *st, struct sl_err *e) {
   return store_exec(st, "PRAGMA synchronous=NORMAL;", e);
 }
 
+int store_open_readonly(const char *path, sqlite3 **db, struct sl_err *e) {
+  *db = NULL;
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sl_errf(e, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+  }
+  sqlite3_busy_timeout(*db, BUSY_WAIT_MS);
+  return 0;
+}
+
 /* Which runs are current. A successful run is superseded by a later
 ** successful run (started_at, then run_id) of the same key, or of the same
 ** experiment, grid point and seed. `where` narrows the rows recomputed
