@@ -289,6 +289,13 @@ static sl_ns cpu_switch_ns(const struct device *d, const struct work *w, sl_ns a
   return 0;
 }
 
+/* ns x MHz / 1000 without overflowing in the product: a layer may take up
+** to 2^60 ns, and its cycles are saturated rather than wrapped. */
+static int64_t ns_cycles(sl_ns ns, int64_t mhz) {
+  __int128 c = (__int128)ns * mhz / 1000;
+  return c > INT64_MAX ? INT64_MAX : (int64_t)c;
+}
+
 static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
                         struct seg_info *out) {
   const struct cpu_dev *cd = d->impl;
@@ -296,9 +303,9 @@ static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
   struct cpu_cost c;
   int64_t mhz = cd->cfg.freq_mhz;
   cpu_cost(&cd->cfg, l, cpu_best_version(&cd->cfg, l, cd->cfg.ref_cores), cd->cfg.ref_cores, &c);
-  out->cycles = c.ns * mhz / 1000;
-  out->compute_cycles = c.compute_ns * mhz / 1000;
-  out->memory_cycles = c.memory_ns * mhz / 1000;
+  out->cycles = ns_cycles(c.ns, mhz);
+  out->compute_cycles = ns_cycles(c.compute_ns, mhz);
+  out->memory_cycles = ns_cycles(c.memory_ns, mhz);
   out->pes = cd->cfg.cores * cd->cfg.flops_per_cycle / 2;
   out->macs = l->flops / 2;
   out->dram_bytes = l->bytes;
