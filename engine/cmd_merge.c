@@ -225,9 +225,10 @@ int cmd_merge(int argc, char **argv) {
   if (access(out, F_OK) == 0) {               /* start from a snapshot of OUT */
     sqlite3 *h = NULL;
     char *sql = sqlite3_mprintf("VACUUM INTO %Q", tmp);
-    int ok = sql && sqlite3_open_v2(out, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+    int ok = sql && store_open_readonly(out, &h, &e) == 0 &&
              sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
-    if (!ok) cli_fail("%s: %s", out, h ? sqlite3_errmsg(h) : "cannot open");
+    if (!ok && h) cli_fail("%s: %s", out, sqlite3_errmsg(h));
+    else if (!ok) cli_fail("%s", sql ? e.msg : "out of memory");
     sqlite3_free(sql);
     sqlite3_close(h);
     if (!ok) return EXIT_RUN_FAILED;

@@ -14,13 +14,8 @@
 #include <unistd.h>
 
 static int open_db(const char *path, sqlite3 **db) {
-  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    int rc = cli_fail("%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
-    sqlite3_close(*db);
-    *db = NULL;
-    return rc;
-  }
-  return 0;
+  struct sl_err e;
+  return store_open_readonly(path, db, &e) < 0 ? cli_fail("%s", e.msg) : 0;
 }
 
 /* plot --gantt RUN_ID: the run's recorded intervals. */

@@ -233,6 +233,7 @@ int cmd_query(int argc, char **argv) {
   int csv = 0, schema = 0, rc = 0, k = 0, shown = 0;
   sqlite3 *db = NULL;
   struct cli_once once = {0};
+  struct sl_err e;
   for (int i = 1; i < argc; i++) {
     if (cli_once(&once, "query", argv[i]) < 0) return EXIT_USAGE;
     if (!strcmp(argv[i], "--csv")) csv = 1;
@@ -246,12 +247,7 @@ int cmd_query(int argc, char **argv) {
   if (schema && sql) return cli_usage_error("query", "--schema takes no SQL");
   if (!path || (!sql && !schema))
     return cli_usage_error("query", "expects a database and an SQL string (or --schema)");
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    rc = cli_fail("%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-    sqlite3_close(db);
-    return rc;
-  }
-  sqlite3_busy_timeout(db, 60000);
+  if (store_open_readonly(path, &db, &e) < 0) return cli_fail("%s", e.msg);
   if (schema) {
     rc = print_schema(db);
     sqlite3_close(db);

@@ -63,11 +63,7 @@ static int write_report(struct experiment *x, const char *db, const char *out, s
   snprintf(tmp, sizeof tmp, "%s.tmp", out);
   if (store_check_output(db, out, "report", e) < 0 || store_check_output(db, tmp, "report", e) < 0)
     return -1;
-  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    sl_errf(e, "%s: %s", db, h ? sqlite3_errmsg(h) : "cannot open");
-    sqlite3_close(h);
-    return -1;
-  }
+  if (store_open_readonly(db, &h, e) < 0) return -1;
   r = exp_report(x, h, &md, e);
   sqlite3_close(h);
   if (r != 0) return r;
@@ -148,7 +144,7 @@ static void print_table(const struct experiment *x, const char *db) {
   int width[TABLE_MAX_AXES];
   const char *const *m = nm ? (const char *const *)x->metrics : fallback;
   if (!nm) while (fallback[nm]) nm++;
-  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
+  if (store_open_readonly(db, &h, &e) < 0) goto done;
   sl_buf_addf(&sql, "SELECT point, count(DISTINCT run_id)");
   for (size_t i = 0; i < nm; i++)
     sl_buf_addf(&sql, ", avg(CASE WHEN metric = '%s' THEN value END)", m[i]);
@@ -249,7 +245,8 @@ done:
 static void print_first_failure(const char *db, const struct exp_run *r) {
   sqlite3 *h = NULL;
   sqlite3_stmt *q = NULL;
-  if (!r || sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
+  struct sl_err e;
+  if (!r || store_open_readonly(db, &h, &e) < 0) goto done;
   if (sqlite3_prepare_v2(h, "SELECT error FROM runs WHERE run_key = ? AND status = 'failed' "
                             "ORDER BY run_id DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK)
     goto done;

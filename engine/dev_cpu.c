@@ -8,11 +8,12 @@
 */
 #include "device.h"
 #include "cpu.h"
+#include "devfile.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct cpu_dev {
   struct cpu_cfg cfg;
@@ -113,113 +114,35 @@ static int field_set(struct cpu_cfg *cfg, const struct field *f, const char *v, 
   return 0;
 }
 
-static const struct field *field_find(const char *name) {
-  for (size_t i = 0; i < NFIELDS; i++)
-    if (!strcmp(fields[i].name, name)) return &fields[i];
-  return NULL;
-}
-
-static void known_fields(struct sl_err *e) {
-  for (size_t i = 0; i < NFIELDS; i++) sl_err_append(e, "%s%s", i ? ", " : "", fields[i].name);
-}
-
 /* }=================================================================== */
 
 /* {===================================================================
-** Device files
+** Device files (read by devfile.c)
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
+static_assert(NFIELDS <= DEVFILE_MAX_FIELDS, "cpu fields must fit a device file's bit set");
+
+static int field_set_at(void *cfg, int i, const char *v, struct sl_err *e) {
+  return field_set(cfg, &fields[i], v, e);
 }
 
-/* An existing file, else a preset (traces/devices/NAME.dev). */
-static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
-  char home[1024];
-  struct stat st;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-    snprintf(path, n, "%s", arg);
-    return 0;
-  }
-  if (strchr(arg, '/') || strstr(arg, "..") ||
-      (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
-    return sl_errf(e, "%s: no such device file", arg);
-  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), arg);
-  if (stat(path, &st) != 0)
-    return sl_errf(e, "unknown cpu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
-                      "devices')", arg, arg);
-  return 0;
-}
+/* No presets as bases: a cpu device file gives its fields itself. */
+static const struct devfile cpu_file = {"cpu", 0, fields, sizeof fields[0], NFIELDS,
+                                        field_set_at};
 
-#define DEV_LINE 1024
-
-/* "FILE:LINE: field 'x': why" on the first bad line; every required field
-** must be given, none twice. */
+/* The device file into cfg; every required field must be given, and
+** ref_cores must not exceed cores. */
 static int read_file(struct cpu_cfg *cfg, const char *path, struct sl_err *e) {
-  FILE *f = fopen(path, "r");
-  char line[DEV_LINE];
-  long lineno = 0, field_line[NFIELDS] = {0};
-  if (!f) return sl_errf(e, "%s: cannot open", path);
-  while (fgets(line, sizeof line, f)) {
-    char *s, *eq, *key, *val, *hash;
-    const struct field *fd;
-    lineno++;
-    if (!strchr(line, '\n') && !feof(f)) {
-      sl_errf(e, "%s:%ld: line longer than %d bytes", path, lineno, DEV_LINE - 2);
-      goto fail;
-    }
-    if ((hash = strchr(line, '#'))) *hash = 0;
-    s = trim(line);
-    if (!*s) continue;
-    if (!(eq = strchr(s, '='))) {
-      sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
-      goto fail;
-    }
-    *eq = 0;
-    key = trim(s);
-    val = trim(eq + 1);
-    if (!(fd = field_find(key))) {
-      sl_errf(e, "%s:%ld: field '%s': unknown field (known: ", path, lineno, key);
-      known_fields(e);
-      sl_err_append(e, ")");
-      goto fail;
-    }
-    if (field_line[fd - fields]) {
-      sl_errf(e, "%s:%ld: field '%s': given twice (lines %ld and %ld)", path, lineno, key,
-              field_line[fd - fields], lineno);
-      goto fail;
-    }
-    field_line[fd - fields] = lineno;
-    if (!*val) {
-      sl_errf(e, "%s:%ld: field '%s': no value", path, lineno, key);
-      goto fail;
-    }
-    if (field_set(cfg, fd, val, e) < 0) {
-      sl_err_prefix(e, "%s:%ld: field '%s'", path, lineno, key);
-      goto fail;
-    }
-  }
-  if (ferror(f)) {
-    sl_errf(e, "%s: read error", path);
-    goto fail;
-  }
-  fclose(f);
+  struct devfile_given given;
+  if (devfile_read(&cpu_file, cfg, path, &given, e) < 0) return -1;
   for (size_t i = 0; i < NFIELDS; i++)
-    if (!field_line[i] && !fields[i].optional)
+    if (!given.line[i] && !fields[i].optional)
       return sl_errf(e, "%s: field '%s': missing (a cpu device file gives every field but "
                         "ref_cores)", path, fields[i].name);
   if (cfg->ref_cores > cfg->cores)
     return sl_errf(e, "%s:%ld: field 'ref_cores': %lld is more than cores (%lld)", path,
-                   field_line[NFIELDS - 1], (long long)cfg->ref_cores, (long long)cfg->cores);
+                   given.line[NFIELDS - 1], (long long)cfg->ref_cores, (long long)cfg->cores);
   return 0;
-fail:
-  fclose(f);
-  return -1;
 }
 
 /* }=================================================================== */
@@ -242,18 +165,10 @@ static int cpu_open(struct device *d, const char *arg, const struct kv *params, 
                       "--device cpu-server (see 'schedlab list devices')");
   if (!(cd = sl_alloc(sizeof *cd, e))) return -1;
   d->impl = cd;
-  if (resolve(arg, path, sizeof path, e) < 0 || read_file(&cd->cfg, path, e) < 0) return -1;
-  for (size_t i = 0; i < nparams; i++) {
-    const struct field *fd = field_find(params[i].key);
-    if (!fd) {
-      sl_errf(e, "unknown device param '%s' for cpu (known: ", params[i].key);
-      known_fields(e);
-      sl_err_append(e, ", units)");
-      return -1;
-    }
-    if (field_set(&cd->cfg, fd, params[i].value, e) < 0)
-      return sl_err_prefix(e, "device param '%s'", params[i].key);
-  }
+  if (devfile_resolve("cpu", arg, path, sizeof path, e) < 0 || read_file(&cd->cfg, path, e) < 0)
+    return -1;
+  for (size_t i = 0; i < nparams; i++)
+    if (devfile_param(&cpu_file, &cd->cfg, &params[i], "", e) < 0) return -1;
   if (!cd->cfg.ref_cores) cd->cfg.ref_cores = cd->cfg.cores;
   if (cd->cfg.ref_cores > cd->cfg.cores)
     return sl_errf(e, "device param 'ref_cores': %lld is more than cores (%lld)",
@@ -377,6 +292,13 @@ static sl_ns cpu_switch_ns(const struct device *d, const struct work *w, sl_ns a
   return 0;
 }
 
+/* ns x MHz / 1000 without overflowing in the product: a layer may take up
+** to 2^60 ns, and its cycles are saturated rather than wrapped. */
+static int64_t ns_cycles(sl_ns ns, int64_t mhz) {
+  __int128 c = (__int128)ns * mhz / 1000;
+  return c > INT64_MAX ? INT64_MAX : (int64_t)c;
+}
+
 static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
                         struct seg_info *out) {
   const struct cpu_dev *cd = d->impl;
@@ -384,9 +306,9 @@ static int cpu_seg_info(const struct device *d, const struct work *w, int32_t s,
   struct cpu_cost c;
   int64_t mhz = cd->cfg.freq_mhz;
   cpu_cost(&cd->cfg, l, cpu_best_version(&cd->cfg, l, cd->cfg.ref_cores), cd->cfg.ref_cores, &c);
-  out->cycles = c.ns * mhz / 1000;
-  out->compute_cycles = c.compute_ns * mhz / 1000;
-  out->memory_cycles = c.memory_ns * mhz / 1000;
+  out->cycles = ns_cycles(c.ns, mhz);
+  out->compute_cycles = ns_cycles(c.compute_ns, mhz);
+  out->memory_cycles = ns_cycles(c.memory_ns, mhz);
   out->pes = cd->cfg.cores * cd->cfg.flops_per_cycle / 2;
   out->macs = l->flops / 2;
   out->dram_bytes = l->bytes;

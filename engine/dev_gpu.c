@@ -8,16 +8,15 @@
 ** so stopping saves and restores nothing.
 */
 #include "device.h"
+#include "devfile.h"
 #include "gpu.h"
 #include "gpu_share.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#define GPU_BASE_DEPTH 4   /* `base = PRESET` chains longer than this are refused */
 
 static const struct dev_ops dev_gpu_shared_ops;
 
@@ -181,131 +180,17 @@ static void field_text(const struct gpu_cfg *cfg, const struct field *f, char *b
 /* }=================================================================== */
 
 /* {===================================================================
-** Device files
+** Device files (read by devfile.c)
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
+static_assert(NFIELDS <= DEVFILE_MAX_FIELDS, "gpu fields must fit a device file's bit set");
+
+static int field_set_at(void *cfg, int i, const char *v, struct sl_err *e) {
+  return field_set(cfg, &fields[i], v, e);
 }
 
-static int preset_path(const char *name, char *path, size_t n, struct sl_err *e) {
-  char home[1024];
-  struct stat st;
-  if (!*name || strchr(name, '/') || strstr(name, "..") || strlen(name) > 200)
-    return sl_errf(e, "'%s' is not a preset name (a name from traces/devices/, without '/' "
-                      "or '..')", name);
-  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), name);
-  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-    return sl_errf(e, "unknown gpu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
-                      "devices')", name, name);
-  return 0;
-}
-
-static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
-  struct stat st;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-    snprintf(path, n, "%s", arg);
-    return 0;
-  }
-  if (strchr(arg, '/') || (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
-    return sl_errf(e, "%s: no such device file", arg);
-  return preset_path(arg, path, n, e);
-}
-
-#define DEV_LINE 1024
-
-static int dev_line(FILE *f, char *buf, const char *path, long lineno, struct sl_err *e) {
-  size_t n = 0;
-  int ch;
-  while ((ch = getc(f)) != EOF && ch != '\n') {
-    if (ch == 0) return sl_errf(e, "%s:%ld: NUL byte at column %zu", path, lineno, n + 1);
-    if (n + 1 >= DEV_LINE)
-      return sl_errf(e, "%s:%ld: line longer than %d bytes", path, lineno, DEV_LINE - 2);
-    buf[n++] = (char)ch;
-  }
-  if (ch == EOF && n == 0) return ferror(f) ? sl_errf(e, "%s: read error", path) : 0;
-  buf[n] = 0;
-  if (lineno == 1 && !strncmp(buf, "\xEF\xBB\xBF", 3)) memmove(buf, buf + 3, n - 2);
-  return 1;
-}
-
-/* Read a device file into cfg ("FILE:LINE: field 'x': why" on errors);
-** `set` marks the fields given by this file or its base. */
-static int read_file(struct gpu_cfg *cfg, uint32_t *set, const char *path, int depth,
-                     struct sl_err *e) {
-  FILE *f = fopen(path, "r");
-  char line[DEV_LINE];
-  long lineno = 0, base_line = 0, field_line[NFIELDS] = {0};
-  int r;
-  if (!f) return sl_errf(e, "%s: cannot open", path);
-  while ((r = dev_line(f, line, path, lineno + 1, e)) == 1) {
-    char *s, *eq, *key, *val, *hash;
-    const struct field *fd;
-    lineno++;
-    if ((hash = strchr(line, '#'))) *hash = 0;
-    s = trim(line);
-    if (!*s) continue;
-    if (!(eq = strchr(s, '='))) {
-      sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
-      goto fail;
-    }
-    *eq = 0;
-    key = trim(s);
-    val = trim(eq + 1);
-    if (!strcmp(key, "base")) {
-      char bpath[2048];
-      if (depth >= GPU_BASE_DEPTH) {
-        sl_errf(e, "%s:%ld: field 'base': presets nest deeper than %d", path, lineno,
-                GPU_BASE_DEPTH);
-        goto fail;
-      }
-      if (base_line || *set) {
-        sl_errf(e, "%s:%ld: field 'base': %s", path, lineno,
-                base_line ? "given twice" : "must come before the other fields");
-        goto fail;
-      }
-      base_line = lineno;
-      if (preset_path(val, bpath, sizeof bpath, e) < 0 ||
-          read_file(cfg, set, bpath, depth + 1, e) < 0) {
-        sl_err_prefix(e, "%s:%ld: field 'base'", path, lineno);
-        goto fail;
-      }
-      continue;
-    }
-    if (!(fd = field_find(key))) {
-      sl_errf(e, "%s:%ld: field '%s': unknown field (known: base, ", path, lineno, key);
-      known_fields(e);
-      sl_err_append(e, ")");
-      goto fail;
-    }
-    if (field_line[fd - fields]) {
-      sl_errf(e, "%s:%ld: field '%s': given twice (lines %ld and %ld)", path, lineno, key,
-              field_line[fd - fields], lineno);
-      goto fail;
-    }
-    field_line[fd - fields] = lineno;
-    if (!*val) {
-      sl_errf(e, "%s:%ld: field '%s': no value", path, lineno, key);
-      goto fail;
-    }
-    if (field_set(cfg, fd, val, e) < 0) {
-      sl_err_prefix(e, "%s:%ld: field '%s'", path, lineno, key);
-      goto fail;
-    }
-    *set |= (uint32_t)1 << (fd - fields);
-  }
-  if (r < 0) goto fail;
-  fclose(f);
-  return 0;
-fail:
-  fclose(f);
-  return -1;
-}
+static const struct devfile gpu_file = {"gpu", 1, fields, sizeof fields[0], NFIELDS,
+                                        field_set_at};
 
 /* }=================================================================== */
 
@@ -324,7 +209,7 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
   struct gpu_dev *gd;
   struct gpu_share_params sp = {0};
   char path[2048], text[64];
-  uint32_t set = 0;
+  struct devfile_given given;
   if (!*arg)
     return sl_errf(e, "device 'gpu' needs a device file or a preset: --device gpu:PATH.dev, "
                       "--device gpu-h100 (see 'schedlab list devices')");
@@ -334,10 +219,11 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
   ** set them, and they default to fp16 and eager. */
   gd->cfg.dtype = GPU_FP16;
   gd->cfg.launch = GPU_EAGER;
-  if (resolve(arg, path, sizeof path, e) < 0 || read_file(&gd->cfg, &set, path, 0, e) < 0)
+  if (devfile_resolve("gpu", arg, path, sizeof path, e) < 0 ||
+      devfile_read(&gpu_file, &gd->cfg, path, &given, e) < 0)
     return -1;
   for (size_t i = 0; i < NFIELDS; i++)
-    if (!(set >> i & 1u) && fields[i].kind != F_DTYPE && fields[i].kind != F_LAUNCH)
+    if (!(given.set >> i & 1u) && fields[i].kind != F_DTYPE && fields[i].kind != F_LAUNCH)
       return sl_errf(e, "%s: field '%s': missing (a device file gives every field, or starts "
                         "with 'base = PRESET')", path, fields[i].name);
   for (size_t i = 0; i < nparams; i++) {

@@ -6,14 +6,13 @@
 ** and a checkpoint moves the live state at the DRAM bandwidth.
 */
 #include "device.h"
+#include "devfile.h"
 #include "npu.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#define NPU_BASE_DEPTH 4   /* `base = PRESET` chains longer than this are refused */
 
 /* The device's state: its resolved configuration. */
 struct npu_dev {
@@ -148,16 +147,6 @@ static int field_set(struct npu_cfg *cfg, const struct field *f, const char *v, 
   return -1;
 }
 
-static const struct field *field_find(const char *name) {
-  for (size_t i = 0; i < NFIELDS; i++)
-    if (!strcmp(fields[i].name, name)) return &fields[i];
-  return NULL;
-}
-
-static void known_fields(struct sl_err *e) {
-  for (size_t i = 0; i < NFIELDS; i++) sl_err_append(e, "%s%s", i ? ", " : "", fields[i].name);
-}
-
 /* The resolved value of a field as text, for the params table. */
 static void field_text(const struct npu_cfg *cfg, const struct field *f, char *buf, size_t n) {
   const char *p = (const char *)cfg + f->off;
@@ -172,151 +161,17 @@ static void field_text(const struct npu_cfg *cfg, const struct field *f, char *b
 /* }=================================================================== */
 
 /* {===================================================================
-** Device files
+** Device files (read by devfile.c)
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
+static_assert(NFIELDS <= DEVFILE_MAX_FIELDS, "npu fields must fit a device file's bit set");
+
+static int field_set_at(void *cfg, int i, const char *v, struct sl_err *e) {
+  return field_set(cfg, &fields[i], v, e);
 }
 
-/* The file a spec argument names: an existing file, else a preset name
-** (traces/devices/NAME.dev under the project home). */
-static int resolve(const char *arg, char *path, size_t n, struct sl_err *e) {
-  char home[1024];
-  struct stat st;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-    snprintf(path, n, "%s", arg);
-    return 0;
-  }
-  if (strchr(arg, '/') || (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".dev")))
-    return sl_errf(e, "%s: no such device file", arg);
-  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), arg);
-  if (stat(path, &st) != 0)
-    return sl_errf(e, "unknown npu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
-                      "devices')", arg, arg);
-  return 0;
-}
-
-/* `base = NAME` names a preset: a plain name, resolved inside
-** traces/devices/ only, so a device file cannot make schedlab read (and
-** quote in its messages) any other file. */
-static int base_path(const char *name, char *path, size_t n, struct sl_err *e) {
-  char home[1024];
-  struct stat st;
-  if (!*name || strchr(name, '/') || strstr(name, "..") || strlen(name) > 200)
-    return sl_errf(e, "'%s' is not a preset name (a name from traces/devices/, without '/' "
-                      "or '..')", name);
-  snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), name);
-  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-    return sl_errf(e, "unknown npu preset '%s' (no traces/devices/%s.dev; see 'schedlab list "
-                      "devices')", name, name);
-  return 0;
-}
-
-#define DEV_LINE 1024   /* bytes of a device-file line, newline included */
-
-/* One line of a device file into buf (newline dropped, a leading UTF-8
-** byte order mark on line 1 skipped): 1 read, 0 end of file, -1 a NUL byte
-** or an over-long line. */
-static int dev_line(FILE *f, char *buf, const char *path, long lineno, struct sl_err *e) {
-  size_t n = 0;
-  int ch;
-  while ((ch = getc(f)) != EOF && ch != '\n') {
-    if (ch == 0) return sl_errf(e, "%s:%ld: NUL byte at column %zu", path, lineno, n + 1);
-    if (n + 1 >= DEV_LINE)
-      return sl_errf(e, "%s:%ld: line longer than %d bytes", path, lineno, DEV_LINE - 2);
-    buf[n++] = (char)ch;
-  }
-  if (ch == EOF && n == 0) return ferror(f) ? sl_errf(e, "%s: read error", path) : 0;
-  buf[n] = 0;
-  if (lineno == 1 && !strncmp(buf, "\xEF\xBB\xBF", 3)) memmove(buf, buf + 3, n - 2);
-  return 1;
-}
-
-/* Read a device file into cfg. `set` marks the fields given so far (by
-** this file or its base). Fails with "FILE:LINE: field 'x': why"; a field
-** given twice in one file is an error naming both lines. Lines of a base
-** preset are never quoted in messages. */
-static int read_file(struct npu_cfg *cfg, unsigned *set, const char *path, int depth,
-                     struct sl_err *e) {
-  FILE *f = fopen(path, "r");
-  char line[DEV_LINE];
-  long lineno = 0, base_line = 0, field_line[NFIELDS] = {0};
-  int r;
-  if (!f) return sl_errf(e, "%s: cannot open", path);
-  while ((r = dev_line(f, line, path, lineno + 1, e)) == 1) {
-    char *s, *eq, *key, *val, *hash;
-    const struct field *fd;
-    lineno++;
-    if ((hash = strchr(line, '#'))) *hash = 0;
-    s = trim(line);
-    if (!*s) continue;
-    if (!(eq = strchr(s, '='))) {
-      if (depth == 0) sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
-      else sl_errf(e, "%s:%ld: expected 'field = value'", path, lineno);
-      goto fail;
-    }
-    *eq = 0;
-    key = trim(s);
-    val = trim(eq + 1);
-    if (!strcmp(key, "base")) {           /* start from a preset, then override */
-      char bpath[2048];
-      if (depth >= NPU_BASE_DEPTH) {
-        sl_errf(e, "%s:%ld: field 'base': presets nest deeper than %d", path, lineno,
-                NPU_BASE_DEPTH);
-        goto fail;
-      }
-      if (base_line) {
-        sl_errf(e, "%s:%ld: field 'base': given twice (lines %ld and %ld)", path, lineno,
-                base_line, lineno);
-        goto fail;
-      }
-      base_line = lineno;
-      if (*set) {
-        sl_errf(e, "%s:%ld: field 'base': must come before the other fields", path, lineno);
-        goto fail;
-      }
-      if (base_path(val, bpath, sizeof bpath, e) < 0 ||
-          read_file(cfg, set, bpath, depth + 1, e) < 0) {
-        sl_err_prefix(e, "%s:%ld: field 'base'", path, lineno);
-        goto fail;
-      }
-      continue;
-    }
-    if (!(fd = field_find(key))) {
-      sl_errf(e, "%s:%ld: field '%s': unknown field (known: base, ", path, lineno, key);
-      known_fields(e);
-      sl_err_append(e, ", units)");
-      goto fail;
-    }
-    if (field_line[fd - fields]) {
-      sl_errf(e, "%s:%ld: field '%s': given twice (lines %ld and %ld)", path, lineno, key,
-              field_line[fd - fields], lineno);
-      goto fail;
-    }
-    field_line[fd - fields] = lineno;
-    if (!*val) {
-      sl_errf(e, "%s:%ld: field '%s': no value", path, lineno, key);
-      goto fail;
-    }
-    if (field_set(cfg, fd, val, e) < 0) {
-      sl_err_prefix(e, "%s:%ld: field '%s'", path, lineno, key);
-      goto fail;
-    }
-    *set |= 1u << (fd - fields);
-  }
-  if (r < 0) goto fail;
-  fclose(f);
-  return 0;
-fail:
-  fclose(f);
-  return -1;
-}
+static const struct devfile npu_file = {"npu", 1, fields, sizeof fields[0], NFIELDS,
+                                        field_set_at};
 
 /* }=================================================================== */
 
@@ -333,29 +188,21 @@ static int npu_open(struct device *d, const char *arg, const struct kv *params, 
                     struct sl_err *e) {
   struct npu_dev *nd;
   char path[2048], text[64];
-  unsigned set = 0;
+  struct devfile_given given;
   if (!*arg)
     return sl_errf(e, "device 'npu' needs a device file or a preset: --device npu:PATH.dev, "
                       "--device npu-prema (see 'schedlab list devices')");
   if (!(nd = sl_alloc(sizeof *nd, e))) return -1;
   d->impl = nd;
-  if (resolve(arg, path, sizeof path, e) < 0 || read_file(&nd->cfg, &set, path, 0, e) < 0)
+  if (devfile_resolve("npu", arg, path, sizeof path, e) < 0 ||
+      devfile_read(&npu_file, &nd->cfg, path, &given, e) < 0)
     return -1;
   for (size_t i = 0; i < NFIELDS; i++)
-    if (!(set >> i & 1u))
+    if (!(given.set >> i & 1u))
       return sl_errf(e, "%s: field '%s': missing (a device file gives every field, or starts "
                         "with 'base = PRESET')", path, fields[i].name);
-  for (size_t i = 0; i < nparams; i++) {
-    const struct field *fd = field_find(params[i].key);
-    if (!fd) {
-      sl_errf(e, "unknown device param '%s' for npu (known: ", params[i].key);
-      known_fields(e);
-      sl_err_append(e, ")");
-      return -1;
-    }
-    if (field_set(&nd->cfg, fd, params[i].value, e) < 0)
-      return sl_err_prefix(e, "device param '%s'", params[i].key);
-  }
+  for (size_t i = 0; i < nparams; i++)
+    if (devfile_param(&npu_file, &nd->cfg, &params[i], "", e) < 0) return -1;
   for (size_t i = 0; i < NFIELDS; i++) {
     field_text(&nd->cfg, &fields[i], text, sizeof text);
     if (dev_param_set(d, fields[i].name, "%s", text) < 0) return sl_errf(e, "out of memory");

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #define SCHEMA_VERSION "4"
+#define BUSY_WAIT_MS 120000        /* ms a connection waits for another's lock */
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -305,6 +306,37 @@ int store_exec(struct store *st, const char *sql, struct sl_err *e) {
   return 0;
 }
 
+/* Turn WAL on. Switching a new database from its rollback journal to WAL
+** takes a read lock, then the write lock; when another connection takes
+** the write lock in between, SQLite answers SQLITE_BUSY at once, skipping
+** the busy handler (two such upgraders waiting would deadlock). The loser
+** then holds no lock, so trying again is safe, for as long as the busy
+** handler would have waited. Without it, a process opening a new database
+** while another created it failed with "database is locked", and its runs
+** were lost (tests/t_store.sh, lock-1). */
+static int store_wal(struct store *st, struct sl_err *e) {
+  int rc, waited = 0;
+  while (((rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL)) & 0xff) ==
+             SQLITE_BUSY && waited < BUSY_WAIT_MS) {
+    sqlite3_sleep(5);
+    waited += 5;
+  }
+  if (rc != SQLITE_OK) return sl_errf(e, "database: %s", sqlite3_errmsg(st->db));
+  return store_exec(st, "PRAGMA synchronous=NORMAL;", e);
+}
+
+int store_open_readonly(const char *path, sqlite3 **db, struct sl_err *e) {
+  *db = NULL;
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sl_errf(e, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "cannot open");
+    sqlite3_close(*db);
+    *db = NULL;
+    return -1;
+  }
+  sqlite3_busy_timeout(*db, BUSY_WAIT_MS);
+  return 0;
+}
+
 /* Which runs are current. A successful run is superseded by a later
 ** successful run (started_at, then run_id) of the same key, or of the same
 ** experiment, grid point and seed. `where` narrows the rows recomputed
@@ -461,7 +493,7 @@ int store_check(const char *path, struct sl_err *e) {
     store_close(&st);
     return -1;
   }
-  sqlite3_busy_timeout(st.db, 120000);
+  sqlite3_busy_timeout(st.db, BUSY_WAIT_MS);
   rc = schema_version(&st, path, e) < 0 ? -1 : 0;
   store_close(&st);
   return rc;
@@ -507,13 +539,13 @@ int store_open(struct store *st, const char *path, struct sl_err *e) {
     store_close(st);
     return -1;
   }
-  sqlite3_busy_timeout(st->db, 120000);
+  sqlite3_busy_timeout(st->db, BUSY_WAIT_MS);
   /* Read before anything is written: a foreign database stays byte for byte as it was. */
   if (schema_version(st, path, e) < 0) {
     store_close(st);
     return -1;
   }
-  if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) < 0 ||
+  if (store_wal(st, e) < 0 ||
       store_exec(st, "BEGIN IMMEDIATE;", e) < 0) {
     sl_err_prefix(e, "%s", path);
     store_close(st);

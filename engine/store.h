@@ -44,6 +44,10 @@ int store_open(struct store *st, const char *path, struct sl_err *e);
 /* The same refusals, read-only and without creating anything: for checking
 ** a database up front, before a long run. */
 int store_check(const char *path, struct sl_err *e);
+/* A read-only connection to a database (*db; NULL on failure, "PATH: why"
+** in e) that waits for other connections' locks as long as a writer does,
+** instead of failing at once while a writer recovers or checkpoints. */
+int store_open_readonly(const char *path, struct sqlite3 **db, struct sl_err *e);
 void store_close(struct store *st);
 /* Refuses (usage-style message naming `opt`) an output file `out` that is
 ** the database `db` or one of its -wal/-shm/-journal files, by any path:

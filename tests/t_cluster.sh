@@ -22,13 +22,7 @@ S=$SCHEDLAB
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-n=0
-failed=0
-check() {
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
+. "$root/tests/tap.sh"
 q() { "$S" query --csv c.db "$1" | tail -n +2; }
 # run ids of a policy at K units
 runs() {
@@ -80,4 +74,4 @@ check "cluster-8: report has a row per K and policy" \
 "$S" plot "$root/experiments/cluster.lua" --quick --db c.db --out figs >/dev/null 2>&1
 check "cluster-9: every figure drawn" "$(ls figs/*.png 2>/dev/null | wc -l) $(ls figs/*.svg 2>/dev/null | wc -l)" "5 5"
 echo "1..$n"
-exit $((failed > 0))
+[ "$failed" -eq 0 ]

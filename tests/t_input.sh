@@ -207,6 +207,11 @@ fails "nul-5: layer table" 1 "schedlab: error: ./nuln.csv:3: NUL byte at column 
 printf 'base = npu-prema\narray_rows = 1\000\n' >nul.dev
 fails "nul-6: device file" 1 "schedlab: error: nul.dev:2: NUL byte at column 15" \
   "$S" predict --device npu:nul.dev --network ./big.csv
+# Every device kind reads its files the same way (devfile.c): a cpu file too.
+{ cat "$root/traces/devices/cpu-local.dev"; printf 'sync_ns = 1\000\n'; } >nulc.dev
+fails "nul-7: cpu device file" 1 \
+  "schedlab: error: nulc.dev:$(($(wc -l <"$root/traces/devices/cpu-local.dev") + 1)): NUL byte at column 12" \
+  "$S" predict --device cpu:nulc.dev --network ./big.csv
 
 # ---- 8: duplicate trace ids are an error naming both lines
 printf 'id,arrival_ns,network\n5,0,A\n5,1,A\n' >dup.csv
@@ -240,6 +245,9 @@ check "bom-3: layer table (with a parameter on line 1)" "$? $(head -n 1 err.txt)
 printf '\357\273\277base = npu-prema\n' >bom.dev
 "$S" predict --device npu:bom.dev --network ./big.csv >/dev/null 2>err.txt
 check "bom-4: device file" "$? $(head -n 1 err.txt)" "0 "
+{ printf '\357\273\277'; cat "$root/traces/devices/cpu-local.dev"; } >bomc.dev
+"$S" predict --device cpu:bomc.dev --network ./big.csv >/dev/null 2>err.txt
+check "bom-4.2: cpu device file" "$? $(head -n 1 err.txt)" "0 "
 printf 'arrival_ns,network\n\357\273\2770,A\n' >bom2.csv
 run_bad "bom-5: only at the start of the file" "schedlab: error: bom2.csv:2: column 'arrival_ns': '$(printf '\357\273\277')0' is not a number" bom2.csv
 

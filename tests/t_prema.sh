@@ -7,13 +7,7 @@ set -u
 : "${SCHEDLAB:?set SCHEDLAB to the binary}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 S=$SCHEDLAB
-n=0
-failed=0
-check() {
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
+. "$root/tests/tap.sh"
 q() { "$S" query --csv p.db "$1" | tail -n +2; }
 # mean of a metric over the workloads of a variant of the main study
 m() {
@@ -38,4 +32,4 @@ check "prema-e2e-7: report generated from the database" \
 "$S" plot "$root/experiments/prema.lua" --quick --db p.db --out figs >/dev/null 2>&1
 check "prema-e2e-8: every figure drawn" "$(ls figs/*.png 2>/dev/null | wc -l) $(ls figs/*.svg 2>/dev/null | wc -l)" "7 7"
 echo "1..$n"
-exit $((failed > 0))
+[ "$failed" -eq 0 ]

@@ -155,6 +155,22 @@ check "dup-3.3: ok runs = distinct keys = grid size, none superseded" \
 check "dup-3.4: no half-written run" \
   "$(q k.db "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM tasks t WHERE t.run_id = r.run_id) != 20000")" 0
 
+# ---- a new database whose write lock another connection holds -------------
+# Switching a new database to WAL takes a read lock, then the write lock;
+# when another connection holds the write lock in between, SQLite answers
+# "database is locked" at once instead of waiting. Here the sqlite3 shell
+# holds it (BEGIN IMMEDIATE on the empty file) for 1 s: the run must wait
+# for it and be stored (run id 1). Two writers creating one database at
+# once met this by chance (t_sweep.sh's concurrent writers lost runs).
+(printf 'BEGIN IMMEDIATE;\n.shell touch held\n'; sleep 1; printf 'COMMIT;\n') | sqlite3 lock.db &
+holder=$!
+i=0
+while [ ! -e held ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+out=$(run --db lock.db --policy sjf 2>&1)
+check "lock-1.1: run into a new database another connection has locked: waits, exit 0" "$?:$out" "0:1"
+wait $holder
+check "lock-1.2: the run is stored" "$(q lock.db "SELECT count(*), sum(status = 'ok') FROM runs")" "1,1"
+
 # ---- superseded: a grid point run again with different inputs --------------
 # sup.lua: 2 policies x 2 seeds on a trace file. Changing the trace file
 # changes every key but no (experiment, point, seed): the second sweep

@@ -111,17 +111,31 @@ check "sweep-4.3: every stored run has its tasks and metrics" \
   "$(q k.db "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM tasks t WHERE t.run_id = r.run_id) != 100000 OR NOT EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.run_id)")" 0
 
 # ---- concurrent writers ----------------------------------------------------
-"$S" sweep "$fx/grid.lua" --db c.db --jobs 2 --quiet --no-report >/dev/null 2>&1 &
-p1=$!
-"$S" sweep "$fx/other.lua" --db c.db --jobs 2 --quiet >/dev/null 2>&1 &
-p2=$!
+# Each writer's exit status and stderr are kept and shown only on failure,
+# with the runs stored as failed: a lost run names its cause.
+"$S" sweep "$fx/grid.lua" --db c.db --jobs 2 --quiet --no-report >/dev/null 2>c.grid.err &
+writers="$!:grid"
+"$S" sweep "$fx/other.lua" --db c.db --jobs 2 --quiet >/dev/null 2>c.other.err &
+writers="$writers $!:other"
 for s in 1 2 3; do
   "$S" run --db c.db --trace "$root/tests/cases/sched_np_fcfs/trace.csv" --policy sjf \
-    --device "$dev" --seed $s --quiet >/dev/null 2>&1 &
+    --device "$dev" --seed $s --quiet >/dev/null 2>c.run$s.err &
+  writers="$writers $!:run$s"
 done
-wait
-check "sweep-5: two sweeps and three runs writing one database at once: 10 + 16 + 3 runs" \
-  "$(q c.db "SELECT count(*), sum(status = 'ok') FROM runs")" "29,29"
+for w in $writers; do
+  wait "${w%%:*}"
+  rc=$?
+  w=${w#*:}
+  if [ $rc -ne 0 ] || [ -s "c.$w.err" ]; then echo "$w exited $rc"; sed 's/^/  /' "c.$w.err"; fi
+done >c.said
+got=$(q c.db "SELECT count(*), sum(status = 'ok') FROM runs")
+name="sweep-5: two sweeps and three runs writing one database at once: 10 + 16 + 3 runs"
+if [ "$got" = "29,29" ]; then ok "$name"
+else
+  not_ok "$name" "got:  $got" "want: 29,29"
+  { cat c.said; q c.db "SELECT 'failed run ' || run_id || ' (' || experiment || '): ' || error
+                        FROM runs WHERE status != 'ok'"; } | sed 's/^/#   /'
+fi
 
 # ---- shards and merge ------------------------------------------------------
 for i in 0 1 2; do "$S" sweep "$fx/grid.lua" --db s$i.db --shard $i/3 --jobs 1 --quiet >/dev/null 2>&1; done

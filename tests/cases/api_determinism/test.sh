@@ -36,6 +36,21 @@ c=$("$SCHEDLAB" query --csv "$DB" "$(echo "$q" | sed s/RUN/2/)")
 "$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
   --trace trace.csv --policy "$DB.lua" --seed 7 --predict-sigma 0.2 --quiet 2>&1 |
   sed "s|$DB|DB|"
-# Metric rows: 2 successful runs x 226 (each run's rows, one of them
-# mean_concurrency, class all, which every run that executed anything has).
+# What the row count below rests on: both runs preempted by checkpoint (the
+# policy asks for no other mechanism) and no such decision became a drain.
+"$SCHEDLAB" query --csv "$DB" "SELECT sum(name = 'checkpoints' AND value > 0),
+  sum(name = 'drains' AND value > 0) FROM metrics WHERE class = 'all'" | tail -n 1
+# Metric rows (docs/metrics.md): every class with finished requests and no
+# deadlines has 32 rows: count, unfinished, antt, stp, mean_np, sla_1..sla_10
+# (15), mean_latency_ns, max_latency_ns, max_ntt (3), p50/p95/p99/p999 of
+# latency and of NTT (8), preemptions, checkpoints, kills, overhead_ns,
+# wasted_ns, preempted_ratio (6); no deadline_miss_rate. Classes: all,
+# priorities 1, 3, 9, tenants A, B, C: 7 x 32 = 224; classes task:A, task:B,
+# task:C hold preempted_ratio only (3): 227. Class all also has fairness
+# (one busy period holds all 7 requests: A's 4000 ns from 0 are still
+# running when the last arrives at 1200, so all 7 finished are one group),
+# groups, makespan_ns, throughput_rps, utilization, drains,
+# mean_concurrency, gpu_utilization (a profile device) (8), and
+# checkpoint_latency_ns, checkpoint_latency_max_ns (2; no drain or kill
+# latencies): 227 + 10 = 237 a run; 2 successful runs: 474.
 db_state

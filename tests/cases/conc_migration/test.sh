@@ -1,4 +1,4 @@
-# A migration on K = 2 exclusive units (policy.lua: conc_p_hpf_victim's
+# A migration on K = 2 exclusive units (the policy is conc_p_hpf_victim's
 # preemptive priority). A preempted request resumes on the other unit:
 # tasks.unit is where it first ran, tasks.migrations counts the move.
 #  0     A (prio 1) -> unit 1.
@@ -12,7 +12,7 @@
 # A: 1 preemption, overhead 1000 + 1000 = 2000.
 # Intervals (run --record intervals), stretches of progress:
 #   A unit 1 0-1000; B2 unit 2 100-1100; B9 unit 1 2000-3000; A unit 2 3000-6000.
-run_ok --trace trace.csv --policy policy.lua --device-param units=2 --record intervals
+run_ok --trace trace.csv --policy ../conc_p_hpf_victim/policy.lua --device-param units=2 --record intervals
 ctasks
 "$SCHEDLAB" query --csv "$DB" "SELECT task_id, unit, start_ns, end_ns FROM intervals
   WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY start_ns, task_id"

@@ -3,7 +3,7 @@
 # holds it while it runs on and saves (stopping), a resumed request while it
 # restores. 2 exclusive units, slowdown=1: rate = 1 / N, N the holders of
 # the device; Q32: N = 2: 2^31 (exact), N = 3: floor(2^32 / 3) = 1431655765.
-# policy.lua: conc_p_hpf_victim's (the worst-priority holder is the victim).
+# The policy is conc_p_hpf_victim's (the worst-priority holder is the victim).
 #  0     A (prio 1) -> unit 1, alone: rate 1. At 100 A is at 100.
 #  100   C (prio 2) -> unit 2; N = 2: A and C at 1/2.
 #  200   A 150, C 50. B9 preempts the worst holder, A on unit 1; B holds
@@ -21,5 +21,5 @@
 #        needs ceil(6532.67) = 6533: later). C + 3000 = 5733.66666639.
 #  12751 C alone, rate 1: ceil(266.33333361) = 267 -> done 13018.
 # A: 1 preemption, overhead 1000 save + 1000 restore, unit 1, no migration.
-run_ok --trace trace.csv --policy policy.lua --device-param units=2 --device-param slowdown=1
+run_ok --trace trace.csv --policy ../conc_p_hpf_victim/policy.lua --device-param units=2 --device-param slowdown=1
 ctasks

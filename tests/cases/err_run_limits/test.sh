@@ -19,8 +19,18 @@ lim --trace trace.csv --policy np_fcfs --max-sim-time 10us
 lim --trace far.csv --policy tick.lua --max-events 100000
 # --max-wall stops it after 300 ms of wall-clock time (where is machine-dependent).
 lim --trace far.csv --policy tick.lua --max-wall 300ms | sed 's/(at t=[0-9]*.*/(at t=T, after N events); .../'
-# Metric rows: the one successful run's 203 (its rows include
-# mean_concurrency, class all, which every run that executed anything has).
+# Metric rows (docs/metrics.md), of the one successful run (np_fcfs, all 3
+# requests finished): every class with finished requests and no deadlines has
+# 32 rows: count, unfinished, antt, stp, mean_np, sla_1..sla_10 (15),
+# mean_latency_ns, max_latency_ns, max_ntt (3), p50/p95/p99/p999 of latency
+# and of NTT (8), preemptions, checkpoints, kills, overhead_ns, wasted_ns,
+# preempted_ratio (6); no deadline_miss_rate. Classes: all, priorities 1
+# (C, A) and 9 (B), tenants A, B, C: 6 x 32 = 192; classes task:A, task:B,
+# task:C hold preempted_ratio only (3): 195. Class all also has fairness
+# (C's 6000 ns from 0 make one busy period of all 3), groups, makespan_ns,
+# throughput_rps, utilization, drains, mean_concurrency and, on a profile
+# device, gpu_utilization (8); np_fcfs decides no preemption, so no
+# *_latency rows: 195 + 8 = 203.
 db_state
 # The limits in force, as params (0: none; the default event limit 10^9).
 "$SCHEDLAB" query --csv "$DB" "SELECT run_id, status, group_concat(name || '=' || value, ' ')

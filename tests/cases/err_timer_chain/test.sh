@@ -22,6 +22,14 @@ fail --policy again.lua
 for d in neg nan inf ninf frac big edge max; do fail --trace late.csv --policy delay.lua --param "d=$d"; done
 # on_timer at t=10 re-arms with math.maxinteger: 10 + that overflows.
 fail --policy rearm.lua
-# Metric rows: the one successful run's 104 (its rows include
-# mean_concurrency, class all, which every run that executed anything has).
+# Metric rows (docs/metrics.md), of the one successful run (d=edge: B arrives
+# at 7 and runs alone to 1007): every class with finished requests and no
+# deadlines has 32 rows: count, unfinished, antt, stp, mean_np, sla_1..sla_10
+# (15), mean_latency_ns, max_latency_ns, max_ntt (3), p50/p95/p99/p999 of
+# latency and of NTT (8), preemptions, checkpoints, kills, overhead_ns,
+# wasted_ns, preempted_ratio (6); no deadline_miss_rate. Classes: all,
+# priority 1 and tenant B: 3 x 32 = 96, and task:B's preempted_ratio: 97.
+# Class all also has groups, makespan_ns (1000), throughput_rps,
+# utilization, drains, mean_concurrency and gpu_utilization (7); no
+# fairness (no group of two) and no preemption: 97 + 7 = 104.
 db_state

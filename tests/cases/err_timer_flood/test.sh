@@ -15,6 +15,14 @@ db_state
 # Timers are found by id: cancelling millions in any order stays correct.
 timeout 60 "$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
   --trace one.csv --policy cancel.lua --log - --quiet 2>&1 >/dev/null | sed 's/^\[t=[0-9]*\] //'
-# Metric rows: the successful run's 104 (its rows include mean_concurrency,
-# class all, which every run that executed anything has).
+# Metric rows (docs/metrics.md), of the successful run (B alone, 0 to 1000;
+# the timers add no rows): every class with finished requests and no deadlines
+# has 32 rows: count, unfinished, antt, stp, mean_np, sla_1..sla_10 (15),
+# mean_latency_ns, max_latency_ns, max_ntt (3), p50/p95/p99/p999 of latency
+# and of NTT (8), preemptions, checkpoints, kills, overhead_ns, wasted_ns,
+# preempted_ratio (6); no deadline_miss_rate. Classes: all, priority 1 and
+# tenant B: 3 x 32 = 96, and task:B's preempted_ratio: 97. Class all also
+# has groups, makespan_ns, throughput_rps, utilization, drains,
+# mean_concurrency and gpu_utilization (7); no fairness (no group of two)
+# and no preemption: 97 + 7 = 104.
 db_state
