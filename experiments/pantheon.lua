@@ -1,0 +1,328 @@
+-- pantheon — a reproduction of Pantheon (Han, Zhou, Li; MobiSys 2024) on the
+-- edge-GPU chunk profiles of its authors: the three applications (smart
+-- traffic, service robot, UAV ground station) under RMS, DMS, an RT-mDL
+-- stand-in, Pantheon and its two ablations, and the Poisson-arrival variant.
+--
+--   schedlab sweep experiments/pantheon.lua   # runs, and rewrites experiments/pantheon.md
+--
+-- Workloads: traces/tasksets/pantheon_APP.tasks (30 fps periodic tasks, jitter
+-- +-1 ms, the authors' relative deadlines, 30 s) on the profile device with
+-- traces/profiles/pantheon_APP.csv (the authors' per-chunk latencies and
+-- exits, traces/profiles/README.md). lat_scale = 0.5 (the device's scale):
+-- the one scale that puts every app's full-model load inside 60-80% of the
+-- GPU, as derived in traces/profiles/README.md. The accuracy bound alpha of
+-- the RT-mDL stand-in is the paper's: 1% for traffic and robot, 2% for uav.
+-- Studies (var.study):
+--   overall  3 apps x 6 methods, seeds 1-3 (the jitter draws);
+--   poisson  Pantheon, the non-detection tasks Poisson with lambda 10-25 per
+--            second (the detection task stays periodic);
+--   load     all methods at lat_scale 0.6 and 0.7 (full-model load 80-104%):
+--            where the methods separate (not in the paper).
+-- --quick: one seed, 2 s horizons (make test: tests/t_pantheon.sh).
+
+local APPS = {"traffic", "robot", "uav"}
+local METHODS = {"rms", "dms", "rtmdl", "pantheon", "pantheon_wo_ee", "pantheon_wo_ee_pr"}
+local ALPHA = {traffic = 0.01, robot = 0.01, uav = 0.02}
+local LAT_SCALE = 0.5
+
+local P = {
+  name = "pantheon",
+  description = "Pantheon reproduction: 3 apps x {RMS, DMS, RT-mDL, Pantheon, 2 ablations}, Poisson variant",
+  grid = {
+    { ["var.study"] = {"overall"}, ["var.app"] = APPS, policy = METHODS, seed = {1, 2, 3} },
+    { ["var.study"] = {"poisson"}, ["var.app"] = APPS, policy = {"pantheon"},
+      ["tasks.lambda"] = {10, 15, 20, 25}, seed = {1, 2, 3} },
+    { ["var.study"] = {"load"}, ["var.app"] = APPS, policy = METHODS,
+      ["var.lat_scale"] = {0.6, 0.7}, seed = {1, 2, 3} },
+  },
+  fixed = {
+    ["tasks.horizon_s"] = 30,
+  },
+  derive = function(p)
+    local app = p["var.app"]
+    p.device = "profile:../traces/profiles/pantheon_" .. app .. ".csv"
+    p.tasks = "../traces/tasksets/pantheon_" .. app .. ".tasks"
+    p["device.scale"] = p["var.lat_scale"] or LAT_SCALE
+    if p["tasks.lambda"] then p["tasks.arrival"] = "poisson" end
+    if p.policy == "rtmdl" then p["param.alpha"] = ALPHA[app] end
+    return p
+  end,
+  metrics = {"deadline_miss_rate", "accuracy", "preempted_ratio", "gpu_utilization"},
+  quick = { grid = { seed = {1} }, fixed = { ["tasks.horizon_s"] = 2 } },
+}
+
+-- {=====================================================================
+-- The report (experiments/pantheon.md): every number comes from the database.
+-- =====================================================================
+
+local NAMES = {rms = "RMS", dms = "DMS", rtmdl = "RT-mDL (stand-in)", pantheon = "Pantheon",
+               pantheon_wo_ee = "Pantheon-w/o-ee", pantheon_wo_ee_pr = "Pantheon-w/o-ee-pr"}
+
+local function pct(x, d)
+  if x == nil then return "n/a" end
+  return string.format("%." .. (d or 2) .. "f%%", 100 * x)
+end
+local function num(x, d)
+  if x == nil then return "n/a" end
+  return string.format("%." .. (d or 2) .. "f", x)
+end
+
+-- Mean over seeds of a metric (class all: the runs have no best-effort load,
+-- so every request is real-time) per study, app, method (and lambda / scale).
+local function table_of(q, study, metric)
+  local rows = q([[SELECT var_app AS app, policy, tasks_lambda AS lambda, var_lat_scale AS scale,
+                          mean, n FROM policy_summary
+                   WHERE experiment = 'pantheon' AND var_study = ? AND metric = ? AND class = 'all']],
+                 study, metric)
+  local t = {}
+  for _, r in ipairs(rows) do
+    local k = r.app .. "/" .. r.policy .. "/" .. tostring(r.lambda or "") .. "/" .. tostring(r.scale or "")
+    t[k] = r.mean
+  end
+  return function(app, policy, lambda, scale)
+    return t[app .. "/" .. policy .. "/" .. tostring(lambda or "") .. "/" .. tostring(scale or "")]
+  end
+end
+
+local function range_of(vals)
+  local lo, hi
+  for _, v in ipairs(vals) do
+    if v then
+      lo = (not lo or v < lo) and v or lo
+      hi = (not hi or v > hi) and v or hi
+    end
+  end
+  return lo, hi
+end
+
+-- The honest account: written as conditions on the measured numbers, so it
+-- stays true when they change.
+local function discussion(say, r)
+  say("## Differences from the paper, and their causes")
+  say("")
+  local base_max = 0
+  for _, app in ipairs(APPS) do
+    for _, m in ipairs({"rms", "dms", "rtmdl"}) do
+      local d = r.dmr(app, m)
+      if d and d > base_max then base_max = d end
+    end
+  end
+  say("- Latencies. The authors' profiles overload every app at 30 fps (133-149%% of the GPU at")
+  say("  full models), so the paper's runs cannot have used them as they are; here they are")
+  say("  scaled by one lat_scale (0.5) for all apps (traces/profiles/README.md). What changes")
+  say("  with the scale is how much room the baselines have; the load study shows it.")
+  say("- The baselines miss far less than in the paper (worst baseline DMR here %s). At", pct(base_max))
+  say("  lat_scale 0.5 the full models fit in 66-74%% of the GPU and every job fits its deadline")
+  say("  at its critical instant under deadline-monotonic order, so only release jitter and")
+  say("  non-preemptive blocking make them miss. The paper's baselines ran on a real Xavier NX")
+  say("  with pre- and post-processing on the same device, with contention this model does not")
+  say("  have, and its DMS was worse than its RMS, which a critical-instant argument does not")
+  say("  explain with these deadlines; its reported DMR of the baselines is not reproduced.")
+  say("- RMS orders by execution time, so the detection tasks (the longest, with the shortest")
+  say("  deadline) go last; where their deadline cannot absorb the other tasks' models, RMS")
+  say("  misses systematically, which is the one large baseline effect reproduced here.")
+  say("- RT-mDL is a stand-in (policies_lua/rtmdl.lua): priorities and one exit per task from an")
+  say("  exhaustive search scored at the critical instant, not the paper's evolutionary search")
+  say("  with a learned DMR predictor. Its exits obey the same alpha bound.")
+  say("- Pantheon's scheduling pass runs without cost (sched_overhead = none); a preemption costs")
+  say("  nothing (the context stays in GPU memory); best-effort load is off (its rate in the main")
+  say("  experiments is not stated). The paper measured 46-219 us per pass.")
+  say("- Poisson lambda is read as releases per second per task (the code's generator, taken")
+  say("  literally, would release 300-750 jobs per second per task).")
+  say("- Accuracy is relative to each profile's top exit (Table 1's accuracies differ slightly),")
+  say("  so a full-model job scores 1.")
+  local failed = {}
+  for _, c in ipairs(r.checks) do if not c[2] then failed[#failed + 1] = c[1] end end
+  if #failed > 0 then
+    say("- Orderings that do not hold: %s. Where every method meets (almost) every", table.concat(failed, "; "))
+    say("  deadline the orderings come down to ties and noise of a few jobs; the load study shows")
+    say("  them where the methods are separated by load.")
+  end
+  say("")
+end
+
+function P.report(q)
+  local out = {}
+  local function say(...) out[#out + 1] = string.format(...) end
+  local nruns = q([[SELECT count(*) AS n, sum(ok) AS ok FROM (SELECT max(status = 'ok') AS ok
+                    FROM runs WHERE experiment = 'pantheon' GROUP BY point, seed)]])[1]
+  local horizon = q([[SELECT min(CAST(value AS REAL)) AS h FROM params p JOIN runs r ON r.run_id = p.run_id
+                      WHERE r.experiment = 'pantheon' AND p.name = 'tasks.horizon_s']])[1].h
+  local dmr = table_of(q, "overall", "deadline_miss_rate")
+  local acc = table_of(q, "overall", "accuracy")
+  local accabs = table_of(q, "overall", "accuracy_abs")
+  local pre = table_of(q, "overall", "preempted_ratio")
+  local util = table_of(q, "overall", "gpu_utilization")
+
+  say("# Pantheon reproduction")
+  say("")
+  say("Generated by `schedlab sweep experiments/pantheon.lua` from its results database")
+  say("(%d runs, %d ok; horizon %s s per run, means over the seeds of each point).", nruns.n,
+      nruns.ok or 0, num(horizon, 0))
+  say("Do not edit: rerunning the experiment rewrites this file.")
+  say("")
+  say("Paper: L. Han, Z. Zhou, Z. Li, \"Pantheon: Preemptible Multi-DNN Inference on Mobile")
+  say("Edge GPUs\", MobiSys 2024. Data: the authors' per-chunk profiles (traces/profiles/README.md),")
+  say("latencies x %s (lat_scale, derived there); task sets traces/tasksets/pantheon_*.tasks;", num(LAT_SCALE, 1))
+  say("methods policies_lua/{rms,dms,rtmdl,pantheon,pantheon_wo_ee,pantheon_wo_ee_pr}.lua.")
+  say("")
+
+  say("## Overall: deadline miss rate, accuracy, preempted jobs, GPU utilisation")
+  say("")
+  say("DMR: missed (late, dropped or unfinished) / released jobs. Accuracy: exit accuracy /")
+  say("top-exit accuracy, 0 on a miss, mean over released jobs (absolute: 100 x exit accuracy).")
+  say("Preempted: jobs another job's chunk interrupted / jobs that started.")
+  say("")
+  for _, app in ipairs(APPS) do
+    say("### %s", app)
+    say("")
+    say("| method | DMR | accuracy | accuracy (abs) | preempted | GPU utilisation |")
+    say("|---|---|---|---|---|---|")
+    for _, m in ipairs(METHODS) do
+      say("| %s | %s | %s | %s | %s | %s |", NAMES[m], pct(dmr(app, m)), pct(acc(app, m)),
+          num(accabs(app, m)), pct(pre(app, m)), pct(util(app, m)))
+    end
+    say("")
+  end
+
+  -- Headline claims, measured beside the paper's.
+  local function gains(base)
+    local red, accg = {}, {}
+    for _, app in ipairs(APPS) do
+      local b, p = dmr(app, base), dmr(app, "pantheon")
+      if b and p and b > 0 then red[#red + 1] = 1 - p / b end
+      local ba, pa = acc(app, base), acc(app, "pantheon")
+      if ba and pa and ba > 0 then accg[#accg + 1] = pa / ba - 1 end
+    end
+    return red, accg
+  end
+  local pd = {}
+  for _, app in ipairs(APPS) do pd[#pd + 1] = dmr(app, "pantheon") end
+  local pdl, pdh = range_of(pd)
+  local allred = {}
+  for _, b in ipairs({"rms", "dms", "rtmdl"}) do
+    local red = gains(b)
+    for _, x in ipairs(red) do allred[#allred + 1] = x end
+  end
+  local rl, rh = range_of(allred)
+  say("## Headline numbers: measured beside the paper's (§5.1)")
+  say("")
+  say("Ranges over the three apps. \"Higher by X\" is accuracy(Pantheon) / accuracy(baseline) - 1;")
+  say("\"lower by X\" is 1 - DMR(Pantheon) / DMR(baseline), only where the baseline misses at all.")
+  say("")
+  say("| claim | paper | measured |")
+  say("|---|---|---|")
+  say("| Pantheon DMR | 0.39-1.10%% | %s-%s |", pct(pdl), pct(pdh))
+  say("| DMR lower than RMS, DMS, RT-mDL by | 92.51-98.98%% | %s-%s (%d app-baseline pairs with misses) |",
+      pct(rl), pct(rh), #allred)
+  for _, b in ipairs({{"rms", "69.1-154.8%"}, {"dms", "174.7-315.5%"}, {"rtmdl", "2.2-46.0%"}}) do
+    local _, accg = gains(b[1])
+    local lo, hi = range_of(accg)
+    say("| accuracy higher than %s by | %s | %s to %s |", NAMES[b[1]], b[2], pct(lo), pct(hi))
+  end
+  say("| preempted jobs, traffic app | about 12%% | %s |", pct(pre("traffic", "pantheon")))
+  local pu, ru = {}, {}
+  for _, app in ipairs(APPS) do pu[#pu + 1] = util(app, "pantheon"); ru[#ru + 1] = util(app, "rtmdl") end
+  local pul, puh = range_of(pu)
+  local rul, ruh = range_of(ru)
+  say("| GPU utilisation, Pantheon | 50.85-78.50%% | %s-%s |", pct(pul), pct(puh))
+  say("| GPU utilisation, RT-mDL | 46.10-80.05%% | %s-%s |", pct(rul), pct(ruh))
+  -- Ablations
+  local function ratio_range(m, f)
+    local xs = {}
+    for _, app in ipairs(APPS) do
+      local x = f(app, m)
+      if x then xs[#xs + 1] = x end
+    end
+    return range_of(xs)
+  end
+  for _, ab in ipairs({{"pantheon_wo_ee", "14-65x", "10.29-27.48%"}, {"pantheon_wo_ee_pr", "44-134x", "33.12-52.07%"}}) do
+    local dl, dh = ratio_range(ab[1], function(app, m)
+      local a, p = dmr(app, m), dmr(app, "pantheon")
+      if a and p and p > 0 then return a / p end
+    end)
+    local al, ah = ratio_range(ab[1], function(app, m)
+      local a, p = acc(app, m), acc(app, "pantheon")
+      if a and p and p > 0 then return 1 - a / p end
+    end)
+    say("| %s: DMR / Pantheon's | %s | %s-%s (apps where Pantheon misses) |", NAMES[ab[1]], ab[2],
+        dl and num(dl, 1) .. "x" or "n/a", dh and num(dh, 1) .. "x" or "n/a")
+    say("| %s: accuracy lower than Pantheon's by | %s | %s to %s |", NAMES[ab[1]], ab[3], pct(al), pct(ah))
+  end
+  say("")
+
+  -- Orderings
+  local checks = {}
+  local function check(what, ok) checks[#checks + 1] = {what, ok and true or false} end
+  for _, app in ipairs(APPS) do
+    local d = function(m) return dmr(app, m) end
+    local a = function(m) return acc(app, m) end
+    if d("pantheon") then
+      check(app .. ": DMR Pantheon <= w/o-ee <= w/o-ee-pr",
+            d("pantheon") <= d("pantheon_wo_ee") and d("pantheon_wo_ee") <= d("pantheon_wo_ee_pr"))
+      check(app .. ": DMR Pantheon <= RT-mDL <= min(RMS, DMS)",
+            d("pantheon") <= d("rtmdl") and d("rtmdl") <= math.min(d("rms"), d("dms")))
+      check(app .. ": accuracy Pantheon >= w/o-ee >= w/o-ee-pr",
+            a("pantheon") >= a("pantheon_wo_ee") and a("pantheon_wo_ee") >= a("pantheon_wo_ee_pr"))
+      check(app .. ": accuracy Pantheon >= RT-mDL >= max(RMS, DMS)",
+            a("pantheon") >= a("rtmdl") and a("rtmdl") >= math.max(a("rms"), a("dms")))
+    end
+  end
+  local p = pre("traffic", "pantheon")
+  check("traffic: Pantheon's preempted-job ratio of order 10% (3%-30%)", p and p >= 0.03 and p <= 0.30)
+  local held = 0
+  for _, c in ipairs(checks) do if c[2] then held = held + 1 end end
+  say("## The orderings the paper's argument implies")
+  say("")
+  say("%d of %d hold (ties count as holding):", held, #checks)
+  say("")
+  for _, c in ipairs(checks) do say("- %s %s", c[2] and "holds:" or "**fails**:", c[1]) end
+  say("")
+
+  -- Poisson variant
+  local pdmr = table_of(q, "poisson", "deadline_miss_rate")
+  local pacc = table_of(q, "poisson", "accuracy")
+  say("## Poisson arrivals (Pantheon)")
+  say("")
+  say("The detection task stays periodic; the others arrive as Poisson processes of lambda")
+  say("releases per second each. Paper: DMR 0.20-0.66%% at lambda = 10/15, 1.14%% at 20, 2.11%% at 25;")
+  say("accuracy 96.2-99.7%%.")
+  say("")
+  say("| app | lambda | DMR | accuracy |")
+  say("|---|---|---|---|")
+  for _, app in ipairs(APPS) do
+    for _, l in ipairs({10, 15, 20, 25}) do
+      say("| %s | %d | %s | %s |", app, l, pct(pdmr(app, "pantheon", l)), pct(pacc(app, "pantheon", l)))
+    end
+  end
+  say("")
+
+  -- Load study
+  local ldmr = table_of(q, "load", "deadline_miss_rate")
+  local lacc = table_of(q, "load", "accuracy")
+  say("## Under heavier load (not in the paper)")
+  say("")
+  say("lat_scale 0.6 and 0.7 instead of 0.5: full-model load 80-89%% and 93-104%% of the GPU.")
+  say("DMR / accuracy:")
+  say("")
+  say("| app | scale | %s |", table.concat((function()
+    local h = {}
+    for _, m in ipairs(METHODS) do h[#h + 1] = NAMES[m] end
+    return h
+  end)(), " | "))
+  say("|---|---|%s", string.rep("---|", #METHODS))
+  for _, app in ipairs(APPS) do
+    for _, s in ipairs({0.6, 0.7}) do
+      local cells = {}
+      for _, m in ipairs(METHODS) do
+        cells[#cells + 1] = pct(ldmr(app, m, nil, s), 1) .. " / " .. pct(lacc(app, m, nil, s), 1)
+      end
+      say("| %s | %s | %s |", app, num(s, 1), table.concat(cells, " | "))
+    end
+  end
+  say("")
+  discussion(say, { dmr = dmr, acc = acc, pre = pre, util = util, checks = checks, ldmr = ldmr })
+  return table.concat(out, "\n")
+end
+
+return P
