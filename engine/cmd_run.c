@@ -117,13 +117,16 @@ int cmd_run(int argc, char **argv) {
       {"stats", no_argument, 0, 'S'},
       {"max-sim-time", required_argument, 0, 'T'}, {"max-events", required_argument, 0, 'E'},
       {"max-wall", required_argument, 0, 'W'}, {"record", required_argument, 0, 'R'},
+      {"tasks", required_argument, 0, 'k'},    {"tasks-param", required_argument, 0, 'K'},
       {0, 0, 0, 0}};
   struct sim_config cfg;
-  struct kv_list params = {0}, dparams = {0};
+  struct kv_list params = {0}, dparams = {0}, tparams = {0};
+  struct kv *extra = NULL;
+  char **extra_keys = NULL;
   const char *db = DEFAULT_DB, *log_path = NULL;
   struct run_meta meta;
   struct kv format_param;
-  int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE;
+  int quiet = 0, db_given = 0, show_stats = 0, c, rc = EXIT_USAGE, saw_trace = 0, saw_tasks = 0;
   struct cli_once once = {0};
   struct runner_stats stats;
   struct sim s;
@@ -137,10 +140,12 @@ int cmd_run(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c != 'P' && c != 'D' && c != 'R' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
+    if (c != 'P' && c != 'D' && c != 'R' && c != 'K' && cli_once_opt(&once, "run", opts, c) < 0) goto out;
     switch (c) {
-    case 't': cfg.trace_path = optarg; break;
+    case 't': cfg.trace_path = optarg; saw_trace = 1; break;
     case 'F': cfg.trace_format = optarg; break;
+    case 'k': cfg.trace_path = optarg; cfg.trace_is_tasks = 1; saw_tasks = 1; break;
+    case 'K': if (kv_add(&tparams, "run", "--tasks-param", optarg) < 0) goto out; break;
     case 'p': cfg.policy = optarg; break;
     case 'd': cfg.device_spec = optarg; break;
     case 'P': if (kv_add(&params, "run", "--param", optarg) < 0) goto out; break;
@@ -208,8 +213,22 @@ int cmd_run(int argc, char **argv) {
     }
   }
   if (optind < argc) { cli_usage_error("run", "unexpected argument '%s'", argv[optind]); goto out; }
+  /* --trace and --tasks both name the run's arrivals (runs.trace). */
+  if (saw_trace && saw_tasks) {
+    cli_usage_error("run", "--trace and --tasks are exclusive: the arrivals come from a trace "
+                           "or from a task set");
+    goto out;
+  }
+  if (cfg.trace_is_tasks && cfg.trace_format) {
+    cli_usage_error("run", "--format reads a trace; a task set (--tasks) has its own format");
+    goto out;
+  }
+  if (tparams.n && !cfg.trace_is_tasks) {
+    cli_usage_error("run", "--tasks-param overrides a param of a task set: it needs --tasks FILE");
+    goto out;
+  }
   if (!cfg.trace_path || !cfg.policy || !cfg.device_spec) {
-    cli_usage_error("run", "--trace, --policy and --device are required");
+    cli_usage_error("run", "--trace (or --tasks), --policy and --device are required");
     goto out;
   }
   if (!*db) { cli_usage_error("run", "--db expects a file name, got ''"); goto out; }
@@ -227,6 +246,24 @@ int cmd_run(int argc, char **argv) {
     format_param.value = cfg.trace_format;
     meta.extra = &format_param;
     meta.nextra = 1;
+  }
+  if (tparams.n) {               /* recorded as params tasks.NAME, as experiments record them */
+    if (!(extra = calloc(tparams.n, sizeof *extra)) ||
+        !(extra_keys = calloc(tparams.n, sizeof *extra_keys))) {
+      cli_fail("out of memory");
+      goto out;
+    }
+    for (size_t i = 0; i < tparams.n; i++) {
+      size_t n = strlen(tparams.kv[i].key) + 7;
+      if (!(extra_keys[i] = malloc(n))) { cli_fail("out of memory"); goto out; }
+      snprintf(extra_keys[i], n, "tasks.%s", tparams.kv[i].key);
+      extra[i].key = extra_keys[i];
+      extra[i].value = tparams.kv[i].value;
+    }
+    meta.extra = extra;
+    meta.nextra = tparams.n;
+    cfg.tasks_params = tparams.kv;
+    cfg.ntasks_params = tparams.n;
   }
   cfg.params = params.kv;
   cfg.nparams = params.n;
@@ -267,6 +304,11 @@ int cmd_run(int argc, char **argv) {
   store_close(&st);
   if (cfg.log && cfg.log != stderr) fclose(cfg.log);
 out:
+  if (extra_keys)
+    for (size_t i = 0; i < tparams.n; i++) free(extra_keys[i]);
+  free(extra_keys);
+  free(extra);
+  kv_free(&tparams);
   kv_free(&params);
   kv_free(&dparams);
   return rc;

@@ -11,6 +11,7 @@
 #include "engine.h"
 
 #include "policy.h"
+#include "taskset.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -110,6 +111,7 @@ static int read_ahead(struct sim *s) {
     return r;
   }
   p->task_id = row.id;
+  p->src_task = p->src_slot = -1;
   p->arrival = row.arrival;
   p->deadline = row.deadline;
   p->batch = row.batch;
@@ -166,7 +168,118 @@ fail:
   return -1;
 }
 
+/* {===================================================================
+** Task sets: the engine releases the requests (taskset.h). The source's
+** pending releases live in its generator; one arrival event stands for the
+** earliest, moved when a closed loop arms an earlier one. A release becomes
+** the pending arrival only when its event fires, so ids and busy periods
+** follow release order.
+** =================================================================== */
+
+struct tasksrc {
+  struct taskset ts;
+  struct tsgen gen;
+  struct ts_bind {         /* per task: what its requests carry */
+    int32_t network, tenant, workload;
+    const struct work *work;
+  } *bind;
+  int32_t ev;              /* the arrival event, or EVQ_NONE */
+  int64_t next_id;
+  int failed;              /* sim_source_done ran out of memory: s->err holds it */
+};
+
+/* Keep one arrival event at the generator's next release. */
+static int tasks_arm(struct sim *s) {
+  struct tasksrc *t = s->tasks;
+  sl_ns at = tsgen_peek(&t->gen);
+  if (at == SL_NS_NONE) {
+    if (t->ev != EVQ_NONE) evq_cancel(&s->evq, t->ev);
+    t->ev = EVQ_NONE;
+    s->trace_done = 1;     /* until a closed loop arms another issue */
+    return 0;
+  }
+  s->trace_done = 0;
+  if (t->ev == EVQ_NONE) {
+    if ((t->ev = evq_push(&s->evq, at, EV_ARRIVAL, 0, &s->err)) == EVQ_NONE) return -1;
+  } else if (evq_get(&s->evq, t->ev)->time != at) {
+    evq_reschedule(&s->evq, t->ev, at);
+  }
+  return 0;
+}
+
+static int tasks_load(struct sim *s) {
+  struct tasksrc *t;
+  if (!(t = s->tasks = sl_alloc(sizeof *t, &s->err))) return -1;
+  t->ev = EVQ_NONE;
+  if (taskset_load(&t->ts, s->cfg.trace_path, s->cfg.tasks_params, s->cfg.ntasks_params,
+                   &s->err) < 0 ||
+      !(t->bind = sl_alloc(t->ts.n * sizeof *t->bind, &s->err)))
+    return -1;
+  for (size_t i = 0; i < t->ts.n; i++) {
+    const struct ts_task *k = &t->ts.tasks[i];
+    struct ts_bind *b = &t->bind[i];
+    int unknown;
+    if ((b->network = strtab_intern(&s->networks, k->network, &s->err)) < 0 ||
+        (b->tenant = strtab_intern(&s->tenants, k->name, &s->err)) < 0 ||
+        (b->workload = strtab_intern(&s->workloads, k->app ? k->app : "", &s->err)) < 0)
+      return -1;
+    if (!(b->work = dev_work(s->dev, k->network, k->batch, &unknown, &s->err))) {
+      if (unknown)
+        sl_err_prefix(&s->err, "%s:%ld: key '%s'", t->ts.path, k->line,
+                      unknown == 2 ? "batch" : "network");
+      return -1;
+    }
+  }
+  if (tsgen_init(&t->gen, &t->ts, s->cfg.seed, &s->err) < 0) return -1;
+  return tasks_arm(s);
+}
+
+/* The release whose event fires now becomes the pending arrival. */
+static void tasks_next(struct sim *s) {
+  struct tasksrc *t = s->tasks;
+  struct pending *p = &s->next_arrival;
+  struct ts_release rel;
+  const struct ts_bind *b;
+  t->ev = EVQ_NONE;        /* popped */
+  tsgen_take(&t->gen, &rel);
+  SL_ASSERT(rel.release == s->now);
+  b = &t->bind[rel.task];
+  p->task_id = t->next_id++;
+  p->arrival = rel.release;
+  p->deadline = rel.deadline;
+  p->network = b->network;
+  p->tenant = b->tenant;
+  p->workload = b->workload;
+  p->batch = t->ts.tasks[rel.task].batch;
+  p->priority = t->ts.tasks[rel.task].priority;
+  p->work = b->work;
+  p->lineno = t->ts.tasks[rel.task].line;
+  p->src_task = rel.task;
+  p->src_slot = rel.slot;
+  if (!s->nperiods || p->arrival >= s->backlog_end) {   /* as read_ahead does for a trace */
+    s->nperiods++;
+    s->backlog_end = p->arrival;
+  }
+  s->backlog_end += work_total(p->work);
+  p->group = t->ts.has_app ? p->workload : s->nperiods - 1;
+}
+
+void sim_source_done(struct sim *s, const struct req *r) {
+  struct tasksrc *t = s->tasks;
+  if (!t || r->src_task < 0 || t->failed) return;
+  if (tsgen_done(&t->gen, r->src_task, r->src_slot, s->now) && tasks_arm(s) < 0) t->failed = 1;
+}
+
+/* }=================================================================== */
+
 int sim_load_trace(struct sim *s) {
+  if (s->cfg.trace_is_tasks) {
+    if (tasks_load(s) < 0) {
+      s->status = SIM_EINPUT;
+      return -1;
+    }
+    return 0;
+  }
   if (trace_open_format(&s->trace, s->cfg.trace_path, s->cfg.trace_format, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
@@ -207,6 +320,13 @@ int sim_load_policy(struct sim *s) {
 void sim_free(struct sim *s) {
   if (s->pol) pol_close(s->pol);
   if (s->trace_open) trace_close(&s->trace);
+  if (s->tasks) {
+    tsgen_free(&s->tasks->gen);
+    taskset_free(&s->tasks->ts);
+    free(s->tasks->bind);
+    free(s->tasks);
+    s->tasks = NULL;
+  }
   if (s->own_dev) dev_close(s->dev);
   evq_free(&s->evq);
   free(s->reqs);
@@ -902,6 +1022,7 @@ static int complete(struct sim *s, int32_t slot) {
     s->status = SIM_EINPUT;
     return -1;
   }
+  sim_source_done(s, r);   /* the drop path calls it too (a dropped request also leaves) */
   r->state = RS_DONE;
   if (rerate(s) < 0) return -1;
   if (pol_has_complete(s->pol) && pol_complete(s->pol, slot) < 0) return -1;
@@ -1174,9 +1295,10 @@ int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e) {
 
 static int on_arrival(struct sim *s) {
   const struct pending *p = &s->next_arrival;
-  int32_t slot = slot_alloc(s);
+  int32_t slot;
   struct req *r;
-  if (slot < 0) return -1;
+  if (s->tasks) tasks_next(s);
+  if ((slot = slot_alloc(s)) < 0) return -1;
   r = &s->reqs[slot];
   r->state = RS_READY;
   r->task_id = p->task_id;
@@ -1190,6 +1312,8 @@ static int on_arrival(struct sim *s) {
   r->group = p->group;
   r->batch = p->batch;
   r->priority = p->priority;
+  r->src_task = p->src_task;
+  r->src_slot = p->src_slot;
   r->work = p->work;
   r->ev = EVQ_NONE;
   r->unit = r->first_unit = r->last_unit = -1;
@@ -1198,7 +1322,7 @@ static int on_arrival(struct sim *s) {
   r->predict_factor = predict_factor(s, strtab_get(&s->networks, p->network), p->batch);
   s->in_flight++;
   if (ready_insert(s, slot, s->now) < 0) return -1;
-  if (read_ahead(s) < 0) return -1;
+  if ((s->tasks ? tasks_arm(s) : read_ahead(s)) < 0) return -1;
   if (pol_has_arrival(s->pol) && pol_arrival(s->pol, slot) < 0) return -1;
   return 0;
 }
@@ -1261,7 +1385,7 @@ static int decide(struct sim *s, int only_timers) {
 }
 
 int sim_finish(struct sim *s) {
-  if (s->trace.col_workload >= 0) {
+  if (s->trace.col_workload >= 0 || (s->tasks && s->tasks->ts.has_app)) {
     s->totals.n_groups = (int32_t)s->workloads.n;
     s->totals.by_workload = 1;
   } else {
@@ -1349,6 +1473,7 @@ enum sim_status sim_run(struct sim *s) {
       if (rc < 0) goto fail;
     }
     if (decide(s, only_timers) < 0) goto policy_fail;
+    if (s->tasks && s->tasks->failed) goto fail;   /* sim_source_done ran out of memory */
   }
   if (s->in_flight > 0 || !s->trace_done) {
     sl_errf(&s->err, "policy '%s' left %lld request(s) unfinished with nothing left to run",

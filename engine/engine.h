@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 struct pol;
+struct tasksrc;
 
 /* Where a request is. */
 enum req_state {
@@ -72,6 +73,7 @@ struct req {
   int32_t network, tenant, workload;   /* string table indices */
   int32_t group;           /* co-running set for STP and fairness (metrics.h) */
   int32_t batch, priority;
+  int32_t src_task, src_slot;  /* task set: its task and closed-loop slot; -1: from a trace */
   int32_t preemptions, checkpoints, kills;
   int32_t unit;            /* 0-based unit it holds, or -1 */
   int32_t share, new_share;   /* capacity held; after a pending resize */
@@ -93,7 +95,10 @@ struct unit {
 };
 
 struct sim_config {
-  const char *trace_path;
+  const char *trace_path;          /* a trace, or a task-set file when trace_is_tasks */
+  int trace_is_tasks;              /* trace_path is a task-set file (taskset.h) */
+  const struct kv *tasks_params;   /* its `param` overrides */
+  size_t ntasks_params;
   const char *trace_format;        /* format spec the trace is read through; NULL: native CSV */
   const char *device_spec;
   const struct kv *dev_params;
@@ -127,6 +132,7 @@ struct pending {           /* the next arrival, read ahead from the trace */
   sl_ns arrival, deadline;
   int32_t network, tenant, workload, batch, priority;
   int32_t group;
+  int32_t src_task, src_slot;  /* as in struct req */
   const struct work *work;
   long lineno;
 };
@@ -147,6 +153,7 @@ struct sim {
   struct trace trace;
   int trace_open, trace_done;
   struct pending next_arrival;
+  struct tasksrc *tasks;   /* the task set releasing the requests, or NULL: a trace */
   struct evq evq;
   struct rng rng;          /* the policy's random stream (sim.random, math.random) */
   struct pol *pol;
@@ -210,7 +217,12 @@ struct sim {
 int sim_init(struct sim *s, const struct sim_config *cfg);
 /* Open the device of cfg->device_spec, or share an already open one. */
 int sim_load_device(struct sim *s, struct device *shared);
+/* The trace, or the task set when cfg.trace_is_tasks. */
 int sim_load_trace(struct sim *s);
+/* A request left the system (completed, or dropped): a closed loop of a
+** task set arms its slot's next issue. Every path by which a request
+** leaves calls it once. Out of memory is latched and fails the run. */
+void sim_source_done(struct sim *s, const struct req *r);
 int sim_load_policy(struct sim *s);
 /* Where a policy name or path leads: the script's path and its chunk name
 ** ("@policies_lua/NAME.lua" for shipped ones, so messages stay short). */

@@ -12,6 +12,7 @@
 #include "gen.h"
 #include "metrics.h"
 #include "policy.h"
+#include "taskset.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -235,6 +236,11 @@ static int check_traces(struct experiment *x, struct sl_err *e) {
       sl_errf(e, "trace '%s': no such file (a relative path is taken from the experiment "
                  "file's folder)", r->cfg.trace_path);
       return point_err(x, r, e);
+    } else if (r->cfg.trace_is_tasks) {     /* the task set parses with the point's params */
+      struct taskset ts;
+      if (taskset_load(&ts, r->cfg.trace_path, r->cfg.tasks_params, r->cfg.ntasks_params, e) < 0)
+        return point_err(x, r, e);
+      taskset_free(&ts);
     } else if (r->cfg.trace_format) {       /* the spec compiles */
       struct fmt *f;
       if (fmt_load(&f, r->cfg.trace_format, e) < 0) return point_err(x, r, e);

@@ -327,7 +327,7 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
   size_t n = 0, cap = 0;
   struct exp_run *r;
   struct sl_buf point = {0}, origin = {0};
-  const char *trace = NULL, *gen = NULL, *tseed = NULL, *tformat = NULL;
+  const char *trace = NULL, *gen = NULL, *tseed = NULL, *tformat = NULL, *tasks = NULL;
   int rc = -1;
   if (!(r = sl_grow(x->runs, &x->runs_cap, x->nruns + 1, sizeof *x->runs, e))) return -1;
   x->runs = r;
@@ -382,13 +382,20 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
     else if (!strcmp(k, "trace.gen")) gen = v;
     else if (!strcmp(k, "trace.seed")) { tseed = v; in_point = 0; }
     else if (!strcmp(k, "trace.format")) tformat = v;
+    else if (!strcmp(k, "tasks")) tasks = v;
+    else if (!strncmp(k, "tasks.", 6)) {           /* a task-set param: overridden and recorded */
+      if (push_kv(x, &r->tparams, &r->cfg.ntasks_params, k + 6, v, e) < 0 ||
+          push_kv(x, &r->extra, &r->meta.nextra, k, v, e) < 0)
+        goto done;
+    }
     else if (!strncmp(k, "trace.", 6)) { if (push_kv(x, &r->gen, &r->ngen, k + 6, v, e) < 0) goto done; }
     else if (!strncmp(k, "param.", 6)) { if (push_kv(x, &r->params, &r->cfg.nparams, k + 6, v, e) < 0) goto done; }
     else if (!strncmp(k, "device.", 7)) { if (push_kv(x, &r->dparams, &r->cfg.ndev_params, k + 7, v, e) < 0) goto done; }
     else if (!strncmp(k, "var.", 4)) { if (push_kv(x, &r->extra, &r->meta.nextra, k, v, e) < 0) goto done; }
     else {
       sl_errf(e, "%s: unknown key '%s' in a grid point (known: policy, device, seed, "
-                 "predict_sigma, trace, trace.format, trace.gen, trace.<generator param>, param.<policy "
+                 "predict_sigma, trace, trace.format, trace.gen, trace.<generator param>, tasks, "
+                 "tasks.<task-set param>, param.<policy "
                  "param>, device.<device param>, var.<name>, label, limit.max_events, "
                  "limit.max_sim_time_ns, limit.max_wall_ms)", x->path, k);
       goto done;
@@ -399,8 +406,19 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
     sl_errf(e, "%s: every grid point needs a policy and a device (in grid or fixed)", x->path);
     goto done;
   }
-  if (!!trace == !!gen) {
-    sl_errf(e, "%s: every grid point needs either trace = FILE or trace.gen = KIND", x->path);
+  if (!!trace + !!gen + !!tasks != 1) {
+    sl_errf(e, "%s: every grid point needs exactly one of trace = FILE, trace.gen = KIND or "
+               "tasks = FILE", x->path);
+    goto done;
+  }
+  if (r->cfg.ntasks_params && !tasks) {
+    sl_errf(e, "%s: tasks.%s is a task-set param, but the point has no tasks = FILE", x->path,
+            r->tparams[0].key);
+    goto done;
+  }
+  if (tasks && (r->ngen || tformat)) {
+    sl_errf(e, "%s: %s%s reads a trace, but the point releases a task set (tasks = FILE)", x->path,
+            tformat ? "trace.format" : "trace.", tformat ? "" : r->gen[0].key);
     goto done;
   }
   if (trace && r->ngen) {
@@ -416,7 +434,10 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
             x->path, tformat);
     goto done;
   }
-  if (trace) {
+  if (tasks) {
+    if (!(r->cfg.trace_path = exp_path(x, tasks, e))) goto done;
+    r->cfg.trace_is_tasks = 1;
+  } else if (trace) {
     if (!(r->cfg.trace_path = exp_path(x, trace, e))) goto done;
     if (tformat) {            /* a spec by path is taken from the experiment's folder too */
       size_t fl = strlen(tformat);
@@ -447,6 +468,7 @@ static int make_run(struct experiment *x, lua_State *L, size_t index, struct sl_
   }
   r->cfg.params = r->params;
   r->cfg.dev_params = r->dparams;
+  r->cfg.tasks_params = r->tparams;
   r->meta.extra = r->extra;
   r->meta.experiment = x->name;
   r->meta.sweep = 1;
@@ -457,6 +479,7 @@ done:
   if (rc < 0) {
     free(r->params);
     free(r->dparams);
+    free(r->tparams);
     free(r->extra);
     free(r->gen);
   }
@@ -1016,6 +1039,7 @@ void exp_free(struct experiment *x) {
   for (size_t i = 0; i < x->nruns; i++) {
     free(x->runs[i].params);
     free(x->runs[i].dparams);
+    free(x->runs[i].tparams);
     free(x->runs[i].extra);
     free(x->runs[i].gen);
   }

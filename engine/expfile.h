@@ -23,6 +23,7 @@ struct exp_run {
   struct kv *gen;
   size_t ngen;
   struct kv *params, *dparams, *extra;   /* backing arrays of cfg/meta */
+  struct kv *tparams;                    /* backing array of cfg.tasks_params */
   char key[40];            /* run key */
   int done;                /* already complete in the database */
 };

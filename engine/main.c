@@ -11,6 +11,7 @@
 const struct command commands[] = {
     {"run", cmd_run, "replay a trace through a device under a policy, store the run",
      "usage: schedlab run --trace FILE --policy NAME|FILE.lua --device SPEC [options]\n"
+     "       schedlab run --tasks FILE [--tasks-param NAME=V]... --policy ... --device ...\n"
      "\n"
      "Replays the arrival trace through the device under the policy, prints a\n"
      "summary and the run id, and stores the run (tasks, metrics, params) in the\n"
@@ -21,6 +22,11 @@ const struct command commands[] = {
      "  --trace FILE            arrival trace (CSV; see README.md, 'Traces')\n"
      "  --format SPEC           read --trace through a format spec (a name in\n"
      "                          traces/formats/ or a .fmt path), streaming; .gz/.zst ok\n"
+     "  --tasks FILE            release the requests of a task set instead of reading a\n"
+     "                          trace (periodic, Poisson, closed-loop tasks; see\n"
+     "                          traces/tasksets/README.md); exclusive with --trace/--format\n"
+     "  --tasks-param NAME=V    override a `param` of the task set (repeatable); stored\n"
+     "                          as param tasks.NAME\n"
      "  --policy NAME|FILE.lua  a policy of policies_lua/ by name, or a script\n"
      "  --device SPEC           npu-prema, npu:FILE.dev, profile:TABLE.csv\n"
      "                          (see 'schedlab list devices')\n"

@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "gen.h"
 #include "srchash.h"
+#include "taskset.h"
 
 #include <dirent.h>
 #include <lua.h>
@@ -610,6 +611,34 @@ static int fill_spec_trace(struct keyhash *d, const char *arg, struct runkey_cac
   return rc;
 }
 
+/* A task set: its bytes (the overrides are hashed beside them) and, where
+** the device compiles networks, the layer tables of the networks its tasks
+** name with the overrides applied. arg: "L" or "F", then the path. */
+static int fill_tasks(struct keyhash *d, const char *arg, struct runkey_cache *c,
+                      struct sl_err *e) {
+  (void)c;
+  (void)e;
+  kh_str(d, "tasks");
+  kh_file(d, arg + 1);
+  return 0;
+}
+
+static int kh_task_networks(struct keyhash *k, const struct sim_config *cfg,
+                            struct runkey_cache *c, struct sl_err *e) {
+  struct taskset ts;
+  struct names nets = {0};
+  struct sl_err ignore;
+  int rc = 0;
+  if (taskset_load(&ts, cfg->trace_path, cfg->tasks_params, cfg->ntasks_params, &ignore) < 0)
+    return 0;                                /* the run reports it */
+  for (size_t i = 0; i < ts.n && rc == 0; i++)
+    rc = names_add(&nets, ts.tasks[i].network, strlen(ts.tasks[i].network), e);
+  taskset_free(&ts);
+  if (rc == 0) rc = kh_networks(k, &nets, c, e);
+  names_free(&nets);
+  return rc;
+}
+
 /* }=================================================================== */
 
 int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struct kv *labels,
@@ -644,6 +673,11 @@ int run_key(const struct sim_config *cfg, const struct run_gen *gen, const struc
       names_free(&nets);
       if (rc < 0) return -1;
     }
+  } else if (cfg->trace_is_tasks) {          /* the task set's bytes and param overrides */
+    snprintf(what, sizeof what, "K%s", cfg->trace_path);
+    if (kh_cached(&k, cache, what, fill_tasks, what, e) < 0) return -1;
+    if (kh_params(&k, "tasks params", cfg->tasks_params, cfg->ntasks_params, e) < 0) return -1;
+    if (reads_layer_tables(cfg->device_spec) && kh_task_networks(&k, cfg, cache, e) < 0) return -1;
   } else if (cfg->trace_format) {            /* the spec's text, and the trace through it */
     char spec[4096], sarg[8400];
     fmt_spec_path(cfg->trace_format, spec, sizeof spec);

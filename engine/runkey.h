@@ -4,9 +4,10 @@
 ** the policy and the modules it requires (as token text: comments and
 ** layout do not count), its params, the device (its file and the presets
 ** it builds on, or its profile table) and params, the layer tables of the
-** networks the trace uses on devices that read them, the trace's content or
-** the generator's description, the seed, the prediction error and the Lua
-** limits, and --record intervals when given (it changes the rows stored).
+** networks the trace uses on devices that read them, the trace's content
+** (a task set's, with its param overrides) or the generator's description,
+** the seed, the prediction error and the Lua limits, and --record intervals
+** when given (it changes the rows stored).
 ** Not hashed: paths, the git state, documentation, reports. Equal keys
 ** mean identical rows, which lets a sweep skip finished runs and `schedlab
 ** merge` deduplicate.
