@@ -306,6 +306,7 @@ static int cpu_compile(struct device *d, const char *network, int batch, struct 
   const struct cpu_dev *cd = d->impl;
   struct network net;
   struct cpu_work *cw;
+  size_t chunk_cap = 0;
   int r = net_load(&net, network, e);
   if (r != 0) {
     net_free(&net);
@@ -346,7 +347,9 @@ static int cpu_compile(struct device *d, const char *network, int batch, struct 
     w->prefix[i + 1] = w->prefix[i] + ns;
     /* The activations live between layers stay in memory: no state moves. */
     w->state_bytes[i] = 0;
+    if (l->chunk_end && work_chunk_add(w, (int32_t)i + 1, &chunk_cap, e) < 0) goto fail;
   }
+  if (net.chunked && work_chunks_close(w, &chunk_cap, e) < 0) goto fail;
   net_free(&net);
   return 0;
 fail:

@@ -377,7 +377,7 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
   const struct gpu_dev *gd = d->impl;
   struct gpu_kernel *ks;
   struct gpu_work *gw;
-  size_t n, ns = 0;
+  size_t n, ns = 0, chunk_cap = 0;
   int r = gpu_compile_kernels(&gd->cfg, network, batch, &ks, &n, e);
   if (r != 0) return r;
   if (!(gw = sl_alloc(sizeof *gw, e))) { free(ks); return -1; }
@@ -407,7 +407,10 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
       w->prefix[ns + 1] = w->prefix[ns] + len;
       w->state_bytes[ns] = ks[i].live_bytes;
       ns++;
+      /* A chunk ends with the last kernel of its layer, before the next gap. */
+      if (!gap && ks[i].chunk_end && work_chunk_add(w, (int32_t)ns, &chunk_cap, e) < 0) return -1;
     }
+  if (w->nchunks > 0 && work_chunks_close(w, &chunk_cap, e) < 0) return -1;
   return 0;
 }
 

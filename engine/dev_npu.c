@@ -377,7 +377,7 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
   struct network net;
   struct npu_seg *segs = NULL;
   struct npu_work *nw;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap = 0, chunk_cap = 0;
   int r = net_load(&net, network, e);
   if (r != 0) {
     net_free(&net);
@@ -404,6 +404,12 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
       net_free(&net);
       return -1;
     }
+    /* A chunk ends with the layer's last segment (a decode step's, when folded). */
+    if (l->chunk_end && n > 0 && work_chunk_add(w, (int32_t)n, &chunk_cap, e) < 0) {
+      free(segs);
+      net_free(&net);
+      return -1;
+    }
   }
   net_free(&net);
   if (n > INT32_MAX - 1) {
@@ -426,6 +432,7 @@ static int npu_compile(struct device *d, const char *network, int batch, struct 
     w->prefix[i + 1] = w->prefix[i] + segs[i].ns;
     w->state_bytes[i] = npu_ckpt_bytes(&nd->cfg, &segs[i], 0);
   }
+  if (w->nchunks > 0 && work_chunks_close(w, &chunk_cap, e) < 0) return -1;
   return 0;
 }
 

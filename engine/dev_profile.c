@@ -6,9 +6,13 @@
 ** share/C, i.e. perfectly linear scaling); layer boundaries are the
 ** preemption points; a checkpoint moves the layer boundary's live state at
 ** `bandwidth_gbps`. `slowdown=x` stretches every holder by 1 + x per
-** co-runner (docs/concurrency.md). `scale=x` multiplies every latency of
-** the table by x (rounded to ns) when a network is compiled: the same
-** measured chunks on a faster or slower device (Pantheon's lat_scale).
+** co-runner (docs/concurrency.md). Optional columns: chunk_end (the engine
+** stops a checkpoint only at a chunk end) and exit_ns, exit_acc (early exits:
+** the work compiled here is the top exit's path, its head a last segment
+** "exit:K"; device.c derives the other paths). `scale=x` multiplies every
+** latency of the table (layers and exit heads) by x (rounded to ns) when a
+** network is compiled: the same measured chunks on a faster or slower device
+** (Pantheon's lat_scale).
 */
 #include "csv.h"
 #include "device.h"
@@ -31,6 +35,10 @@ struct prow {
   sl_ns latency;           /* ns */
   int64_t state;           /* bytes live after this layer */
   long lineno;             /* in the table, for messages */
+  int chunk_end;           /* a chunk ends after this layer (column chunk_end; 1 without it) */
+  int has_exit;            /* an exit head follows this layer (columns exit_ns, exit_acc) */
+  sl_ns exit_ns;
+  double exit_acc;
 };
 
 struct profile {
@@ -39,6 +47,7 @@ struct profile {
   size_t nnames, names_cap;
   struct prow *rows;
   size_t nrows, rows_cap;
+  int has_chunks;          /* the table has a chunk_end column */
   double gbps;             /* checkpoint bandwidth, GB/s (1e9 B/s) */
   sl_ns latency_ns;        /* fixed cost per save or restore */
   double scale;            /* every table latency is multiplied by it */
@@ -66,22 +75,75 @@ static int32_t intern(struct profile *p, const char *name, struct sl_err *e) {
   return (int32_t)p->nnames++;
 }
 
+/* The optional columns of one row: chunk_end, and an exit head after the
+** layer (exit_ns and exit_acc, both or neither). */
+static int row_exit_cols(struct csv *c, const int ci[8], struct prow *row, struct sl_err *e) {
+  row->chunk_end = 1;
+  if (ci[5] >= 0) {
+    const char *v = c->field[ci[5]];
+    if (strcmp(v, "0") && strcmp(v, "1"))
+      return sl_errf(e, "%s:%ld: column 'chunk_end': '%s' is not 0 or 1", c->path, c->lineno, v);
+    row->chunk_end = v[0] == '1';
+  }
+  if (ci[6] < 0) return 0;              /* load_table saw both or neither */
+  if (!*c->field[ci[6]] && !*c->field[ci[7]]) return 0;
+  if (!*c->field[ci[6]] || !*c->field[ci[7]])
+    return sl_errf(e, "%s:%ld: column '%s': empty, but '%s' is set (an exit needs both)",
+                   c->path, c->lineno, *c->field[ci[6]] ? "exit_acc" : "exit_ns",
+                   *c->field[ci[6]] ? "exit_ns" : "exit_acc");
+  if (col_i64(c, ci[6], "exit_ns", 0, &row->exit_ns, e) < 0) return -1;
+  if (row->exit_ns > SL_TIME_LIMIT)
+    return sl_errf(e, "%s:%ld: column 'exit_ns': %lld is above the limit %lld ns", c->path,
+                   c->lineno, (long long)row->exit_ns, (long long)SL_TIME_LIMIT);
+  if (sl_parse_double(c->field[ci[7]], &row->exit_acc) < 0 ||
+      !(row->exit_acc > 0 && row->exit_acc <= 1))
+    return sl_errf(e, "%s:%ld: column 'exit_acc': '%s' is not an accuracy in (0, 1]", c->path,
+                   c->lineno, c->field[ci[7]]);
+  row->has_exit = 1;
+  return 0;
+}
+
+/* Exits of a (network, batch) end with the top exit, after its last layer.
+** Only the rows with an exit look further: O(exits x rows). */
+static int check_top_exits(const struct profile *p, struct sl_err *e) {
+  for (size_t i = 0; i < p->nrows; i++) {
+    const struct prow *r = &p->rows[i];
+    size_t last = i;
+    if (!r->has_exit) continue;
+    for (size_t j = i + 1; j < p->nrows; j++)
+      if (p->rows[j].net == r->net && p->rows[j].batch == r->batch) last = j;
+    if (!p->rows[last].has_exit)
+      return sl_errf(e, "%s:%ld: column 'exit_ns': network '%s' batch %d has exits, so its last "
+                        "layer '%s' needs one: the top exit (the original head)",
+                     p->path, p->rows[last].lineno, p->names[r->net], (int)r->batch,
+                     p->rows[last].layer);
+  }
+  return 0;
+}
+
 static int load_table(struct profile *p, const char *path, struct sl_err *e) {
-  static const char *const cols[] = {"network", "batch", "layer", "latency_ns", "state_bytes"};
-  int ci[5];
+  static const char *const cols[] = {"network", "batch", "layer", "latency_ns", "state_bytes",
+                                     "chunk_end", "exit_ns", "exit_acc"};
+  int ci[8];
   struct csv c;
   int r;
   if (csv_open(&c, path, e) < 0) return -1;
-  for (int i = 0; i < 5; i++)
-    if ((ci[i] = csv_col(&c, cols[i])) < 0) {
+  for (int i = 0; i < 8; i++)
+    if ((ci[i] = csv_col(&c, cols[i])) < 0 && i < 5) {
       sl_errf(e, "%s:%ld: missing column '%s' (a profile table has network,batch,layer,"
                  "latency_ns,state_bytes)", path, c.lineno, cols[i]);
       goto fail;
     }
+  p->has_chunks = ci[5] >= 0;
+  if ((ci[6] < 0) != (ci[7] < 0)) {
+    sl_errf(e, "%s:%ld: missing column '%s' (exit_ns and exit_acc come together)", path,
+            c.lineno, ci[6] < 0 ? "exit_ns" : "exit_acc");
+    goto fail;
+  }
   if (c.nheader != 5) {
     for (size_t i = 0; i < c.nheader; i++) {
       int known = 0;
-      for (int k = 0; k < 5; k++) known |= !strcmp(c.header[i], cols[k]);
+      for (int k = 0; k < 8; k++) known |= !strcmp(c.header[i], cols[k]);
       if (!known) {
         sl_errf(e, "%s:%ld: column '%s': unknown column in a profile table", path, c.lineno,
                 c.header[i]);
@@ -91,6 +153,7 @@ static int load_table(struct profile *p, const char *path, struct sl_err *e) {
   }
   while ((r = csv_next(&c, e)) == 1) {
     struct prow row;
+    memset(&row, 0, sizeof row);
     int64_t v;
     struct prow *nr;
     if (!*c.field[ci[0]]) {
@@ -112,6 +175,7 @@ static int load_table(struct profile *p, const char *path, struct sl_err *e) {
       sl_errf(e, "%s:%ld: column 'layer': empty", path, c.lineno);
       goto fail;
     }
+    if (row_exit_cols(&c, ci, &row, e) < 0) goto fail;
     if ((row.net = intern(p, c.field[ci[0]], e)) < 0) goto fail;
     if (!(row.layer = sl_strdup(c.field[ci[2]], e))) goto fail;
     nr = sl_grow(p->rows, &p->rows_cap, p->nrows + 1, sizeof *nr, e);
@@ -124,6 +188,7 @@ static int load_table(struct profile *p, const char *path, struct sl_err *e) {
     sl_errf(e, "%s: no layer rows", path);
     goto fail;
   }
+  if (check_top_exits(p, e) < 0) goto fail;
   csv_close(&c);
   return 0;
 fail:
@@ -222,7 +287,8 @@ static int scaled_ns(const struct profile *p, sl_ns ns, sl_ns *out) {
 static int profile_compile(struct device *d, const char *network, int batch, struct work *w,
                            struct sl_err *e) {
   struct profile *p = d->impl;
-  int32_t net = -1, n = 0, k = 0;
+  int32_t net = -1, n = 0, k = 0, x = 0;
+  size_t chunk_cap = 0;
   sl_ns lat;
   for (size_t i = 0; i < p->nnames; i++)
     if (!strcmp(p->names[i], network)) net = (int32_t)i;
@@ -243,14 +309,27 @@ static int profile_compile(struct device *d, const char *network, int batch, str
     sl_err_append(e, ")");
     return 2;
   }
-  w->nseg = n;
-  w->prefix = sl_alloc((size_t)(n + 1) * sizeof *w->prefix, e);
-  w->state_bytes = sl_alloc((size_t)(n + 1) * sizeof *w->state_bytes, e);
-  w->seg_name = sl_alloc((size_t)n * sizeof *w->seg_name, e);
+  for (size_t i = 0; i < p->nrows; i++)
+    if (p->rows[i].net == net && p->rows[i].batch == batch && p->rows[i].has_exit) w->nexits++;
+  if (w->nexits && !(w->exits = sl_alloc((size_t)w->nexits * sizeof *w->exits, e))) return -1;
+  /* With exits, the top exit's head runs after the last layer as one more segment. */
+  w->nseg = n + (w->nexits > 0);
+  w->prefix = sl_alloc((size_t)(w->nseg + 1) * sizeof *w->prefix, e);
+  w->state_bytes = sl_alloc((size_t)(w->nseg + 1) * sizeof *w->state_bytes, e);
+  w->seg_name = sl_alloc((size_t)w->nseg * sizeof *w->seg_name, e);
   if (!w->prefix || !w->state_bytes || !w->seg_name) return -1;
   for (size_t i = 0; i < p->nrows; i++) {
     const struct prow *r = &p->rows[i];
     if (r->net != net || r->batch != batch) continue;
+    if (p->has_chunks && r->chunk_end && work_chunk_add(w, k + 1, &chunk_cap, e) < 0) return -1;
+    if (r->has_exit) {
+      w->exits[x].after = k;
+      if (scaled_ns(p, r->exit_ns, &w->exits[x].head_ns) < 0)
+        return sl_errf(e, "%s:%ld: network '%s' batch %d layer '%s': exit_ns %lld times "
+                          "scale=%g is above %lld ns", p->path, r->lineno, network, batch,
+                       r->layer, (long long)r->exit_ns, p->scale, (long long)SL_TIME_LIMIT);
+      w->exits[x++].acc = r->exit_acc;
+    }
     if (!(w->seg_name[k] = sl_strdup(r->layer, e))) return -1;
     if (scaled_ns(p, r->latency, &lat) < 0)
       return sl_errf(e, "%s:%ld: network '%s' batch %d layer '%s': latency %lld ns times "
@@ -270,6 +349,19 @@ static int profile_compile(struct device *d, const char *network, int batch, str
     w->state_bytes[k + 1] = r->state;
     k++;
   }
+  if (w->nexits) {
+    const struct work_exit *top = &w->exits[w->nexits - 1];
+    char name[32];
+    if (w->prefix[n] > SL_TIME_LIMIT - top->head_ns)
+      return sl_errf(e, "%s: network '%s' batch %d: the layers and the top exit take more than "
+                        "%lld ns", p->path, network, batch, (long long)SL_TIME_LIMIT);
+    snprintf(name, sizeof name, "exit:%d", (int)w->nexits);
+    if (!(w->seg_name[n] = sl_strdup(name, e))) return -1;
+    w->prefix[n + 1] = w->prefix[n] + top->head_ns;
+    /* The head runs as a chunk of its own. */
+    if (p->has_chunks && work_chunk_add(w, n, &chunk_cap, e) < 0) return -1;
+  }
+  if (p->has_chunks && work_chunks_close(w, &chunk_cap, e) < 0) return -1;
   return 0;
 }
 

@@ -35,6 +35,101 @@ int32_t work_segment_at(const struct work *w, sl_ns progress) {
   return lo;
 }
 
+int32_t work_chunk_at(const struct work *w, sl_ns progress) {
+  int32_t lo = 0, hi = w->nchunks - 1;
+  if (w->nchunks <= 0) return work_segment_at(w, progress);
+  while (lo < hi) {                     /* the first chunk whose end lies past progress */
+    int32_t mid = lo + (hi - lo) / 2;
+    if (w->prefix[w->chunk_end[mid]] <= progress) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+sl_ns work_chunk_round(const struct work *w, sl_ns at) {
+  int32_t lo = 0, hi = w->nchunks - 1;
+  if (w->nchunks <= 0) return at;
+  while (lo < hi) {                     /* the first chunk end at or after `at` */
+    int32_t mid = lo + (hi - lo) / 2;
+    if (w->prefix[w->chunk_end[mid]] < at) lo = mid + 1; else hi = mid;
+  }
+  return w->prefix[w->chunk_end[lo]] > at ? w->prefix[w->chunk_end[lo]] : at;
+}
+
+int work_chunk_add(struct work *w, int32_t i, size_t *cap, struct sl_err *e) {
+  int32_t *g;
+  if (w->nchunks > 0 && w->chunk_end[w->nchunks - 1] >= i) return 0;
+  if (!(g = sl_grow(w->chunk_end, cap, (size_t)w->nchunks + 1, sizeof *g, e))) return -1;
+  w->chunk_end = g;
+  g[w->nchunks++] = i;
+  return 0;
+}
+
+int work_chunks_close(struct work *w, size_t *cap, struct sl_err *e) {
+  return work_chunk_add(w, w->nseg, cap, e);
+}
+
+/* The work through exit k of top: its backbone up to exits[k].after, then
+** the head "exit:K". Shares top's exits and device data. */
+static struct work *exit_path(const struct work *top, int32_t k, struct sl_err *e) {
+  const struct work_exit *x = &top->exits[k];
+  int32_t n = x->after + 2;
+  size_t cap = 0;
+  char name[32];
+  struct work *w = sl_alloc(sizeof *w, e);
+  if (!w) return NULL;
+  w->batch = top->batch;
+  w->nseg = n;
+  w->exit = k;
+  w->nexits = top->nexits;
+  w->exits = top->exits;
+  w->top = top;
+  w->ext = top->ext;
+  if (!(w->network = sl_strdup(top->network, e)) ||
+      !(w->prefix = sl_alloc((size_t)(n + 1) * sizeof *w->prefix, e)) ||
+      !(w->state_bytes = sl_alloc((size_t)(n + 1) * sizeof *w->state_bytes, e)) ||
+      !(w->seg_name = sl_alloc((size_t)n * sizeof *w->seg_name, e)))
+    goto fail;
+  memcpy(w->prefix, top->prefix, (size_t)n * sizeof *w->prefix);
+  memcpy(w->state_bytes, top->state_bytes, (size_t)n * sizeof *w->state_bytes);
+  w->prefix[n] = w->prefix[n - 1] + x->head_ns;
+  for (int32_t i = 0; i < n - 1; i++)
+    if (!(w->seg_name[i] = sl_strdup(top->seg_name[i], e))) goto fail;
+  snprintf(name, sizeof name, "exit:%d", (int)k + 1);
+  if (!(w->seg_name[n - 1] = sl_strdup(name, e))) goto fail;
+  if (top->nchunks > 0) {
+    /* The head runs as a chunk of its own, after the backbone's last. */
+    for (int32_t j = 0; j < top->nchunks && top->chunk_end[j] < n - 1; j++)
+      if (work_chunk_add(w, top->chunk_end[j], &cap, e) < 0) goto fail;
+    if (work_chunk_add(w, n - 1, &cap, e) < 0 || work_chunks_close(w, &cap, e) < 0) goto fail;
+  }
+  return w;
+fail:
+  work_free(w);
+  return NULL;
+}
+
+int work_build_paths(struct work *w, struct sl_err *e) {
+  int32_t top = w->nexits - 1;
+  w->top = w;
+  w->exit = -1;
+  if (w->nexits <= 0) return 0;
+  for (int32_t k = 0; k <= top; k++)
+    if (w->exits[k].after < 0 || w->exits[k].after > w->nseg - 2 ||
+        (k > 0 && w->exits[k].after <= w->exits[k - 1].after))
+      return sl_errf(e, "network '%s' batch %d: exit %d after segment %d is out of order",
+                     w->network, (int)w->batch, (int)k + 1, (int)w->exits[k].after + 1);
+  if (w->exits[top].after != w->nseg - 2 ||
+      w->prefix[w->nseg] - w->prefix[w->nseg - 1] != w->exits[top].head_ns)
+    return sl_errf(e, "network '%s' batch %d: the top exit is not the work's last segment",
+                   w->network, (int)w->batch);
+  w->exit = top;
+  if (!(w->paths = sl_alloc((size_t)w->nexits * sizeof *w->paths, e))) return -1;
+  w->paths[top] = w;
+  for (int32_t k = 0; k < top; k++)
+    if (!(w->paths[k] = exit_path(w, k, e))) return -1;
+  return 0;
+}
+
 sl_ns dev_transfer_ns(int64_t bytes, double gbps) {
   if (bytes <= 0) return 0;
   return (sl_ns)ceil((double)bytes / gbps);
@@ -160,6 +255,14 @@ void work_free(struct work *w) {
   if (w->seg_name)
     for (int32_t i = 0; i < w->nseg; i++) free(w->seg_name[i]);
   free(w->seg_name);
+  free(w->chunk_end);
+  if (!w->top || w->top == w) {   /* the top work owns the exits and the other paths */
+    if (w->paths)
+      for (int32_t k = 0; k < w->nexits; k++)
+        if (w->paths[k] != w) work_free(w->paths[k]);
+    free(w->paths);
+    free(w->exits);
+  }
   free(w);
 }
 
@@ -233,6 +336,7 @@ const struct work *dev_work(struct device *d, const char *network, int batch, in
     sl_errf(e, "network '%s' batch %d compiles to no work on device '%s'", network, batch, d->spec);
     r = -1;
   }
+  if (r == 0 && work_build_paths(w, e) < 0) r = -1;
   if (r != 0 || cache_insert(d, h, w, e) < 0) {
     if (r > 0) *unknown = r;
     if (d->ops->free_ext) d->ops->free_ext(w);

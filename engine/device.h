@@ -28,8 +28,45 @@ struct work {
   int64_t *state_bytes;    /* live state at the boundary before segment i, [0..nseg] (bytes) */
   char **seg_name;         /* segment names, for per-layer reports */
   void *ext;               /* device-specific data (tiles, shapes, ...) */
+  /* Chunks (papers/pantheon.md §4): chunk_end[0..nchunks-1], sorted segment
+  ** indices in 1..nseg, the last always nseg; a chunk ends at
+  ** prefix[chunk_end[j]], and only there does a checkpoint stop. NULL/0:
+  ** none declared, every preemption point of the device counts. */
+  int32_t nchunks;
+  int32_t *chunk_end;
+  /* Early exits (papers/pantheon.md §5), sorted by `after`; the last is the
+  ** top exit, the original head. A work with exits runs one path: backbone
+  ** segments 0..after, then the head as one segment "exit:K". */
+  int32_t nexits;
+  struct work_exit *exits; /* owned by the top-exit work; shared by the others */
+  int32_t exit;            /* 0-based exit this work's path goes through; -1 without exits */
+  struct work **paths;     /* [nexits]: the work through each exit; paths[nexits-1] is the
+                           ** top work itself, which owns the others (NULL in those) */
+  const struct work *top;  /* the top-exit work of the same (network, batch); itself */
+};
+struct work_exit {
+  int32_t after;           /* 0-based index of the last backbone segment before the head */
+  sl_ns head_ns;           /* the head's latency, ns */
+  double acc;              /* accuracy in (0, 1] */
 };
 static inline sl_ns work_total(const struct work *w) { return w->prefix[w->nseg]; }
+/* The full path of the top exit: a request's isolated time, whatever exit it takes. */
+static inline sl_ns work_isolated(const struct work *w) {
+  return w->top ? work_total(w->top) : work_total(w);
+}
+/* Chunk (0-based) that progress is in, or runs next at a chunk end; the
+** segment when no chunks are declared. */
+int32_t work_chunk_at(const struct work *w, sl_ns progress);
+/* The first chunk end at or after `at` (at itself without chunks). */
+sl_ns work_chunk_round(const struct work *w, sl_ns at);
+/* Record a chunk end after segment index i-1 (i in 1..nseg, in increasing
+** order; repeats are ignored); *cap is the caller's capacity counter.
+** work_chunks_close adds nseg; both -1 on memory errors. */
+int work_chunk_add(struct work *w, int32_t i, size_t *cap, struct sl_err *e);
+int work_chunks_close(struct work *w, size_t *cap, struct sl_err *e);
+/* Build w->paths once w (the top-exit work, with its head segment last)
+** lists its exits; dev_work calls it. */
+int work_build_paths(struct work *w, struct sl_err *e);
 /* Segment that is executing at `progress` (binary search): the largest i
 ** with prefix[i] <= progress, clamped to the last segment. */
 int32_t work_segment_at(const struct work *w, sl_ns progress);

@@ -564,7 +564,7 @@ int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_co
     c->latency = reach_ns(&now_r, work_total(r->work));
     return 0;
   }
-  c->at = s->dev->ops->stop_point(s->dev, r->work, now_r.progress, m);
+  c->at = sim_stop_point(s, r->work, now_r.progress, m);
   c->latency = reach_ns(&now_r, c->at);
   if (m == MECH_CHECKPOINT && c->at < work_total(r->work)) {
     c->save = s->dev->ops->save_ns(s->dev, r->work, c->at);
@@ -915,7 +915,7 @@ static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enu
   struct req *o = &s->reqs[victim], *r = &s->reqs[in];
   sl_ns stop, save = 0, restore, t_stop;
   if (advance(s, o) < 0) return -1;
-  stop = s->dev->ops->stop_point(s->dev, o->work, o->progress, m);
+  stop = sim_stop_point(s, o->work, o->progress, m);
   SL_ASSERT(stop >= o->progress);
   if (stop >= work_total(o->work)) {   /* its next preemption point is its end */
     drain(s, victim);
@@ -988,6 +988,40 @@ static int on_switch_done(struct sim *s, int32_t in) {
   return 0;
 }
 
+/* The row of a request that leaves the run: finished at `finish`, or
+** dropped (finish SL_NS_NONE). */
+static void task_record(const struct req *r, sl_ns finish, struct task_rec *rec) {
+  const struct work *w = r->work;
+  memset(rec, 0, sizeof *rec);
+  rec->task_id = r->task_id;
+  rec->seq = r->seq;
+  rec->arrival = r->arrival;
+  rec->start = r->first_start;
+  rec->finish = finish;
+  rec->isolated = work_isolated(w);
+  rec->deadline = r->deadline;
+  rec->overhead = r->overhead;
+  rec->wasted = r->wasted;
+  rec->waited = r->waited;
+  rec->network = r->network;
+  rec->tenant = r->tenant;
+  rec->workload = r->workload;
+  rec->group = r->group;
+  rec->batch = r->batch;
+  rec->priority = r->priority;
+  rec->preemptions = r->preemptions;
+  rec->checkpoints = r->checkpoints;
+  rec->kills = r->kills;
+  rec->unit = r->first_unit + 1;
+  rec->migrations = r->migrations;
+  rec->dropped = finish == SL_NS_NONE;
+  if (w->nexits > 0) {
+    rec->exit = w->exit + 1;
+    rec->exit_acc = w->exits[w->exit].acc;
+    rec->top_acc = w->exits[w->nexits - 1].acc;
+  }
+}
+
 static int complete(struct sim *s, int32_t slot) {
   struct req *r = &s->reqs[slot];
   struct task_rec rec;
@@ -996,28 +1030,7 @@ static int complete(struct sim *s, int32_t slot) {
   s->in_flight--;
   s->stalled_switches = 0;
   rq_drop(&s->rq, rq_view(s), slot);
-  memset(&rec, 0, sizeof rec);
-  rec.task_id = r->task_id;
-  rec.seq = r->seq;
-  rec.arrival = r->arrival;
-  rec.start = r->first_start;
-  rec.finish = s->now;
-  rec.isolated = work_total(r->work);
-  rec.deadline = r->deadline;
-  rec.overhead = r->overhead;
-  rec.wasted = r->wasted;
-  rec.waited = r->waited;
-  rec.network = r->network;
-  rec.tenant = r->tenant;
-  rec.workload = r->workload;
-  rec.group = r->group;
-  rec.batch = r->batch;
-  rec.priority = r->priority;
-  rec.preemptions = r->preemptions;
-  rec.checkpoints = r->checkpoints;
-  rec.kills = r->kills;
-  rec.unit = r->first_unit + 1;
-  rec.migrations = r->migrations;
+  task_record(r, s->now, &rec);
   if (spool_add(&s->spool, &rec, &s->err) < 0) {
     s->status = SIM_EINPUT;
     return -1;
@@ -1266,7 +1279,7 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, stru
   un->used += new_res - old_res;
   r->new_share = share;
   r->new_version = version;
-  at = s->dev->ops->stop_point(s->dev, r->work, r->progress, MECH_CHECKPOINT);
+  at = sim_stop_point(s, r->work, r->progress, MECH_CHECKPOINT);
   if (share == r->share && version == r->version) {
     r->resize_at = SL_NS_NONE;
   } else if (at <= r->progress) {
@@ -1285,6 +1298,83 @@ int sim_watch(struct sim *s, int32_t slot, int on, struct sl_err *e) {
   if (!r->rate_q) return 0;
   if (advance(s, r) < 0) return to_caller(s, -1, e);
   return to_caller(s, plan(s, slot), e);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Chunks, exits and drops (papers/pantheon.md; policies_lua/README.md)
+** =================================================================== */
+
+sl_ns sim_stop_point(const struct sim *s, const struct work *w, sl_ns progress, enum mech m) {
+  sl_ns at = s->dev->ops->stop_point(s->dev, w, progress, m);
+  /* A chunk keeps one live tensor: only its end is a checkpoint. */
+  return m == MECH_CHECKPOINT ? work_chunk_round(w, at) : at;
+}
+
+int sim_exit_usable(const struct sim *s, const struct req *r, int32_t k) {
+  const struct work *w = r->work;
+  int32_t a = w->exits[k].after < w->exits[w->exit].after ? w->exits[k].after
+                                                           : w->exits[w->exit].after;
+  return k == w->exit || sim_executed(s, r) <= w->prefix[a + 1];
+}
+
+int sim_set_exit(struct sim *s, int32_t slot, int32_t k, struct sl_err *e) {
+  struct req *r = &s->reqs[slot];
+  const struct work *w = r->work;
+  long long id = (long long)r->task_id;
+  if (w->nexits <= 0)
+    return sl_errf(e, "sim.set_exit: request %lld (network '%s') has no exits", id, w->network);
+  if (k < 0 || k >= w->nexits)
+    return sl_errf(e, "sim.set_exit: exit %d is outside [1, %d] (request %lld)", (int)k + 1,
+                   (int)w->nexits, id);
+  if (r->state == RS_DONE)
+    return sl_errf(e, "sim.set_exit: request %lld has completed", id);
+  if (k == w->exit) return 0;
+  if (!sim_exit_usable(s, r, k)) {
+    int32_t a = w->exits[k].after < w->exits[w->exit].after ? w->exits[k].after
+                                                             : w->exits[w->exit].after;
+    return sl_errf(e, "sim.set_exit: exit %d is not usable for request %lld: its progress %lld ns "
+                      "is past the end of segment %d (%lld ns), where it leaves the path of "
+                      "exit %d", (int)k + 1, id, (long long)sim_executed(s, r), (int)a + 1,
+                   (long long)w->prefix[a + 1], (int)w->exit + 1);
+  }
+  if (r->state == RS_READY) {
+    /* Its order keys (remaining, total) change: out of the heaps and back. */
+    rq_park(&s->rq, rq_view(s), slot);
+    r->work = w->top->paths[k];
+    ready_keys(s, r, r->ready_since);
+    return rq_unpark(&s->rq, rq_view(s), slot, e);
+  }
+  if (r->state == RS_SWITCH_IN) {        /* restoring: its run plans with the new work */
+    r->work = w->top->paths[k];
+    return 0;
+  }
+  /* Running or stopping: progress as of now, then its events anew, as a
+  ** rate change does (the stop point lies on both paths). */
+  if (advance(s, r) < 0) return to_caller(s, -1, e);
+  r->work = w->top->paths[k];
+  if (s->fixed) r->until = work_total(r->work);
+  return to_caller(s, s->fixed ? plan(s, slot) : rerate(s), e);
+}
+
+int sim_drop(struct sim *s, int32_t slot, struct sl_err *e) {
+  struct req *r = &s->reqs[slot];
+  struct task_rec rec;
+  if (r->state != RS_READY)
+    return sl_errf(e, "sim.drop: request %lld is %s: only a ready request (not placed) can be "
+                      "dropped", (long long)r->task_id,
+                   r->state == RS_DONE ? "completing" : "placed on a unit");
+  if (s->in_schedule && s->dispatched && s->dispatch_slot == slot)
+    return sl_errf(e, "sim.drop: request %lld was dispatched in this schedule call",
+                   (long long)r->task_id);
+  ready_remove(s, slot);
+  rq_drop(&s->rq, rq_view(s), slot);
+  task_record(r, SL_NS_NONE, &rec);
+  if (spool_add(&s->spool, &rec, &s->err) < 0) return to_caller(s, -1, e);
+  s->in_flight--;
+  slot_free(s, slot);
+  return 0;
 }
 
 /* }=================================================================== */

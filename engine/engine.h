@@ -291,6 +291,17 @@ int sim_stop_cost(const struct sim *s, int32_t slot, enum mech m, struct stop_co
 /* Arm a timer `delay` ns from now; its id, or -1 with a message (a delay
 ** out of range, a zero-delay chain, out of memory). */
 int64_t sim_timer_add(struct sim *s, sl_ns delay, struct sl_err *e);
+/* Chunks, exits and drops (papers/pantheon.md). The progress at which a
+** request of work w at `progress` stops under m: the device's stop point,
+** rounded up to the next chunk end for a checkpoint when w declares chunks. */
+sl_ns sim_stop_point(const struct sim *s, const struct work *w, sl_ns progress, enum mech m);
+/* Whether exit k (0-based) of r's work is usable: r has not passed the end
+** of the last segment its path shares with the path through exit k. */
+int sim_exit_usable(const struct sim *s, const struct req *r, int32_t k);
+/* Run r through exit k (0-based) from now on (any state before completion). */
+int sim_set_exit(struct sim *s, int32_t slot, int32_t k, struct sl_err *e);
+/* A ready request leaves the run unfinished, dropped (no on_complete). */
+int sim_drop(struct sim *s, int32_t slot, struct sl_err *e);
 int sim_timer_cancel(struct sim *s, int64_t id);
 static inline size_t sim_timers_pending(const struct sim *s) { return s->timers.n; }
 

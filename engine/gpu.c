@@ -398,6 +398,8 @@ int gpu_compile_kernels(const struct gpu_cfg *c, const char *network, int batch,
       *ks = NULL;
       net_free(&net);
       return -1;
+    } else if (net.layers[i].chunk_end && *n > 0) {
+      (*ks)[*n - 1].chunk_end = 1;
     }
   net_free(&net);
   gpu_gaps(c, *ks, *n);

@@ -76,6 +76,7 @@ struct gpu_kernel {
   sl_ns host_ns;           /* eager: host time to launch it */
   sl_ns gap_ns;            /* idle time before it: launch_ns, or more where the host is behind */
   int64_t live_bytes;      /* activations live at its start */
+  int chunk_end;           /* the last kernel of a layer that ends a chunk (`# chunk after=`) */
 };
 
 /* Peak FLOP/s of a kernel class at the configured dtype. */

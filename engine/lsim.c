@@ -91,6 +91,11 @@ static int req_index(lua_State *L) {
   switch (k[0]) {
   case 'a':
     if (!strcmp(k, "arrival")) { lua_pushinteger(L, r->arrival); return 1; }
+    if (!strcmp(k, "accuracy")) {             /* chunks, exits and drops */
+      if (r->work->nexits <= 0) lua_pushnil(L);
+      else lua_pushnumber(L, r->work->exits[r->work->exit].acc);
+      return 1;
+    }
     break;
   case 'b':
     if (!strcmp(k, "batch")) { lua_pushinteger(L, r->batch); return 1; }
@@ -100,15 +105,26 @@ static int req_index(lua_State *L) {
     break;
   case 'e':
     if (!strcmp(k, "executed")) { lua_pushinteger(L, sim_executed(s, r)); return 1; }
+    if (!strcmp(k, "exit")) {                 /* chunks, exits and drops */
+      if (r->work->nexits <= 0) lua_pushnil(L); else lua_pushinteger(L, r->work->exit + 1);
+      return 1;
+    }
+    break;
+  case 'c':
+    if (!strcmp(k, "chunk")) {                /* chunks, exits and drops */
+      lua_pushinteger(L, work_chunk_at(r->work, sim_executed(s, r)) + 1);
+      return 1;
+    }
     break;
   case 'i':
     if (!strcmp(k, "id")) { lua_pushinteger(L, r->task_id); return 1; }
-    if (!strcmp(k, "isolated")) { lua_pushinteger(L, work_total(r->work)); return 1; }
+    if (!strcmp(k, "isolated")) { lua_pushinteger(L, work_isolated(r->work)); return 1; }
     break;
   case 'm':
     if (!strcmp(k, "migrations")) { lua_pushinteger(L, r->migrations); return 1; }
     break;
   case 'n':
+    if (!strcmp(k, "nexits")) { lua_pushinteger(L, r->work->nexits); return 1; }
     if (!strcmp(k, "network")) {
       lua_pushstring(L, strtab_get(&s->networks, r->network));
       return 1;
@@ -491,6 +507,56 @@ static int l_watch(lua_State *L) {
   return 0;
 }
 
+/* {===================================================================
+** Chunks, exits and drops (papers/pantheon.md)
+** =================================================================== */
+
+/* sim.exits(req): the exits of its network, lowest first. */
+static int l_exits(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  const struct work *w = r->work;
+  lua_createtable(L, w->nexits > 0 ? w->nexits : 0, 0);
+  for (int32_t k = 0; k < w->nexits; k++) {
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, k + 1);
+    lua_setfield(L, -2, "id");
+    lua_pushinteger(L, w->exits[k].after + 1);
+    lua_setfield(L, -2, "after");
+    lua_pushinteger(L, w->exits[k].head_ns);
+    lua_setfield(L, -2, "head_ns");
+    lua_pushinteger(L, work_total(w->top->paths[k]));
+    lua_setfield(L, -2, "path_ns");
+    lua_pushnumber(L, w->exits[k].acc);
+    lua_setfield(L, -2, "accuracy");
+    lua_pushboolean(L, r->state != RS_DONE && sim_exit_usable(p->sim, r, k));
+    lua_setfield(L, -2, "usable");
+    lua_rawseti(L, -2, k + 1);
+  }
+  return 1;
+}
+
+static int l_set_exit(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  lua_Integer k = luaL_checkinteger(L, 2);
+  struct sl_err e;
+  if (k < 1 || k > INT32_MAX) k = 0;          /* out of range: sim_set_exit names it */
+  if (sim_set_exit(p->sim, slot_of(p, r), (int32_t)k - 1, &e) < 0)
+    return luaL_error(L, "%s", e.msg);
+  return 0;
+}
+
+static int l_drop(lua_State *L) {
+  struct pol *p = ctx(L);
+  struct req *r = check_req(L, p, 1);
+  struct sl_err e;
+  if (sim_drop(p->sim, slot_of(p, r), &e) < 0) return luaL_error(L, "%s", e.msg);
+  return 0;
+}
+
+/* }=================================================================== */
+
 static int l_cost(lua_State *L) {
   struct pol *p = ctx(L);
   struct req *r = check_req(L, p, 1);
@@ -632,6 +698,8 @@ void lsim_open(lua_State *L, struct pol *p) {
       {"units", l_units},     {"capacity", l_capacity}, {"room", l_room},
       {"free_unit", l_free_unit}, {"resize", l_resize}, {"watch", l_watch},
       {"versions", l_versions},
+      /* chunks, exits and drops */
+      {"exits", l_exits},     {"set_exit", l_set_exit}, {"drop", l_drop},
       {NULL, NULL}};
   luaL_newmetatable(L, LREQ_META);
   lua_pushlightuserdata(L, p);

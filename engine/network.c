@@ -642,6 +642,60 @@ static int read_table(struct network *net, const char *path, const struct params
   return r;
 }
 
+/* The `# chunk after=LAYER[,LAYER...]` lines of a layer table: a chunk
+** ends after each named layer (papers/pantheon.md §4). Read after the rows,
+** so the names resolve; a name must name exactly one row. */
+static int read_chunk_decls(struct network *net, const char *path, struct sl_err *e) {
+  FILE *f = fopen(path, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  long lineno = 0;
+  int rc = 0;
+  if (!f) return 0;                      /* read_table reported it */
+  while (rc == 0 && getline(&line, &cap, f) >= 0) {
+    char *s = line, *item;
+    lineno++;
+    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s != '#') continue;
+    s++;
+    while (*s == ' ' || *s == '\t') s++;
+    if (strncmp(s, "chunk", 5) || (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n' &&
+                                   s[5] != 0))
+      continue;
+    s += 5;
+    while (*s == ' ' || *s == '\t') s++;
+    if (strncmp(s, "after=", 6) || !s[6] || s[6] == '\r' || s[6] == '\n') {
+      rc = sl_errf(e, "%s:%ld: '# chunk': expected '# chunk after=LAYER[,LAYER...]'", path,
+                   lineno);
+      break;
+    }
+    s += 6;
+    for (item = s; rc == 0 && item;) {
+      char *comma = strchr(item, ','), *end;
+      size_t hits = 0, at = 0;
+      if (comma) *comma = 0;
+      end = item + strlen(item);
+      while (*item == ' ' || *item == '\t') item++;
+      while (end > item && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+                            end[-1] == '\n'))
+        *--end = 0;
+      for (size_t i = 0; i < net->n; i++)
+        if (!strcmp(net->layers[i].name, item)) hits++, at = i;
+      if (hits != 1)
+        rc = sl_errf(e, "%s:%ld: '# chunk after': %s layer '%s'", path, lineno,
+                     hits ? "more than one row names" : "the table has no", item);
+      else
+        net->layers[at].chunk_end = 1;
+      net->chunked = 1;
+      item = comma ? comma + 1 : NULL;
+    }
+  }
+  free(line);
+  fclose(f);
+  return rc < 0 ? -1 : 0;
+}
+
 /* The G decode steps of a decoder table after its prefill (net holds the
 ** table at PARAM = P): the table read again at PARAM = 1 is one step; step
 ** i's attention rows attend to the prefill's keys and i more (the tokens
@@ -675,6 +729,7 @@ static int add_decode_steps(struct network *net, const char *path, struct params
       *l = step.layers[j];
       l->name = net->layers[j].name;
       l->name_shared = 1;
+      l->chunk_end = net->layers[j].chunk_end;
       l->step = i;
       if (l->type == LT_ATTENTION) l->kv = net->layers[j].kv + i;
       if (layer_finish(l, e) < 0) {
@@ -729,6 +784,7 @@ int net_load(struct network *net, const char *ref, struct sl_err *e) {
   if (br && apply_overrides(ref, br + 1, strlen(br + 1) - 1, &ps, e) < 0) return -1;
   {
     int r = read_table(net, path, &ps, e);
+    if (r == 0) r = read_chunk_decls(net, path, e);
     if (r != 0 || ps.gen == 0) return r;
   }
   return add_decode_steps(net, path, &ps, e);

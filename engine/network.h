@@ -59,6 +59,7 @@ struct layer {
                                   ** consecutive layers of one step may run as one segment */
   int name_shared;                /* name belongs to another layer (decode copies): not freed */
   int ceil_mode;                  /* pooling rounds the output size up */
+  int chunk_end;                  /* `# chunk after=` names it: a chunk ends after it */
   unsigned post;                  /* bit (1u << enum layer_post) per post-op, in table order */
   enum ofmap_rule rule;
   long lineno;                    /* defining line, for messages */
@@ -69,6 +70,7 @@ struct network {
   char *path;              /* the file it was read from */
   struct layer *layers;
   size_t n, cap;
+  int chunked;             /* a `# chunk after=` line declares chunk ends (layer.chunk_end) */
 };
 
 /* Decode steps of one parametric LLM request are capped so that a network

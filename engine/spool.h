@@ -27,6 +27,9 @@ struct task_rec {
   int32_t checkpoints, kills;
   int32_t unit;                     /* where it first ran, 1..K (docs/concurrency.md) */
   int32_t migrations;               /* resumptions on a unit other than the one it last ran on */
+  int32_t exit;                     /* 1-based exit it took (or would have taken); 0: no exits */
+  int32_t dropped;                  /* left unfinished by sim.drop (finish SL_NS_NONE) */
+  double exit_acc, top_acc;         /* accuracy of that exit and of the top exit (with exits) */
 };
 
 #define SPOOL_CHUNK 8192            /* records per chunk */
