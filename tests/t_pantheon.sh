@@ -1,0 +1,42 @@
+#!/bin/sh
+# Pantheon end to end (TAP): the quick variant of experiments/pantheon.lua
+# (one seed, 2 s horizons) on the authors' chunk profiles, its report, and
+# the orderings that hold robustly at this size. The quick sweep is
+# deterministic, so these are exact checks on fixed data.
+set -u
+: "${SCHEDLAB:?set SCHEDLAB to the binary}"
+root=$(cd "$(dirname "$0")/.." && pwd)
+S=$SCHEDLAB
+n=0
+failed=0
+check() {
+  n=$((n + 1))
+  if [ "$2" = "$3" ]; then echo "ok $n - $1"
+  else failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
+}
+q() { "$S" query --csv p.db "$1" | tail -n +2; }
+# a metric (class all) of one study, app and policy
+m() {
+  q "SELECT printf('%.6f', mean) FROM policy_summary WHERE experiment = 'pantheon' AND var_study = '$1'
+     AND var_app = '$2' AND policy = '$3' AND metric = '$4' AND class = 'all' ${5:-}"
+}
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 <= b + 0) ? "yes" : "no (" a " > " b ")" }'; }
+
+"$S" sweep "$root/experiments/pantheon.lua" --quick --db p.db --report report.md --quiet >/dev/null 2>&1
+check "pantheon-e2e-1: quick sweep: 66 runs, all ok" "$(q "SELECT count(*), sum(status = 'ok') FROM runs")" "66,66"
+check "pantheon-e2e-2: 30 fps x 2 s: traffic releases 4 x 60 jobs (+ jitter at the edges)" \
+  "$(q "SELECT count(*) BETWEEN 236 AND 244 FROM tasks t JOIN run_summary r ON r.run_id = t.run_id
+        WHERE r.var_study = 'overall' AND r.var_app = 'traffic' AND r.policy = 'pantheon'")" 1
+for app in traffic robot uav; do
+  check "pantheon-e2e-3-$app: DMR Pantheon <= w/o-ee-pr and <= RMS" \
+    "$(le "$(m overall $app pantheon deadline_miss_rate)" "$(m overall $app pantheon_wo_ee_pr deadline_miss_rate)") $(le "$(m overall $app pantheon deadline_miss_rate)" "$(m overall $app rms deadline_miss_rate)")" "yes yes"
+  check "pantheon-e2e-4-$app: accuracy Pantheon >= RMS" \
+    "$(le "$(m overall $app rms accuracy)" "$(m overall $app pantheon accuracy)")" yes
+done
+check "pantheon-e2e-5: exits are downgraded under Pantheon only where needed: RMS and DMS keep the top exit" \
+  "$(q "SELECT count(*) FROM tasks t JOIN run_summary r ON r.run_id = t.run_id
+        WHERE r.policy IN ('rms', 'dms') AND t.finish_ns IS NOT NULL AND t.accuracy < 1")" 0
+check "pantheon-e2e-6: report generated from the database" \
+  "$(grep -c -e '^## Overall' -e '^## Headline numbers' -e '^## The orderings' -e '^## Poisson' report.md)" 4
+echo "1..$n"
+exit $((failed > 0))
