@@ -544,15 +544,16 @@ static int plan(struct tsgen *g, int32_t i, sl_ns *at) {
   struct ts_state *st = &g->st[i];
   if (capped(t, st)) return 0;
   if (t->arrival == TS_PERIODIC) {
-    sl_ns nominal = st->next, off = 0, j = t->jitter_us * 1000;
-    /* Past horizon + j even the earliest offset lands beyond it; with
-    ** j <= period / 2 every later release does too. */
-    if (nominal >= t->horizon + j) return 0;
-    if (j) off = rng_range(&st->rng, -t->jitter_us, t->jitter_us) * 1000;
-    if (nominal + off < 0) off = 0;            /* papers/pantheon.md §2: clamped to offset 0 */
+    /* The horizon bounds the nominal releases, so jitter never changes how
+    ** many there are (Pantheon generates releases from 0 to 30 s, then
+    ** jittered); a jittered release may pass it by up to the jitter. */
+    sl_ns nominal = st->next, off = 0;
+    if (nominal >= t->horizon) return 0;
+    if (t->jitter_us) off = rng_range(&st->rng, -t->jitter_us, t->jitter_us) * 1000;
+    if (nominal + off < 0) off = 0;            /* Pantheon's rule: clamped to offset 0 */
     st->next = nominal + t->period;
     *at = nominal + off;
-    return *at < t->horizon;
+    return 1;
   }
   {
     double gap = rng_exponential(&st->rng, 1e9 / t->rate);

@@ -29,7 +29,7 @@ struct ts_task {
   sl_ns deadline;          /* relative; SL_NS_NONE: none */
   int32_t outstanding;     /* closed: loop slots */
   sl_ns think;             /* closed: after a completion or drop */
-  sl_ns horizon;           /* releases in [0, horizon) */
+  sl_ns horizon;           /* releases in [0, horizon) (periodic: nominal ones) */
   int64_t count;           /* cap on releases; -1: none */
   long line;               /* its `task` line, for messages */
 };
