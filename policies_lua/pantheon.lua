@@ -93,7 +93,12 @@ end
 local function job_view(sim, q)
   local ex = sim.exits(q)
   local v = { q = q, ex = ex, n = #ex, cur = q.exit or #ex }
-  v.fixed_head = v.n > 0 and q.segment > ex[v.cur].after
+  -- In its exit head (running it, or stopped inside it): the exit is fixed.
+  -- Stopped exactly where the backbone meets the head, it may still go on.
+  if v.n > 0 then
+    local e = ex[v.cur]
+    v.fixed_head = (q.status ~= "ready" and q.segment > e.after) or q.executed > e.path_ns - e.head_ns
+  end
   v.cend = chunk_end(sim, q)
   v.done = P.params.account_running_chunk and q.executed or v.cend
   return v
