@@ -21,7 +21,8 @@
                  "hook_calls, point, trace_origin"
 #define TASK_COLS "seq, task_id, tenant, network, batch, priority, arrival_ns, start_ns, "       \
                   "finish_ns, isolated_ns, deadline_ns, preemptions, overhead_ns, wasted_ns, "   \
-                  "waited_ns, checkpoints, kills, workload, unit, migrations"
+                  "waited_ns, checkpoints, kills, workload, unit, migrations, exit, accuracy, "  \
+                  "accuracy_abs, dropped"
 #define IVAL_COLS "task_id, unit, start_ns, end_ns, share, rate"
 
 static int64_t single_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, const char *key) {
@@ -94,14 +95,21 @@ static int copy_run(sqlite3 *db, int64_t src_id, int with_results, int supersede
   return 0;
 }
 
-static const char *const src_views_3 =
+static const char *const src_views_4 =
     "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals;\n"
     "CREATE TEMP VIEW src_tasks AS SELECT * FROM src.tasks;\n"
+    "CREATE TEMP VIEW src_intervals AS SELECT * FROM src.intervals;\n";
+/* Before version 4 no request took an exit or was dropped. */
+static const char *const src_views_3 =
+    "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals;\n"
+    "CREATE TEMP VIEW src_tasks AS SELECT *, NULL AS exit, NULL AS accuracy, NULL AS accuracy_abs,\n"
+    "  0 AS dropped FROM src.tasks;\n"
     "CREATE TEMP VIEW src_intervals AS SELECT * FROM src.intervals;\n";
 static const char *const src_views_old =
     "DROP VIEW IF EXISTS temp.src_tasks; DROP VIEW IF EXISTS temp.src_intervals;\n"
     "CREATE TEMP VIEW src_tasks AS SELECT *, CASE WHEN start_ns IS NOT NULL THEN 1 END AS unit,\n"
-    "  0 AS migrations FROM src.tasks;\n"
+    "  0 AS migrations, NULL AS exit, NULL AS accuracy, NULL AS accuracy_abs, 0 AS dropped\n"
+    "  FROM src.tasks;\n"
     "CREATE TEMP VIEW src_intervals AS SELECT run_id, " IVAL_COLS " FROM main.intervals WHERE 0;\n";
 
 static int merge_one(struct store *st, const char *in, size_t *added, size_t *same,
@@ -118,16 +126,19 @@ static int merge_one(struct store *st, const char *in, size_t *added, size_t *sa
   }
   sqlite3_free(sql);
   /* Version 1 lacks runs.superseded, recomputed here anyway; versions 1
-  ** and 2 lack tasks.unit/migrations and intervals. The source is read
+  ** and 2 lack tasks.unit/migrations and intervals; versions 1 to 3 lack
+  ** tasks.exit/accuracy/accuracy_abs/dropped. The source is read
   ** through temp views that give every version the current columns, filled
   ** as store.c's upgrade fills them. */
-  version = single_int(db, "SELECT CASE value WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 END "
+  version = single_int(db, "SELECT CASE value WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 "
+                           "WHEN '4' THEN 4 END "
                            "FROM src.meta WHERE key = 'schema_version'", 0, 0, NULL);
   if (version < 1) {
-    sl_errf(e, "%s: not a schedlab results database of schema version 1 to 3", in);
+    sl_errf(e, "%s: not a schedlab results database of schema version 1 to 4", in);
     goto out;
   }
-  if (sqlite3_exec(db, version >= 3 ? src_views_3 : src_views_old, NULL, NULL, NULL) != SQLITE_OK) {
+  if (sqlite3_exec(db, version >= 4 ? src_views_4 : version == 3 ? src_views_3 : src_views_old,
+                   NULL, NULL, NULL) != SQLITE_OK) {
     sl_errf(e, "%s: %s", in, sqlite3_errmsg(db));
     goto out;
   }

@@ -1373,6 +1373,7 @@ int sim_drop(struct sim *s, int32_t slot, struct sl_err *e) {
   task_record(r, SL_NS_NONE, &rec);
   if (spool_add(&s->spool, &rec, &s->err) < 0) return to_caller(s, -1, e);
   s->in_flight--;
+  sim_source_done(s, r);   /* a closed loop issues its next request */
   slot_free(s, slot);
   return 0;
 }
@@ -1482,6 +1483,8 @@ int sim_finish(struct sim *s) {
     s->totals.n_groups = s->nperiods;
   }
   s->totals.tenants = &s->tenants;
+  s->totals.workloads = &s->workloads;
+  s->totals.gpu_like = !strcmp(s->dev->ops->kind, "gpu") || !strcmp(s->dev->ops->kind, "profile");
   s->totals.nunits = s->nunits;
   s->totals.unit_busy = s->unit_busy;
   s->totals.busy = 0;

@@ -40,6 +40,8 @@ struct cls_acc {
   int64_t preemptions, checkpoints, kills;
   sl_ns overhead, wasted;
   int64_t with_deadline, missed;
+  int64_t with_exits, started, preempted;   /* Pantheon (papers/metrics.md §7-8) */
+  double acc_sum, acc_abs_sum;
 };
 
 /* One percentile being selected: the k-th smallest key of a series. */
@@ -57,6 +59,8 @@ struct mctx {
   size_t ncls, cls_cap;
   struct cls_acc *ten;              /* tenant classes, by tenant index (n == 0: absent) */
   size_t nten, ten_cap;
+  struct cls_acc *app;              /* app:WORKLOAD classes, by workload index (n == 0: absent) */
+  size_t napp, app_cap;
   struct { double min_pp, max_pp; int64_t finished; } *grp;   /* per group: NP/p extremes */
   size_t ngrp, grp_cap;
   int nonpos_priority;
@@ -126,7 +130,17 @@ static void accumulate(struct cls_acc *a, const struct task_rec *r) {
   a->wasted += r->wasted;
   if (r->deadline != SL_NS_NONE) {
     a->with_deadline++;
-    a->missed += !finished(r) || r->finish > r->deadline;
+    a->missed += !task_met(r);
+  }
+  if (r->exit > 0) {
+    int met = task_met(r);
+    a->with_exits++;
+    a->acc_sum += met ? r->exit_acc / r->top_acc : 0.0;
+    a->acc_abs_sum += met ? 100.0 * r->exit_acc : 0.0;
+  }
+  if (r->start != SL_NS_NONE) {
+    a->started++;
+    a->preempted += r->preemptions > 0;
   }
   if (!finished(r)) return;
   {
@@ -164,6 +178,12 @@ static int pass_sums(void *ud, const struct task_rec *r) {
   if (!(grown = reach(m->ten, &m->nten, &m->ten_cap, (size_t)r->tenant, sizeof *m->ten, m->e))) return -1;
   m->ten = grown;
   accumulate(&m->ten[r->tenant], r);
+  if (r->workload >= 0) {
+    if (!(grown = reach(m->app, &m->napp, &m->app_cap, (size_t)r->workload, sizeof *m->app, m->e)))
+      return -1;
+    m->app = grown;
+    accumulate(&m->app[r->workload], r);
+  }
   if (r->priority <= 0) m->nonpos_priority = 1;
   if (r->arrival < m->min_arrival) m->min_arrival = r->arrival;
   if (finished(r)) {
@@ -279,6 +299,39 @@ static int select_percentiles(struct mctx *m, struct spool *s, struct sl_err *e)
   return 0;
 }
 
+/* deadline_miss_rate, accuracy, accuracy_abs, preempted_ratio
+** (papers/metrics.md §6-8), each missing over an empty set. */
+static int emit_pantheon(struct metric_set *out, const struct cls_acc *a, const char *cls,
+                         struct sl_err *e) {
+  int ok = 0;
+  ok |= add(out, "deadline_miss_rate", cls,
+            a->with_deadline ? (double)a->missed / (double)a->with_deadline : NAN, e);
+  ok |= add(out, "accuracy", cls, a->with_exits ? a->acc_sum / (double)a->with_exits : NAN, e);
+  ok |= add(out, "accuracy_abs", cls,
+            a->with_exits ? a->acc_abs_sum / (double)a->with_exits : NAN, e);
+  ok |= add(out, "preempted_ratio", cls,
+            a->started ? (double)a->preempted / (double)a->started : NAN, e);
+  return ok;
+}
+
+/* The Pantheon metrics of the classes task:TENANT and app:WORKLOAD. */
+static int emit_named(struct metric_set *out, const struct cls_acc *acc, size_t n,
+                      const struct strtab *names, const char *prefix, struct sl_err *e) {
+  for (size_t i = 0; names && i < n; i++) {
+    char cls[sizeof out->m->cls];
+    const char *name;
+    if (!acc[i].n) continue;
+    if (i >= names->n) return sl_errf(e, "%s index %zu out of range", prefix, i);
+    name = strtab_get(names, (int32_t)i);
+    if (!*name) continue;                /* no workload label: no app */
+    if ((size_t)snprintf(cls, sizeof cls, "%s:%s", prefix, name) >= sizeof cls)
+      return sl_errf(e, "%s '%.40s...': names longer than %zu characters have no metrics class",
+                     prefix, name, sizeof cls - strlen(prefix) - 2);
+    if (emit_pantheon(out, &acc[i], cls, e)) return -1;
+  }
+  return 0;
+}
+
 static int emit_class(struct mctx *m, struct metric_set *out, size_t g, const char *cls,
                       const struct run_totals *t, struct sl_err *e) {
   const struct cls_acc *a = slot_acc(m, g);
@@ -312,8 +365,7 @@ static int emit_class(struct mctx *m, struct metric_set *out, size_t g, const ch
   ok |= add(out, "kills", cls, (double)a->kills, e);
   ok |= add(out, "overhead_ns", cls, (double)a->overhead, e);
   ok |= add(out, "wasted_ns", cls, (double)a->wasted, e);
-  ok |= add(out, "deadline_miss_rate", cls,
-            a->with_deadline ? (double)a->missed / (double)a->with_deadline : NAN, e);
+  ok |= emit_pantheon(out, a, cls, e);
   return ok ? -1 : 0;
 }
 
@@ -364,6 +416,12 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
         add(out, "utilization", "all", utilization_all(t, makespan), e) < 0 ||
         add(out, "drains", "all", (double)t->drains, e) < 0)
       goto done;
+    /* The GPU is busy while any request progresses on it, whatever stream
+    ** or share (papers/pantheon.md §8); window: the makespan. */
+    if (t->gpu_like &&
+        add(out, "gpu_utilization", "all",
+            makespan > 0 ? (double)t->conc_time / makespan : NAN, e) < 0)
+      goto done;
     /* Per unit only where there are several: a one-unit run keeps exactly
     ** its rows of before (class all says it all). */
     if (t->nunits >= 2 && t->unit_busy)
@@ -405,6 +463,9 @@ int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_s
       }
       if (emit_class(&m, out, 1 + m.ncls + i, cls, t, e) < 0) goto done;
     }
+  if (emit_named(out, m.ten, m.nten, t->tenants, "task", e) < 0 ||
+      emit_named(out, m.app, m.napp, t->workloads, "app", e) < 0)
+    goto done;
   rc = 0;
 done:
   for (size_t i = 0; i < m.ntg; i++) free(m.tg[i].hist);
@@ -412,6 +473,7 @@ done:
   free(m.tg_first);
   free(m.cls);
   free(m.ten);
+  free(m.app);
   free(m.grp);
   return rc;
 }

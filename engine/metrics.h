@@ -2,7 +2,8 @@
 ** metrics.h — the per-run metrics defined in docs/metrics.md, computed from
 ** a run's spooled task records in a few streaming passes (exact nearest-rank
 ** percentiles by radix selection, so memory does not grow with the number of
-** requests). Classes: "all", each priority value as text, and "tenant:NAME".
+** requests). Classes: "all", each priority value as text, "tenant:NAME", and
+** for the Pantheon metrics "task:NAME" and "app:NAME".
 */
 #ifndef METRICS_H
 #define METRICS_H
@@ -20,6 +21,12 @@ struct metric_set {
   struct metric *m;
   size_t n, cap;
 };
+
+/* A request met its deadline (papers/metrics.md §6): it finished, by its
+** deadline if it has one. Dropped and unfinished requests miss. */
+static inline int task_met(const struct task_rec *r) {
+  return r->finish != SL_NS_NONE && (r->deadline == SL_NS_NONE || r->finish <= r->deadline);
+}
 
 /* Run-level figures the engine knows and the records do not. */
 struct run_totals {
@@ -45,6 +52,10 @@ struct run_totals {
   int32_t n_groups;
   int by_workload;         /* groups are workload labels, not busy periods */
   const struct strtab *tenants;  /* names of task_rec.tenant; NULL: no tenant classes */
+  /* Pantheon metrics (papers/metrics.md §6-8): classes task:TENANT and
+  ** app:WORKLOAD; gpu_utilization on GPU and profile devices only. */
+  const struct strtab *workloads;  /* names of task_rec.workload; NULL: no app classes */
+  int gpu_like;
 };
 
 int metrics_compute(struct spool *s, const struct run_totals *t, struct metric_set *out,

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -76,6 +76,10 @@ static const char *const schema =
     "  workload TEXT,\n"
     "  unit INTEGER,\n"
     "  migrations INTEGER NOT NULL DEFAULT 0,\n"
+    "  exit INTEGER,\n"
+    "  accuracy REAL,\n"
+    "  accuracy_abs REAL,\n"
+    "  dropped INTEGER NOT NULL DEFAULT 0,\n"
     "  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;\n"
     /* Only runs made with --record intervals have rows. Plots read one run's
     ** units in time order, hence the key. */
@@ -188,6 +192,12 @@ static const struct store_doc docs[] = {
     {"tasks", "workload", "workload (trace column) it belongs to, may be NULL"},
     {"tasks", "unit", "unit where it first ran, 1..K (docs/concurrency.md); NULL if it never ran"},
     {"tasks", "migrations", "times it resumed on a unit other than the one it last ran on"},
+    {"tasks", "exit", "early exit it took, 1..E (the top exit is E); NULL if its network has no "
+                      "exits"},
+    {"tasks", "accuracy", "its exit's accuracy / the top exit's, 0 if it missed (late, dropped or "
+                          "unfinished); NULL without exits"},
+    {"tasks", "accuracy_abs", "100 x its exit's accuracy, 0 if it missed; NULL without exits"},
+    {"tasks", "dropped", "1 if the policy dropped it (sim.drop): finish_ns is NULL"},
     {"intervals", NULL, "execution stretches, one row per stretch a request progressed on one unit "
                         "at one share and rate; only runs made with run --record intervals"},
     {"intervals", "run_id", "the run"},
@@ -476,6 +486,16 @@ static const char *const upgrade_2_3 =
     "ALTER TABLE tasks ADD COLUMN migrations INTEGER NOT NULL DEFAULT 0;\n"
     "UPDATE tasks SET unit = 1 WHERE start_ns IS NOT NULL;\n";
 
+/* Version 3 to 4: early exits and drops (papers/pantheon.md). No run
+** stored before version 4 could take an exit or drop a request: NULL exits
+** and accuracies, dropped 0. */
+static const char *const upgrade_3_4 =
+    "ALTER TABLE tasks ADD COLUMN exit INTEGER;\n"
+    "ALTER TABLE tasks ADD COLUMN accuracy REAL;\n"
+    "ALTER TABLE tasks ADD COLUMN accuracy_abs REAL;\n"
+    "ALTER TABLE tasks ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;\n"
+    "DROP VIEW IF EXISTS task_times;\n";
+
 int store_open(struct store *st, const char *path, struct sl_err *e) {
   int version, upgraded = 0;
   memset(st, 0, sizeof *st);
@@ -505,7 +525,11 @@ int store_open(struct store *st, const char *path, struct sl_err *e) {
     upgraded = 1;
   }
   if (version == 1 || version == 2) {
-    if (store_exec(st, upgrade_2_3, e) < 0 ||
+    if (store_exec(st, upgrade_2_3, e) < 0) goto fail_prefix;
+    upgraded = 1;
+  }
+  if (version >= 1 && version <= 3) {
+    if (store_exec(st, upgrade_3_4, e) < 0 ||
         store_exec(st, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version';", e) < 0)
       goto fail_prefix;
     upgraded = 1;
@@ -551,6 +575,8 @@ static const struct {
     {"kills", DOM_POSITIVE},         {"drains", DOM_POSITIVE},
     {"overhead*", DOM_POSITIVE},     {"wasted*", DOM_POSITIVE},
     {"mean_concurrency", DOM_POSITIVE},
+    {"accuracy", DOM_SHARE},         {"preempted_ratio", DOM_SHARE},
+    {"gpu_utilization", DOM_SHARE},  {"accuracy_abs", DOM_POSITIVE},
 };
 
 /* Names the views use themselves; a param whose column name would clash
@@ -772,6 +798,17 @@ static int write_task(void *ud, const struct task_rec *r) {
   }
   if (r->start == SL_NS_NONE) sqlite3_bind_null(q, i++); else sqlite3_bind_int(q, i++, r->unit);
   sqlite3_bind_int(q, i++, r->migrations);
+  if (r->exit > 0) {                       /* accuracy: 0 on a miss (docs/metrics.md) */
+    int met = task_met(r);
+    sqlite3_bind_int(q, i++, r->exit);
+    sqlite3_bind_double(q, i++, met ? r->exit_acc / r->top_acc : 0.0);
+    sqlite3_bind_double(q, i++, met ? 100.0 * r->exit_acc : 0.0);
+  } else {
+    sqlite3_bind_null(q, i++);
+    sqlite3_bind_null(q, i++);
+    sqlite3_bind_null(q, i++);
+  }
+  sqlite3_bind_int(q, i++, r->dropped);
   if (sqlite3_step(q) != SQLITE_DONE) return db_err(w->st, w->e, "insert task");
   sqlite3_reset(q);
   return 0;
@@ -992,8 +1029,8 @@ int store_write_run(struct store *st, struct sim *s, const struct run_info *ri, 
                            "INSERT INTO tasks(run_id, seq, task_id, tenant, network, batch,"
                            " priority, arrival_ns, start_ns, finish_ns, isolated_ns, deadline_ns,"
                            " preemptions, overhead_ns, wasted_ns, waited_ns, checkpoints, kills,"
-                           " workload, unit, migrations)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " workload, unit, migrations, exit, accuracy, accuracy_abs, dropped)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &w.task, NULL) != SQLITE_OK) {
       db_err(st, e, "prepare tasks");
       goto fail;

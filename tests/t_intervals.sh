@@ -158,7 +158,7 @@ out=$("$S" plot --gantt 1 --db v2.db --out g2 2>&1)
 check "v2-1.1: plot --gantt on it: exit 1, the database untouched" "$?:$(cmp v2.db v2.orig && echo same)" "1:same"
 contains "v2-1.1: message" "$out" "run 1 has no intervals (the database predates them): re-run it with --record intervals"
 "$S" prune v2.db --before 1970-01-01 >/dev/null 2>&1
-check "v2-2: any writer upgrades it to version 3" "$?:$(q v2.db "SELECT value FROM meta WHERE key = 'schema_version'")" "0:3"
+check "v2-2: any writer upgrades it to version 4" "$?:$(q v2.db "SELECT value FROM meta WHERE key = 'schema_version'")" "0:4"
 # Every version-2 run had one unit: a request that ran ran on unit 1.
 check "v2-3: tasks.unit 1 where it ran, NULL where not; migrations 0" \
   "$(q v2.db "SELECT group_concat(task_id || ':' || coalesce(unit, 'NULL') || ':' || migrations, ' ') FROM tasks")" \

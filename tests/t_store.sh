@@ -195,7 +195,7 @@ cp v1.db v1.orig
 check "v1-1: query reads a version-1 database as it is (n = 4 pooled runs)" \
   "$(q v1.db "SELECT n FROM policy_summary WHERE metric = 'antt' AND experiment = 'e'"):$(cmp v1.db v1.orig && echo same)" "4:same"
 out=$("$S" prune v1.db --before 1970-01-01 2>&1)
-check "v1-2: any writer upgrades it to version 3 (prune that removes nothing)" "$?:$(q v1.db "SELECT value FROM meta")" "0:3"
+check "v1-2: any writer upgrades it to version 4 (prune that removes nothing)" "$?:$(q v1.db "SELECT value FROM meta")" "0:4"
 # Hand-computed (see v1.sql): 1 and 2 superseded by 3 (same point, later);
 # 2 also by nothing else; 6 by 7 (same key, same second, larger id).
 check "v1-3: superseded computed from what was stored" \
@@ -268,8 +268,8 @@ check "prune-6: an older success whose replacement went is current again" \
 check "tasks-1: task_times: latency_ns = finish_ns - arrival_ns, NULL when unfinished" \
   "$(q v1.db "SELECT group_concat(run_id || '.' || seq || '=' || coalesce(latency_ns, 'NULL'), ' ') FROM task_times")" \
   "3.0=250 3.1=NULL 6.0=12345678901 7.0=12345678901"
-check "tasks-2: task_times has every tasks column (21 since version 3), and latency_ns" \
-  "$(q v1.db "SELECT count(*) FROM pragma_table_info('task_times')")" 22
+check "tasks-2: task_times has every tasks column (25 since version 4), and latency_ns" \
+  "$(q v1.db "SELECT count(*) FROM pragma_table_info('task_times')")" 26
 check "csv-1: integral REALs print as integers, others keep their digits" \
   "$(q v1.db "SELECT value, 2.5, 1.0 / 3 FROM metrics WHERE run_id = 7")" "12345678901,2.5,0.3333333333333333"
 check "csv-2: a REAL with a fraction stays a REAL" "$(q v1.db "SELECT value FROM metrics WHERE name = 'x'")" 0.1

@@ -8,6 +8,8 @@ PROFILE=exits.csv
 # 2000 (6000-8000) and runs a3, 8000-9000. Overhead 4000.
 run_ok --trace chunk.csv --policy p_hpf
 tasks
+"$SCHEDLAB" query --csv "$DB" "SELECT task_id, exit, accuracy, accuracy_abs, dropped FROM tasks
+  WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY seq"
 #
 # Exits (policy.lua, FIFO). E0 arrives at 0 and runs its top path (4500).
 # At 100 E1 arrives: the policy moves E1 (queued) to exit 1, then E0
@@ -19,6 +21,10 @@ tasks
 # exit 1's head, chunk 3 of its path (e1, e2, exit:1), remaining 200. Exit 2
 # is no longer usable: sim.set_exit fails with the message. E2 is dropped:
 # it has a row without start or finish.
+# Rows: E0 and E1 finished (no deadline: met) through exit 1: accuracy
+# 0.8 / 0.9, 80 absolute; E2 dropped on the top exit: 0, 0, dropped 1.
 run_ok --trace exits_trace.csv --policy policy.lua --log "$DB.log"
 cat "$DB.log"
 tasks
+"$SCHEDLAB" query --csv "$DB" "SELECT task_id, exit, accuracy, accuracy_abs, dropped FROM tasks
+  WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY seq"
