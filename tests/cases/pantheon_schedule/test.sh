@@ -31,13 +31,15 @@
 # accuracy 0, abs 0.
 # Metrics (all): deadline_miss_rate = 1/3 (J2); accuracy = (0.888888889 + 1 +
 # 0)/3 = 0.62962963; accuracy_abs = (80 + 95 + 0)/3 = 58.3333333;
-# preempted_ratio = 1 preempted (J0) / 2 started = 0.5. task:a: DMR 0,
+# preempted_ratio = 1 preempted (J0) / 2 started = 0.5; gpu_utilization =
+# busy 0-5000 (J0, J1, J0 back to back) / makespan 0-5000 = 1. task:a: DMR 0,
 # accuracy 0.888888889; task:c: DMR 1, accuracy 0.
 "$SCHEDLAB" run --db "$DB" --device profile:profile.csv --trace trace.csv --policy pantheon \
   --quiet >/dev/null || echo "run failed"
 "$SCHEDLAB" query --csv "$DB" "SELECT task_id, tenant, arrival_ns, start_ns, finish_ns, preemptions,
-  exit, printf('%.9g', accuracy), printf('%.9g', accuracy_abs), dropped FROM tasks
+  exit, printf('%.9g', accuracy) AS accuracy, printf('%.9g', accuracy_abs) AS accuracy_abs, dropped
+  FROM tasks
   WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY seq"
-metric all deadline_miss_rate accuracy accuracy_abs preempted_ratio
+metric all deadline_miss_rate accuracy accuracy_abs preempted_ratio gpu_utilization
 metric task:a deadline_miss_rate accuracy
 metric task:c deadline_miss_rate accuracy
