@@ -110,43 +110,101 @@ end
 local function discussion(say, r)
   say("## Differences from the paper, and their causes")
   say("")
-  local base_max = 0
-  for _, app in ipairs(APPS) do
-    for _, m in ipairs({"rms", "dms", "rtmdl"}) do
-      local d = r.dmr(app, m)
-      if d and d > base_max then base_max = d end
+  local function maxover(f, apps, ms, scales)
+    local m
+    for _, app in ipairs(apps) do
+      for _, v in ipairs(ms) do
+        for _, sc in ipairs(scales or {false}) do
+          local x = f(app, v, nil, sc or nil)
+          if x and (not m or x > m) then m = x end
+        end
+      end
     end
+    return m
   end
-  say("- Latencies. The authors' profiles overload every app at 30 fps (133-149%% of the GPU at")
-  say("  full models), so the paper's runs cannot have used them as they are; here they are")
-  say("  scaled by one lat_scale (0.5) for all apps (traces/profiles/README.md). What changes")
-  say("  with the scale is how much room the baselines have; the load study shows it.")
-  say("- The baselines miss far less than in the paper (worst baseline DMR here %s). At", pct(base_max))
-  say("  lat_scale 0.5 the full models fit in 66-74%% of the GPU and every job fits its deadline")
-  say("  at its critical instant under deadline-monotonic order, so only release jitter and")
-  say("  non-preemptive blocking make them miss. The paper's baselines ran on a real Xavier NX")
-  say("  with pre- and post-processing on the same device, with contention this model does not")
-  say("  have, and its DMS was worse than its RMS, which a critical-instant argument does not")
-  say("  explain with these deadlines; its reported DMR of the baselines is not reproduced.")
-  say("- RMS orders by execution time, so the detection tasks (the longest, with the shortest")
-  say("  deadline) go last; where their deadline cannot absorb the other tasks' models, RMS")
-  say("  misses systematically, which is the one large baseline effect reproduced here.")
-  say("- RT-mDL is a stand-in (policies_lua/rtmdl.lua): priorities and one exit per task from an")
-  say("  exhaustive search scored at the critical instant, not the paper's evolutionary search")
-  say("  with a learned DMR predictor. Its exits obey the same alpha bound.")
-  say("- Pantheon's scheduling pass runs without cost (sched_overhead = none); a preemption costs")
-  say("  nothing (the context stays in GPU memory); best-effort load is off (its rate in the main")
-  say("  experiments is not stated). The paper measured 46-219 us per pass.")
-  say("- Poisson lambda is read as releases per second per task (the code's generator, taken")
-  say("  literally, would release 300-750 jobs per second per task).")
+  local pd = maxover(r.dmr, APPS, {"pantheon"})
+  local dms_d = maxover(r.dmr, APPS, {"dms", "rtmdl"})
+  local rms_d = maxover(r.dmr, APPS, {"rms"})
+  local loads = {0.6, 0.7, 0.8}
+  local p_load = maxover(r.ldmr, APPS, {"pantheon"}, loads)
+  local arc_load = maxover(r.ldmr, APPS, {"pantheon_arc"}, loads)
+  local pacc = maxover(function(app, m) local a = r.acc(app, m) return a and 1 - a end, APPS, {"pantheon"})
+  say("- **Latencies.** The authors' profiles overload every app at 30 fps (133-149%% of the GPU")
+  say("  at full models), so the paper's runs cannot have had them as they are; here every")
+  say("  latency is scaled by one lat_scale (0.5) for all apps (traces/profiles/README.md), which")
+  say("  puts the full models at 66-74%% of the GPU (GPU utilisation above).")
+  if pd and pd < 0.0039 then
+    say("- **Pantheon misses less than in the paper** (at most %s against 0.39-1.10%%) and", pct(pd))
+    say("  keeps almost every job at its top exit (accuracy loss at most %s). At this load the", pct(pacc or 0))
+    say("  deadline-ordered queue is nearly always feasible with full models. The paper's misses")
+    say("  come from what this model leaves out: the scheduler's own 46-219 us per pass")
+    say("  (sched_overhead = none here), pre- and post-processing and other work on the same")
+    say("  device, and run-to-run variation of chunk latencies (the tables are means).")
+  end
+  if dms_d and dms_d < 0.05 then
+    say("- **DMS and the RT-mDL stand-in miss (almost) nothing** (at most %s), far from the", pct(dms_d))
+    say("  paper, where DMS was even worse than RMS. With these tables at lat_scale 0.5 every job")
+    say("  meets its deadline at the critical instant in deadline-monotonic order (checked by")
+    say("  hand: the last of each app finishes at 22.1, 24.8 and 23.1 ms against 31, 31 and 31 ms),")
+    say("  and jitter of +-1 ms adds at most one model of blocking, which the slack absorbs. The")
+    say("  \"improvement over DMS / RT-mDL\" of the paper cannot appear at this load; the load")
+    say("  study shows the baselines failing once the GPU is 90-120%% busy.")
+  end
+  if rms_d and rms_d > 0.05 then
+    local g = {}
+    for _, app in ipairs(APPS) do
+      local a, b = r.acc(app, "pantheon"), r.acc(app, "rms")
+      if a and b and b > 0 then g[#g + 1] = a / b - 1 end
+    end
+    local lo, hi = range_of(g)
+    say("- **RMS** misses %s at most: it ranks the tasks by execution time, so the detection", pct(rms_d))
+    say("  task (the longest model, with the shortest deadline, 20 ms) runs last in every period")
+    say("  where the others' models do not fit in its slack. This is the baseline effect the")
+    say("  paper's argument rests on, and it is reproduced; its size is not (Pantheon's accuracy")
+    say("  above RMS's by 69-155%% in the paper, %s to %s here).", pct(lo), pct(hi))
+  end
+  if p_load and arc_load then
+    say("- **The running chunk matters.** Under load (lat_scale 0.6-0.8) Pantheon as the authors'")
+    say("  code has it misses up to %s, while the same policy with account_running_chunk = true", pct(p_load))
+    say("  misses at most %s. The code's feasibility pass starts its clock at the release and", pct(arc_load))
+    say("  ignores the rest of the chunk on the GPU, so a queue it judges just feasible finishes")
+    say("  up to one chunk late; and since every pass resets all exits to the top, a downgrade")
+    say("  made at one release is undone at the next when the (underestimated) queue looks")
+    say("  feasible again. Pantheon-w/o-ee keeps a started job's exit, which is why it can beat")
+    say("  Pantheon under load, against the paper's ablation ordering (the load table).")
+  end
+  say("- **Ablations.** The paper's \"14-65x\" and \"44-134x\" DMR ratios need Pantheon to miss; at")
+  say("  lat_scale 0.5 nothing misses under any of the three, so the ratios are undefined there")
+  say("  and the load study is the comparison: without chunk preemption the DMR rises sharply")
+  say("  (see its table), without exit switching less so.")
+  say("- **RT-mDL** is a stand-in (policies_lua/rtmdl.lua): priorities and one exit per task from")
+  say("  an exhaustive search scored at the critical instant, not the paper's evolutionary search")
+  say("  with a learned DMR predictor; same alpha bound. Under load it does well because it")
+  say("  lowers exits statically for every job (its accuracy shows the cost).")
+  local grows, pmax = 0, nil
+  for _, app in ipairs(APPS) do
+    local a, b = r.pdmr(app, "pantheon", 10), r.pdmr(app, "pantheon", 25)
+    if a and b and b > a then grows = grows + 1 end
+    if b and (not pmax or b > pmax) then pmax = b end
+  end
+  say("- **Poisson.** lambda is read as releases per second per task (the code's generator, taken")
+  say("  literally, would release 300-750 jobs per second per task). At 10-25 per second the")
+  say("  non-detection tasks bring less load than at 30 fps, but in bursts. The DMR at lambda = 25")
+  say("  is above that at 10 on %d of 3 apps (the paper: 0.20-0.66%% rising to 2.11%%); at most %s", grows, pct(pmax))
+  say("  here, lower for the same reasons as the periodic case.")
+  say("- Not modelled: scheduler latency, best-effort load (its rate in the main experiments is")
+  say("  not stated; the task sets have it, be_count), switch costs (contexts stay in GPU memory).")
   say("- Accuracy is relative to each profile's top exit (Table 1's accuracies differ slightly),")
-  say("  so a full-model job scores 1.")
+  say("  so a full-model job scores 1; the absolute column is the authors' script's measure.")
   local failed = {}
   for _, c in ipairs(r.checks) do if not c[2] then failed[#failed + 1] = c[1] end end
+  local at05 = 0
+  for _, f in ipairs(failed) do if f:find("lat_scale 0.5", 1, true) then at05 = at05 + 1 end end
   if #failed > 0 then
-    say("- Orderings that do not hold: %s. Where every method meets (almost) every", table.concat(failed, "; "))
-    say("  deadline the orderings come down to ties and noise of a few jobs; the load study shows")
-    say("  them where the methods are separated by load.")
+    say("- **Orderings that do not hold** (previous section): %d, %d of them at lat_scale 0.5.", #failed, at05)
+    say("  Under load the RT-mDL stand-in's static downgrades and the code's running-chunk")
+    say("  blindness (above) reorder the methods; the checks with the running chunk counted")
+    say("  show where Pantheon's design itself leads.")
   end
   say("")
 end
@@ -274,19 +332,21 @@ function P.report(q)
   local function maxof(x, y) return x and y and math.max(x, y) end
   local ldmr0 = table_of(q, "load", "deadline_miss_rate")
   local lacc0 = table_of(q, "load", "accuracy")
-  for _, case in ipairs({{"lat_scale 0.5", dmr, acc, nil}, {"lat_scale 0.8", ldmr0, lacc0, 0.8}}) do
+  for _, case in ipairs({{"lat_scale 0.5", dmr, acc, nil, "pantheon", "Pantheon"},
+                         {"lat_scale 0.8", ldmr0, lacc0, 0.8, "pantheon", "Pantheon"},
+                         {"lat_scale 0.8", ldmr0, lacc0, 0.8, "pantheon_arc", "Pantheon (running chunk counted)"}}) do
     for _, app in ipairs(APPS) do
       local d = function(m) return case[2](app, m, nil, case[4]) end
       local a = function(m) return case[3](app, m, nil, case[4]) end
-      local tag = case[1] .. ", " .. app
-      check(tag .. ": DMR Pantheon <= w/o-ee <= w/o-ee-pr",
-            chain({d("pantheon"), d("pantheon_wo_ee"), d("pantheon_wo_ee_pr")}))
-      check(tag .. ": DMR Pantheon <= RT-mDL <= min(RMS, DMS)",
-            chain({d("pantheon"), d("rtmdl"), minof(d("rms"), d("dms"))}))
-      check(tag .. ": accuracy Pantheon >= w/o-ee >= w/o-ee-pr",
-            chain({a("pantheon_wo_ee_pr"), a("pantheon_wo_ee"), a("pantheon")}))
-      check(tag .. ": accuracy Pantheon >= RT-mDL >= max(RMS, DMS)",
-            chain({maxof(a("rms"), a("dms")), a("rtmdl"), a("pantheon")}))
+      local tag, pv, pn = case[1] .. ", " .. app, case[5], case[6]
+      check(tag .. ": DMR " .. pn .. " <= w/o-ee <= w/o-ee-pr",
+            chain({d(pv), d("pantheon_wo_ee"), d("pantheon_wo_ee_pr")}))
+      check(tag .. ": DMR " .. pn .. " <= RT-mDL <= min(RMS, DMS)",
+            chain({d(pv), d("rtmdl"), minof(d("rms"), d("dms"))}))
+      check(tag .. ": accuracy " .. pn .. " >= w/o-ee >= w/o-ee-pr",
+            chain({a("pantheon_wo_ee_pr"), a("pantheon_wo_ee"), a(pv)}))
+      check(tag .. ": accuracy " .. pn .. " >= RT-mDL >= max(RMS, DMS)",
+            chain({maxof(a("rms"), a("dms")), a("rtmdl"), a(pv)}))
     end
   end
   local p = pre("traffic", "pantheon")
@@ -343,7 +403,8 @@ function P.report(q)
     end
   end
   say("")
-  discussion(say, { dmr = dmr, acc = acc, pre = pre, util = util, checks = checks, ldmr = ldmr })
+  discussion(say, { dmr = dmr, acc = acc, pre = pre, util = util, checks = checks, ldmr = ldmr, lacc = lacc,
+                    pdmr = pdmr })
   return table.concat(out, "\n")
 end
 
