@@ -30,3 +30,20 @@ for pol in rms dms "rms --param rt_preempt=chunk" rtmdl pantheon_wo_ee_pr; do
     ORDER BY seq" | tail -n +2
   metric all deadline_miss_rate accuracy accuracy_abs
 done
+# rtmdl with alpha = 0.2 on the same jobs plus J3 = X of task a at 8000,
+# deadline 16000. X's exit 1 (accuracy 0.80, 0.10 below the top) is now
+# within alpha. At 0 the search knows only a (top: 7000 <= 8000); J0 keeps
+# its top exit. From 1000 on, with b (and c from 4100, whose 300 ns relative
+# deadline no order can meet), the best orders put b first and a after it
+# with exit 1 (b 2500, a 2500 + 2500 = 5000 <= 8000: only c misses; any order
+# with a's top exit, or a before b, misses more). J0 runs 0-7000; J1 and J2
+# are late at 7000: dropped; J3 takes exit 1: 8000-10500.
+# DMR 2/4 = 0.5; accuracy (1 + 0 + 0 + 0.8/0.9)/4 = 0.472222222;
+# abs (90 + 0 + 0 + 80)/4 = 42.5.
+echo "# rtmdl alpha=0.2"
+"$SCHEDLAB" run --db "$DB" --device profile:../pantheon_schedule/profile.csv \
+  --trace trace4.csv --policy rtmdl --param alpha=0.2 --quiet >/dev/null || echo "run failed"
+"$SCHEDLAB" query --csv "$DB" "SELECT task_id, start_ns, finish_ns, preemptions, exit,
+  printf('%.9g', accuracy) AS accuracy, dropped FROM tasks WHERE run_id = (SELECT max(run_id) FROM runs)
+  ORDER BY seq" | tail -n +2
+metric all deadline_miss_rate accuracy accuracy_abs
