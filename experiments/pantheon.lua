@@ -182,9 +182,12 @@ local function discussion(say, r)
     say("  Pantheon under load, against the paper's ablation ordering (the load table).")
   end
   say("- **Ablations.** The paper's \"14-65x\" and \"44-134x\" DMR ratios need Pantheon to miss; at")
-  say("  lat_scale 0.5 nothing misses under any of the three, so the ratios are undefined there")
-  say("  and the load study is the comparison: without chunk preemption the DMR rises sharply")
-  say("  (see its table), without exit switching less so.")
+  say("  lat_scale 0.5 nothing misses under any of the three, so the ratios are undefined there.")
+  say("  Under load (the headline table's 0.7 columns, the load table) both ablations miss more")
+  say("  than Pantheon as the code has it, but by small factors, because that Pantheon misses")
+  say("  too (previous point); with the running chunk counted Pantheon misses nothing there and")
+  say("  the ratios are unbounded. The accuracy losses of the ablations are smaller than the")
+  say("  paper's because few jobs need a lower exit at all at these loads.")
   say("- **RT-mDL** is a stand-in (policies_lua/rtmdl.lua): priorities and one exit per task from")
   say("  an exhaustive search scored at the critical instant, not the paper's evolutionary search")
   say("  with a learned DMR predictor; same alpha bound. Under load it does well because it")
@@ -261,50 +264,9 @@ function P.report(q)
     say("")
   end
 
-  -- Headline claims, measured beside the paper's.
-  local function gains(base)
-    local red, accg = {}, {}
-    for _, app in ipairs(APPS) do
-      local b, p = dmr(app, base), dmr(app, "pantheon")
-      if b and p and b > 0 then red[#red + 1] = 1 - p / b end
-      local ba, pa = acc(app, base), acc(app, "pantheon")
-      if ba and pa and ba > 0 then accg[#accg + 1] = pa / ba - 1 end
-    end
-    return red, accg
-  end
-  local pd = {}
-  for _, app in ipairs(APPS) do pd[#pd + 1] = dmr(app, "pantheon") end
-  local pdl, pdh = range_of(pd)
-  local allred = {}
-  for _, b in ipairs({"rms", "dms", "rtmdl"}) do
-    local red = gains(b)
-    for _, x in ipairs(red) do allred[#allred + 1] = x end
-  end
-  local rl, rh = range_of(allred)
-  say("## Headline numbers: measured beside the paper's (§5.1)")
-  say("")
-  say("Ranges over the three apps. \"Higher by X\" is accuracy(Pantheon) / accuracy(baseline) - 1;")
-  say("\"lower by X\" is 1 - DMR(Pantheon) / DMR(baseline), only where the baseline misses at all.")
-  say("")
-  say("| claim | paper | measured |")
-  say("|---|---|---|")
-  say("| Pantheon DMR | 0.39-1.10%% | %s-%s |", pct(pdl), pct(pdh))
-  say("| DMR lower than RMS, DMS, RT-mDL by | 92.51-98.98%% | %s-%s (%d app-baseline pairs with misses) |",
-      pct(rl), pct(rh), #allred)
-  for _, b in ipairs({{"rms", "69.1-154.8%"}, {"dms", "174.7-315.5%"}, {"rtmdl", "2.2-46.0%"}}) do
-    local _, accg = gains(b[1])
-    local lo, hi = range_of(accg)
-    say("| accuracy higher than %s by | %s | %s to %s |", NAMES[b[1]], b[2], pct(lo), pct(hi))
-  end
-  say("| preempted jobs, traffic app | about 12%% | %s |", pct(pre("traffic", "pantheon")))
-  local pu, ru = {}, {}
-  for _, app in ipairs(APPS) do pu[#pu + 1] = util(app, "pantheon"); ru[#ru + 1] = util(app, "rtmdl") end
-  local pul, puh = range_of(pu)
-  local rul, ruh = range_of(ru)
-  say("| GPU utilisation, Pantheon | 50.85-78.50%% | %s-%s |", pct(pul), pct(puh))
-  say("| GPU utilisation, RT-mDL | 46.10-80.05%% | %s-%s |", pct(rul), pct(ruh))
-  -- Ablations
-  local function ratio_range(m, f)
+  -- Headline claims, measured beside the paper's: at the calibrated scale, and
+  -- at lat_scale 0.7 of the load study (where the methods separate).
+  local function ratio_range(f, m)
     local xs = {}
     for _, app in ipairs(APPS) do
       local x = f(app, m)
@@ -312,19 +274,75 @@ function P.report(q)
     end
     return range_of(xs)
   end
-  for _, ab in ipairs({{"pantheon_wo_ee", "14-65x", "10.29-27.48%"}, {"pantheon_wo_ee_pr", "44-134x", "33.12-52.07%"}}) do
-    local dl, dh = ratio_range(ab[1], function(app, m)
-      local a, p = dmr(app, m), dmr(app, "pantheon")
-      if a and p and p > 0 then return a / p end
-    end)
-    local al, ah = ratio_range(ab[1], function(app, m)
-      local a, p = acc(app, m), acc(app, "pantheon")
-      if a and p and p > 0 then return 1 - a / p end
-    end)
-    say("| %s: DMR / Pantheon's | %s | %s-%s (apps where Pantheon misses) |", NAMES[ab[1]], ab[2],
-        dl and num(dl, 1) .. "x" or "n/a", dh and num(dh, 1) .. "x" or "n/a")
-    say("| %s: accuracy lower than Pantheon's by | %s | %s to %s |", NAMES[ab[1]], ab[3], pct(al), pct(ah))
+  local function span(f, lo, hi) return (lo and f(lo) or "n/a") .. " to " .. (hi and f(hi) or "n/a") end
+  local function headline(D, A, PR, U, pv)
+    local cells = {}
+    local function cell(x) cells[#cells + 1] = x end
+    local function gain(app, base)
+      local ba, pa = A(app, base), A(app, pv)
+      if ba and pa and ba > 0 then return pa / ba - 1 end
+    end
+    cell(span(pct, ratio_range(function(app) return D(app, pv) end)))
+    local red = {}
+    for _, b in ipairs({"rms", "dms", "rtmdl"}) do
+      for _, app in ipairs(APPS) do
+        local x, p = D(app, b), D(app, pv)
+        if x and p and x > 0 then red[#red + 1] = 1 - p / x end
+      end
+    end
+    local rl, rh = range_of(red)
+    cell(span(pct, rl, rh) .. string.format(" (%d app-baseline pairs with misses)", #red))
+    for _, b in ipairs({"rms", "dms", "rtmdl"}) do cell(span(pct, ratio_range(gain, b))) end
+    cell(pct(PR("traffic", pv)))
+    cell(span(pct, ratio_range(function(app) return U(app, pv) end)))
+    cell(span(pct, ratio_range(function(app) return U(app, "rtmdl") end)))
+    for _, ab in ipairs({"pantheon_wo_ee", "pantheon_wo_ee_pr"}) do
+      local dl, dh = ratio_range(function(app, m)
+        local a, p = D(app, m), D(app, pv)
+        if a and p and p > 0 then return a / p end
+      end, ab)
+      cell(span(function(x) return num(x, 1) .. "x" end, dl, dh))
+      cell(span(pct, ratio_range(function(app, m)
+        local a, p = A(app, m), A(app, pv)
+        if a and p and p > 0 then return 1 - a / p end
+      end, ab)))
+    end
+    return cells
   end
+  local function at(t, sc) return function(app, m) return t(app, m, nil, sc) end end
+  local c05 = headline(dmr, acc, pre, util, "pantheon")
+  local L = {}
+  for _, mname in ipairs({"deadline_miss_rate", "accuracy", "preempted_ratio", "gpu_utilization"}) do
+    L[#L + 1] = at(table_of(q, "load", mname), 0.7)
+  end
+  local c07 = headline(L[1], L[2], L[3], L[4], "pantheon")
+  local c07a = headline(L[1], L[2], L[3], L[4], "pantheon_arc")
+  local claims = {
+    {"Pantheon DMR", "0.39-1.10%"},
+    {"DMR lower than RMS, DMS, RT-mDL by", "92.51-98.98%"},
+    {"accuracy higher than RMS by", "69.1-154.8%"},
+    {"accuracy higher than DMS by", "174.7-315.5%"},
+    {"accuracy higher than RT-mDL (stand-in) by", "2.2-46.0%"},
+    {"preempted jobs, traffic app", "about 12%"},
+    {"GPU utilisation, Pantheon", "50.85-78.50%"},
+    {"GPU utilisation, RT-mDL", "46.10-80.05%"},
+    {"Pantheon-w/o-ee: DMR / Pantheon's", "14-65x"},
+    {"Pantheon-w/o-ee: accuracy lower than Pantheon's by", "10.29-27.48%"},
+    {"Pantheon-w/o-ee-pr: DMR / Pantheon's", "44-134x"},
+    {"Pantheon-w/o-ee-pr: accuracy lower than Pantheon's by", "33.12-52.07%"},
+  }
+  say("## Headline numbers: measured beside the paper's (§5.1)")
+  say("")
+  say("Ranges over the three apps. \"Higher by X\" is accuracy(Pantheon) / accuracy(baseline) - 1;")
+  say("\"lower by X\" is 1 - DMR(Pantheon) / DMR(baseline), only where the baseline misses at all;")
+  say("DMR ratios only where Pantheon misses. Pantheon is the authors' code's reading")
+  say("(account_running_chunk = false). Measured at the calibrated lat_scale 0.5, and at 0.7")
+  say("(full models at 93-104%% of the GPU), where the methods separate; the last column is")
+  say("Pantheon with the running chunk counted (account_running_chunk = true) at 0.7.")
+  say("")
+  say("| claim | paper | lat_scale 0.5 | lat_scale 0.7 | 0.7, running chunk counted |")
+  say("|---|---|---|---|---|")
+  for k, c in ipairs(claims) do say("| %s | %s | %s | %s | %s |", c[1], c[2], c05[k], c07[k], c07a[k]) end
   say("")
 
   -- Orderings: at the calibrated scale, and under the heaviest load studied.
