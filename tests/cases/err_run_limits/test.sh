@@ -19,7 +19,7 @@ lim --trace trace.csv --policy np_fcfs --max-sim-time 10us
 lim --trace far.csv --policy tick.lua --max-events 100000
 # --max-wall stops it after 300 ms of wall-clock time (where is machine-dependent).
 lim --trace far.csv --policy tick.lua --max-wall 300ms | sed 's/(at t=[0-9]*.*/(at t=T, after N events); .../'
-# Metric rows: the one successful run's 193 (its rows include
+# Metric rows: the one successful run's 203 (its rows include
 # mean_concurrency, class all, which every run that executed anything has).
 db_state
 # The limits in force, as params (0: none; the default event limit 10^9).

@@ -22,6 +22,6 @@ fail --policy again.lua
 for d in neg nan inf ninf frac big edge max; do fail --trace late.csv --policy delay.lua --param "d=$d"; done
 # on_timer at t=10 re-arms with math.maxinteger: 10 + that overflows.
 fail --policy rearm.lua
-# Metric rows: the one successful run's 99 (its rows include
+# Metric rows: the one successful run's 104 (its rows include
 # mean_concurrency, class all, which every run that executed anything has).
 db_state

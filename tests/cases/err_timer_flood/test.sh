@@ -15,6 +15,6 @@ db_state
 # Timers are found by id: cancelling millions in any order stays correct.
 timeout 60 "$SCHEDLAB" run --db "$DB" --device "profile:$PROFILE" --device-param bandwidth_gbps=4 \
   --trace one.csv --policy cancel.lua --log - --quiet 2>&1 >/dev/null | sed 's/^\[t=[0-9]*\] //'
-# Metric rows: the successful run's 99 (its rows include mean_concurrency,
+# Metric rows: the successful run's 104 (its rows include mean_concurrency,
 # class all, which every run that executed anything has).
 db_state
