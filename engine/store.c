@@ -150,7 +150,8 @@ static const struct store_doc docs[] = {
     {"runs", "policy", "policy name"},
     {"runs", "policy_path", "the policy script that ran"},
     {"runs", "device", "device spec: npu-prema, npu:FILE.dev, profile:TABLE.csv"},
-    {"runs", "trace", "trace file (generated traces: the cached file)"},
+    {"runs", "trace", "trace file (generated traces: the cached file; run --tasks: the task-set "
+                      "file)"},
     {"runs", "seed", "seed of the run's random streams"},
     {"runs", "status", "'ok' or 'failed'"},
     {"runs", "error", "why a failed run failed"},

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A loop slot costs one heap entry and one time; this keeps a typo from
-** asking for gigabytes. */
+/* Loop slots of a whole task set: each costs a heap entry and a time here
+** and a request in flight in the engine; this keeps a typo from asking for
+** gigabytes. */
 #define TS_MAX_OUTSTANDING 1000000
 
 /* {===================================================================
@@ -367,6 +368,16 @@ static int task_line(struct parser *p, struct taskset *ts, const struct spec *de
       goto fail;
     }
   if (apply_keys(p, &s, tok + 2, ntok - 2, &seen) < 0 || check_task(p, &s, seen) < 0) goto fail;
+  if (s.t.arrival == TS_CLOSED) {
+    int64_t slots = s.t.outstanding;
+    for (size_t i = 0; i < ts->n; i++)
+      if (ts->tasks[i].arrival == TS_CLOSED) slots += ts->tasks[i].outstanding;
+    if (slots > TS_MAX_OUTSTANDING) {
+      key_err(p, "outstanding", "the task set's closed loops would hold %lld requests in all "
+                                "(at most %d)", (long long)slots, TS_MAX_OUTSTANDING);
+      goto fail;
+    }
+  }
   s.t.line = p->line;
   if (!(nt = sl_grow(ts->tasks, &cap, ts->n + 1, sizeof *nt, p->e))) goto fail;
   ts->tasks = nt;

@@ -281,6 +281,10 @@ static void errors(void) {
   m = load_err("task a network=A arrival=sometimes horizon_s=1\n", NULL, 0);
   TEST(strstr(m, "t.tasks:1: key 'arrival': 'sometimes' is not periodic, poisson or closed") != NULL,
        "ts-e20: %s", m);
+  m = load_err("set horizon_s=1 network=A arrival=closed\ntask a outstanding=600000\n"
+               "task b outstanding=400001\n", NULL, 0);
+  TEST(strstr(m, "t.tasks:3: key 'outstanding': the task set's closed loops would hold 1000001 "
+                 "requests in all (at most 1000000)") != NULL, "ts-e21: %s", m);
 }
 
 static void overrides(void) {
