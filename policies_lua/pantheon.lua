@@ -41,8 +41,9 @@
 --   only the pass's estimate of the jobs behind them differs);
 -- * the pass runs once per instant after all of its releases (each pass of
 --   the code starts from top exits, so the last one decides anyway);
--- * scheduler latency (sched_overhead) and be_block_ns are not modelled; a
---   switch cost is the device's latency_ns.
+-- * scheduler latency (sched_overhead), be_block_ns and a per-switch cost
+--   (switch_cost_ns) are not modelled; exit_guard is always on (the engine
+--   refuses an exit the job has passed).
 --
 -- params:
 --   downgrade_cost         "from_top" (default) | "incremental"
