@@ -145,7 +145,7 @@ local function discussion(say, r)
     say("- **Pantheon misses less than in the paper** (at most %s against 0.39-1.10%%) and", pct(pd))
     say("  keeps almost every job at its top exit (accuracy loss at most %s). At this load the", pct(pacc or 0))
     say("  deadline-ordered queue is nearly always feasible with full models. The paper's misses")
-    say("  come from what this model leaves out: the scheduler's own 46-219 us per pass")
+    say("  likely come from what this model leaves out: the scheduler's own 46-219 us per pass")
     say("  (sched_overhead = none here), pre- and post-processing and other work on the same")
     say("  device, and run-to-run variation of chunk latencies (the tables are means).")
   end
