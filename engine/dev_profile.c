@@ -9,11 +9,15 @@
 ** co-runner (docs/concurrency.md). Optional columns: chunk_end (the engine
 ** stops a checkpoint only at a chunk end) and exit_ns, exit_acc (early exits:
 ** the work compiled here is the top exit's path, its head a last segment
-** "exit:K"; device.c derives the other paths).
+** "exit:K"; device.c derives the other paths). `scale=x` multiplies every
+** latency of the table (layers and exit heads) by x (rounded to ns) when a
+** network is compiled: the same measured chunks on a faster or slower device
+** (Pantheon's lat_scale).
 */
 #include "csv.h"
 #include "device.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +26,7 @@
 #define PROFILE_MAX_GBPS 1e9        /* 1 EB/s: above, every checkpoint rounds to 1 ns anyway */
 #define PROFILE_MAX_CAPACITY 1000000 /* shares of a pool: far beyond any core or SM count */
 #define PROFILE_MAX_SLOWDOWN 1000.0 /* per co-runner; beyond, rates underflow Q32 with few co-runners */
+#define PROFILE_MAX_SCALE 1e6       /* latency multiplier; beyond, any real table overflows */
 
 struct prow {
   int32_t net;             /* index into names */
@@ -45,6 +50,7 @@ struct profile {
   int has_chunks;          /* the table has a chunk_end column */
   double gbps;             /* checkpoint bandwidth, GB/s (1e9 B/s) */
   sl_ns latency_ns;        /* fixed cost per save or restore */
+  double scale;            /* every table latency is multiplied by it */
 };
 
 static int col_i64(struct csv *c, int col, const char *name, int64_t min, int64_t *out,
@@ -210,6 +216,7 @@ static int profile_open(struct device *d, const char *arg, const struct kv *para
   if (!p) return -1;
   d->impl = p;
   p->gbps = PROFILE_DEFAULT_GBPS;
+  p->scale = 1.0;
   for (size_t i = 0; i < nparams; i++) {
     const char *k = params[i].key, *v = params[i].value;
     if (!strcmp(k, "bandwidth_gbps")) {
@@ -239,9 +246,13 @@ static int profile_open(struct device *d, const char *arg, const struct kv *para
           !(d->slowdown >= 0 && d->slowdown <= PROFILE_MAX_SLOWDOWN))
         return sl_errf(e, "device param 'slowdown': '%s' is not a number in [0, %g]", v,
                        PROFILE_MAX_SLOWDOWN);
+    } else if (!strcmp(k, "scale")) {
+      if (sl_parse_double(v, &p->scale) < 0 || !(p->scale > 0 && p->scale <= PROFILE_MAX_SCALE))
+        return sl_errf(e, "device param 'scale': '%s' is not a number in (0, %g]", v,
+                       PROFILE_MAX_SCALE);
     } else {
       return sl_errf(e, "unknown device param '%s' for profile (known: bandwidth_gbps, "
-                        "latency_ns, sharing, capacity, slowdown, units)", k);
+                        "latency_ns, sharing, capacity, slowdown, scale, units)", k);
     }
   }
   if (d->capacity > 1) {
@@ -256,8 +267,20 @@ static int profile_open(struct device *d, const char *arg, const struct kv *para
       dev_param_set(d, "latency_ns", "%lld", (long long)p->latency_ns) < 0 ||
       dev_param_set(d, "sharing", "%s", d->ukind == UNIT_PS ? "ps" : "exclusive") < 0 ||
       dev_param_set(d, "capacity", "%d", (int)d->capacity) < 0 ||
-      dev_param_set(d, "slowdown", "%.17g", d->slowdown) < 0)
+      dev_param_set(d, "slowdown", "%.17g", d->slowdown) < 0 ||
+      dev_param_set(d, "scale", "%.17g", p->scale) < 0)
     return sl_errf(e, "out of memory");
+  return 0;
+}
+
+/* Rounded to the nearest ns (halves away from zero); scale=1 skips the
+** double, which holds integers exactly only up to 2^53. */
+static int scaled_ns(const struct profile *p, sl_ns ns, sl_ns *out) {
+  double v;
+  if (p->scale == 1.0) { *out = ns; return 0; }
+  v = (double)ns * p->scale;
+  if (!(v < (double)SL_TIME_LIMIT)) return -1;
+  *out = (sl_ns)llround(v);
   return 0;
 }
 
@@ -266,6 +289,7 @@ static int profile_compile(struct device *d, const char *network, int batch, str
   struct profile *p = d->impl;
   int32_t net = -1, n = 0, k = 0, x = 0;
   size_t chunk_cap = 0;
+  sl_ns lat;
   for (size_t i = 0; i < p->nnames; i++)
     if (!strcmp(p->names[i], network)) net = (int32_t)i;
   if (net < 0) {
@@ -300,12 +324,19 @@ static int profile_compile(struct device *d, const char *network, int batch, str
     if (p->has_chunks && r->chunk_end && work_chunk_add(w, k + 1, &chunk_cap, e) < 0) return -1;
     if (r->has_exit) {
       w->exits[x].after = k;
-      w->exits[x].head_ns = r->exit_ns;
+      if (scaled_ns(p, r->exit_ns, &w->exits[x].head_ns) < 0)
+        return sl_errf(e, "%s:%ld: network '%s' batch %d layer '%s': exit_ns %lld times "
+                          "scale=%g is above %lld ns", p->path, r->lineno, network, batch,
+                       r->layer, (long long)r->exit_ns, p->scale, (long long)SL_TIME_LIMIT);
       w->exits[x++].acc = r->exit_acc;
     }
     if (!(w->seg_name[k] = sl_strdup(r->layer, e))) return -1;
+    if (scaled_ns(p, r->latency, &lat) < 0)
+      return sl_errf(e, "%s:%ld: network '%s' batch %d layer '%s': latency %lld ns times "
+                        "scale=%g is above %lld ns", p->path, r->lineno, network, batch,
+                     r->layer, (long long)r->latency, p->scale, (long long)SL_TIME_LIMIT);
     /* Both stay below SL_TIME_LIMIT, so the engine may add them freely. */
-    if (w->prefix[k] > SL_TIME_LIMIT - r->latency)
+    if (w->prefix[k] > SL_TIME_LIMIT - lat)
       return sl_errf(e, "%s:%ld: network '%s' batch %d: the layers up to '%s' take more than "
                         "%lld ns", p->path, r->lineno, network, batch, r->layer,
                      (long long)SL_TIME_LIMIT);
@@ -314,7 +345,7 @@ static int profile_compile(struct device *d, const char *network, int batch, str
                         "at bandwidth_gbps=%g takes more than %lld ns", p->path, r->lineno,
                      network, batch, r->layer, (long long)r->state, p->gbps,
                      (long long)SL_TIME_LIMIT);
-    w->prefix[k + 1] = w->prefix[k] + r->latency;
+    w->prefix[k + 1] = w->prefix[k] + lat;
     w->state_bytes[k + 1] = r->state;
     k++;
   }

@@ -262,9 +262,9 @@ static int check_traces(struct experiment *x, struct sl_err *e) {
 
 /* The metric names a run stores, taken from the metrics code itself: two
 ** synthetic co-running requests with deadlines (fairness needs two in a
-** group), one preemption of each kind, and time with a request
-** progressing, make it emit every name (the classes repeat the names of
-** class 'all'). */
+** group), with an exit, one preemption of each kind, and time with a
+** request progressing on a GPU-like device, make it emit every name (the
+** classes repeat the names of class 'all'). */
 static int known_metrics(struct nameset *ns, struct sl_err *e) {
   struct spool sp;
   struct run_totals t;
@@ -277,6 +277,9 @@ static int known_metrics(struct nameset *ns, struct sl_err *e) {
   rec.finish = rec.isolated = 1000;
   rec.deadline = 2000;
   rec.priority = rec.batch = 1;
+  rec.exit = 1;                               /* accuracy, accuracy_abs */
+  rec.exit_acc = rec.top_acc = 1.0;
+  t.gpu_like = 1;                             /* gpu_utilization */
   t.busy = 1000;
   t.conc_area = 1000;                         /* mean_concurrency */
   t.conc_time = 1000;

@@ -44,11 +44,13 @@ int main(void) {
        "profile-8.1: unknown network: %s", e.msg);
   TEST(dev_work(d, "N", 2, &unknown, &e) == NULL && unknown == 2 && strstr(e.msg, "batches: 1 4"),
        "profile-8.2: unknown batch: %s", e.msg);
-  TEST(d->nparams == 6 && !strcmp(d->params[0].value, "2") && !strcmp(d->params[1].value, "100") &&
+  TEST(d->nparams == 7 && !strcmp(d->params[0].value, "2") && !strcmp(d->params[1].value, "100") &&
            !strcmp(d->params[2].value, "exclusive") && !strcmp(d->params[3].value, "1") &&
-           !strcmp(d->params[4].value, "0") && !strcmp(d->params[5].name, "units") &&
-           !strcmp(d->params[5].value, "1"),
-       "profile-9: resolved params recorded (bandwidth, latency, sharing, capacity, slowdown, units)");
+           !strcmp(d->params[4].value, "0") && !strcmp(d->params[5].name, "scale") &&
+           !strcmp(d->params[5].value, "1") && !strcmp(d->params[6].name, "units") &&
+           !strcmp(d->params[6].value, "1"),
+       "profile-9: resolved params recorded (bandwidth, latency, sharing, capacity, slowdown, scale, "
+       "units)");
   dev_close(d);
   remove("profile_unit.tmp");
   return test_done();
