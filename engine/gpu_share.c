@@ -375,9 +375,16 @@ static int outranks(const struct hs *a, const struct hs *b) {
   return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
 }
 
-static int deal_cmp(const void *a, const void *b) {
-  const struct hs *x = *(const struct hs *const *)a, *y = *(const struct hs *const *)b;
-  return outranks(x, y) ? -1 : outranks(y, x) ? 1 : 0;
+/* The deal order, by insertion: a few kernels per call (one per unit), for
+** which qsort's call overhead dominates; launch orders are unique, so the
+** order is total. */
+static void deal_sort(struct hs **o, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    struct hs *x = o[i];
+    size_t j = i;
+    for (; j > 0 && outranks(x, o[j - 1]); j--) o[j] = o[j - 1];
+    o[j] = x;
+  }
 }
 
 /* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
@@ -410,7 +417,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   ** grid's blocks in launch order), each up to what it demands. */
   for (size_t i = 0; i < n; i++)
     if (s->tmp[i].k) s->ord[nk++] = &s->tmp[i];
-  qsort(s->ord, nk, sizeof *s->ord, deal_cmp);
+  deal_sort(s->ord, nk);
   for (size_t r = 0; r < nk; r++) {
     struct hs *t = s->ord[r];
     int64_t lack = t->demand - t->locked;
