@@ -251,7 +251,7 @@ else
   not_ok "docs/gpu_sharing_validation.md is what validate.sh prints" \
     "$(diff val.md "$root/docs/gpu_sharing_validation.md" | head -n 5)" "$(cat val.err)"
 fi
-BERT="the model's bert_base fp16 graph (low tenant) is too fast alone"
+BERT="bert_base fp16 graph runs the fp32 math attention path: low throughput"
 P99="p99 of host-time noise the deterministic model lacks"
 HOSTB="eager mobilenet_v2 host beside BERT slower than the GIL model says"
 # section heading, row, TODO reason (empty: enforced)

@@ -14,8 +14,8 @@
 # conditions.
 #
 # "Back to back" is a closed loop; the low tenant is modelled as a queue of
-# LOW_N requests that all arrive at 0 on its stream: the stream is never
-# idle, as a closed loop's is not. The high tenant's requests arrive at the
+# LOW_N requests (more than it completes in the window) that all arrive at
+# 0 on its stream: the stream is never idle, as a closed loop's is not. The high tenant's requests arrive at the
 # trace's times (ms rounded to whole ns) and run one at a time, FIFO, on the
 # high stream (the measurement: one outstanding request, FIFO).
 # Window T = the end of the high tenant's last request; the low tenant's
@@ -23,7 +23,6 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 SCHEDLAB=${1:-$root/bin/schedlab}
-LOW_N=600
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -79,6 +78,11 @@ ok() { awk -v m="$1" -v s="$2" -v t="$3" 'BEGIN { e = (m - s) / s; if (e < 0) e 
 # traces GPU-DATA-DIR ARRIVALS LOWNET LOWBATCH HIGHNET HIGHBATCH: $tmp/trace.csv
 # (both tenants), low.csv, high.csv.
 traces() {
+  # Enough low requests that the queue outlasts the window even at the
+  # model's graph speed (fewer, and the low stream would fall idle).
+  lat=$("$SCHEDLAB" predict --device "$device" --device-param launch=graph --device-param dtype=fp16 \
+        --network "$3" --batch "$4" | sed -n 's/.* kernels, \([0-9.]*\) ms .*/\1/p')
+  LOW_N=$(awk -F, -v l="$lat" 'END { printf "%d", ($3 + 5) / l * 1.2 + 10 }' "$2")
   {
     echo "arrival_ns,network,batch,priority,tenant"
     i=0
@@ -137,7 +141,7 @@ section1() {
   gpu=$1 device=$2 pair=$3
   data=$root/experiments/calibration/$gpu
   summary=$data/sharing_summary.csv
-  hostp= eager_target=no LOW_N=600
+  hostp= eager_target=no
   traces "$gpu" "$data/arrival_trace.csv" "$4" "$5" "$6" "$7"
   echo
   echo "### $gpu, $4 batch $5 (low) + $6 batch $7 (high), \`$device\`"
@@ -183,7 +187,6 @@ section2() {
   data=$root/experiments/calibration/gpu_h200/sharing2
   summary=$data/sharing2_summary.csv
   device=gpu-h200
-  LOW_N=2600
   traces gpu_h200 "$data/sharing2_trace.csv" "$2" "$3" "$4" "$5"
   echo
   echo "### $pair: $2 batch $3 (low) + $4 batch $5 (high), \`gpu-h200\`"
@@ -237,7 +240,7 @@ kernels and end-to-end times (docs/gpu_validation_h200.md), not on these
 rows. Two constants come from this data, each from the resnet pair only:
 HEAD
 d2=$root/experiments/calibration/gpu_h200/sharing2
-pair=r50b16_r18b1 device=gpu-h200 summary=$d2/sharing2_summary.csv LOW_N=2600
+pair=r50b16_r18b1 device=gpu-h200 summary=$d2/sharing2_summary.csv
 traces gpu_h200 "$d2/sharing2_trace.csv" resnet50 16 resnet18 1
 scale=$(fit_host_scale)
 set -- $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -283,3 +286,56 @@ MID
 section1 gpu_h100 gpu-h100 r50b16_r18b1 resnet50 16 resnet18 1
 section1 gpu_h200 gpu-h200 r50b16_r18b1 resnet50 16 resnet18 1
 section1 gpu_h200 gpu-h200 bertb16_mnv2b1 bert_base 16 mobilenet_v2 1
+
+cat <<'TAIL'
+
+## What the rows say
+
+**Graph mode** meets the targets for the resnet pair (both harnesses, H100
+and H200) and for the BERT pair's high tenant. A high-tenant kernel puts its
+blocks beside the low tenant's running blocks wherever their block slots
+leave room, and such an SM's throughput is split between the two: that is
+why co-running roughly doubles the high tenant's kernel time, with or
+without a higher stream priority. The BERT pair's low-tenant throughput is
+about twice the measured one because the isolated model already predicts
+bert_base fp16 batch 16 in graph mode twice too fast (1.41 against 2.81 ms
+measured alone): under CUDA-graph capture Hugging Face's SDPA call cannot
+check on the host that no mask is needed, builds one and runs PyTorch's
+fp32 math path (kernels_graph.csv.gz: 413 kernels against 166 in eager
+mode, about 136 us of attention kernels per layer against the fused
+kernel's ~20 us), while the model lowers attention to the fused kernel in
+both modes. GPT-2 keeps its fused kernel under capture (causal: 292 graph
+kernels against 244 eager), and the layer tables do not yet say which
+attention takes a padding mask, so the math path is not modelled
+(docs/gpu_model.md, "Limits").
+
+**Eager mode, second harness.** The high tenant's latency is its host's
+launch time plus the GPU sharing. Two things the preset alone does not
+know come from the resnet pair: the harness's host speed S (a request's
+launches in a schedule take longer than back to back on the same machine,
+most after an idle gap) and the GIL share `gil_frac` (the resnet18 tenant's
+launches slowed 1.47x beside the launching resnet50 thread). With them the
+resnet pair's rows are within the targets except the priority row's p99
+(-31%): its measured p99 is the mean over three trials of 9.7, 8.8 and
+22.7 ms, one trial's host stalls, and the model has no host-time noise
+(resnet18's host time alone spreads from 2.4 to 4.3 ms between p10 and
+p90). The BERT pair, held out, misses: mobilenet_v2's launches slow 1.58x
+(equal) and 1.71x (priority) beside the BERT thread, more than the 1.47x of
+the resnet pair (a likely reading, not measured apart: BERT's ops hold the
+GIL for a larger share of their host time than resnet50's, and one
+gil_frac for every network does not capture it), its isolated latency is
+already 19% low at the resnet pair's S (alone in the schedule its launches
+took 1.78x its back-to-back host time, resnet18's 1.50x: one S for the
+host does not fit both), and its p99 follows host-time noise (p10 7.6, p90 13.5 ms shared). The
+low tenant's throughput is within the target at equal priorities and 26%
+high with priority, where the measured low tenant lost more (123 against
+149 inf/s, trials 148, 121, 99: the same host noise).
+
+**Two processes** (no target): the contexts time-slice; the fluid model
+(each context at half the GPU, less the switch) predicts the high tenant's
+graph latency 30-46% low and its p99 45-59% low: a request that arrives
+during the other context's slice waits for the slice to end, which a fluid
+share does not show. The default slice and switch are not measured.
+
+**First harness, eager**: see its section; not target rows.
+TAIL
