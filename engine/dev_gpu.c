@@ -35,6 +35,7 @@ struct gpu_work {
   struct gpu_kernel *kern; /* [nkern] */
   size_t nkern;
   struct gpu_seg *seg;     /* [nseg] */
+  sl_ns host_end;          /* when the host has launched the last kernel */
 };
 
 /* {===================================================================
@@ -232,7 +233,7 @@ static int gpu_open(struct device *d, const char *arg, const struct kv *params, 
     if (!fd) {
       sl_errf(e, "unknown device param '%s' for gpu (known: ", params[i].key);
       known_fields(e);
-      sl_err_append(e, ", units, sharing, stream_prio, host, timeslice_ns, ctx_switch_ns, mps_sms)");
+      sl_err_append(e, ", units, sharing, stream_prio, host, gil_frac, timeslice_ns, ctx_switch_ns, mps_sms)");
       return -1;
     }
     if (field_set(&gd->cfg, fd, params[i].value, e) < 0)
@@ -269,6 +270,8 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
   if (!(gw = sl_alloc(sizeof *gw, e))) { free(ks); return -1; }
   gw->kern = ks;
   gw->nkern = n;
+  gw->host_end = 0;
+  for (size_t i = 0; i < n; i++) gw->host_end += ks[i].host_ns;
   w->ext = gw;
   for (size_t i = 0; i < n; i++) ns += 1 + (ks[i].gap_ns > 0);
   if (ns > INT32_MAX - 1) return sl_errf(e, "network '%s': too many segments", network);
@@ -361,6 +364,11 @@ const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *
   const struct gpu_work *gw = w->ext;
   *gap = gw->seg[seg].gap;
   return &gw->kern[gw->seg[seg].kernel];
+}
+
+sl_ns gpu_work_host_end(const struct work *w) {
+  const struct gpu_work *gw = w->ext;
+  return gw->host_end;
 }
 
 static int gpu_rates(const struct device *d, struct holder *h, size_t n, struct sl_err *e) {

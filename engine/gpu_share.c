@@ -15,7 +15,8 @@
 **   mig        static slices: SMs/K and bandwidth/K each, no interference
 **
 ** Host launch gaps (eager) need no SMs and progress at rate 1 (or share one
-** interpreter with host=shared). The allocation of SMs is the one piece of
+** interpreter with host=shared: every request whose host is still launching
+** slows the others' launches by the part of host time that holds the GIL). The allocation of SMs is the one piece of
 ** state: which kernel of which unit holds how many SMs, kept per unit
 ** between calls, since blocks already running keep their SMs.
 */
@@ -37,6 +38,16 @@ const char *const gpu_sharing_names[GS_NMODES] = {"exclusive", "streams", "times
 #define DEFAULT_SLICE_NS 2000000
 #define DEFAULT_SWITCH_NS 25000
 
+/* host=shared: the share of a PyTorch eager launch's host time that holds
+** the interpreter lock (the rest, C++ dispatch and the CUDA launch, runs
+** with the GIL released, in parallel). Fitted on the H200's two-tenant
+** measurement (experiments/calibration/gpu_h200/sharing2/, the resnet pair,
+** thread set-up): the high tenant's host time per request rose 1.47x when
+** the host-bound low tenant's thread launched beside it, i.e. 1 + g with
+** one other launching thread (experiments/gpu_sharing/validate.sh derives
+** it from the data). docs/gpu_model.md, "Sharing". */
+#define DEFAULT_GIL_FRAC 0.47
+
 /* A kernel that gets no SM waits at the least rate; its event is put this
 ** far ahead in progress, which it never reaches: a co-runner's wave
 ** boundary or end rerates it first (2^20 ns at 2^-32 ns per ns is 2^52 ns). */
@@ -57,6 +68,7 @@ struct hs {
   int32_t seg;
   sl_ns p;                 /* progress inside the segment */
   int64_t demand, locked, alloc;
+  int hbusy;               /* host=shared: its host is still launching its kernels */
   int64_t cores;           /* SMs where its blocks sit beside another kernel's */
   int64_t hosted;          /* of its own SMs, those where another kernel's blocks sit */
   int prio;
@@ -69,7 +81,8 @@ struct gpu_share {
   int32_t *prio;           /* streams: the level of each unit's stream (0 lowest) */
   int64_t *cap;            /* SMs a unit's kernels may use (the MPS cap, the MIG slice) */
   sl_ns slice_ns, switch_ns;
-  int host_shared;         /* host=shared: the units' host gaps share one interpreter */
+  int host_shared;         /* host=shared: the units' host launches share one interpreter */
+  double gil;              /* host=shared: the share of host time that holds the GIL */
   struct ustate *st;       /* [nunits] */
   uint64_t clock;          /* kernel launches seen: the FIFO order */
   char *seen;              /* [nunits]: a unit with an active holder, in one call */
@@ -89,6 +102,7 @@ int gpu_share_take(struct gpu_share_params *p, const char *key, const char *valu
                       : !strcmp(key, "timeslice_ns")  ? &p->timeslice_ns
                       : !strcmp(key, "ctx_switch_ns") ? &p->ctx_switch_ns
                       : !strcmp(key, "host")          ? &p->host
+                      : !strcmp(key, "gil_frac")      ? &p->gil_frac
                                                       : NULL;
   if (!slot) return 0;
   *slot = value;
@@ -168,6 +182,7 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
   }
   if (only_with("stream_prio", p->stream_prio, GS_STREAMS, mode, e) < 0 ||
       only_with("host", p->host, GS_STREAMS, mode, e) < 0 ||
+      only_with("gil_frac", p->gil_frac, GS_STREAMS, mode, e) < 0 ||
       only_with("mps_sms", p->mps_sms, GS_MPS, mode, e) < 0 ||
       only_with("timeslice_ns", p->timeslice_ns, GS_TIMESLICE, mode, e) < 0 ||
       only_with("ctx_switch_ns", p->ctx_switch_ns, GS_TIMESLICE, mode, e) < 0)
@@ -220,9 +235,15 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
       goto fail;
     }
   }
+  s->gil = DEFAULT_GIL_FRAC;
+  if (p->gil_frac && (sl_parse_double(p->gil_frac, &s->gil) < 0 || !(s->gil >= 0 && s->gil <= 1))) {
+    sl_errf(e, "device param 'gil_frac': '%s' is not a number in [0, 1]", p->gil_frac);
+    goto fail;
+  }
   for (int32_t u = 0; u < k; u++) tmp[u] = s->prio[u];
   if ((mode == GS_STREAMS && (list_param(d, "stream_prio", tmp, k) < 0 ||
-                              dev_param_set(d, "host", "%s", s->host_shared ? "shared" : "own") < 0)) ||
+                              dev_param_set(d, "host", "%s", s->host_shared ? "shared" : "own") < 0 ||
+                              dev_param_set(d, "gil_frac", "%g", s->gil) < 0)) ||
       (mode == GS_MPS && list_param(d, "mps_sms", s->cap, k) < 0) ||
       (mode == GS_TIMESLICE && (dev_param_set(d, "timeslice_ns", "%lld", (long long)s->slice_ns) < 0 ||
                                 dev_param_set(d, "ctx_switch_ns", "%lld", (long long)s->switch_ns) < 0))) {
@@ -354,9 +375,16 @@ static int outranks(const struct hs *a, const struct hs *b) {
   return a->prio > b->prio || (a->prio == b->prio && a->order < b->order);
 }
 
-static int deal_cmp(const void *a, const void *b) {
-  const struct hs *x = *(const struct hs *const *)a, *y = *(const struct hs *const *)b;
-  return outranks(x, y) ? -1 : outranks(y, x) ? 1 : 0;
+/* The deal order, by insertion: a few kernels per call (one per unit), for
+** which qsort's call overhead dominates; launch orders are unique, so the
+** order is total. */
+static void deal_sort(struct hs **o, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    struct hs *x = o[i];
+    size_t j = i;
+    for (; j > 0 && outranks(x, o[j - 1]); j--) o[j] = o[j - 1];
+    o[j] = x;
+  }
 }
 
 /* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
@@ -367,17 +395,16 @@ static double slots_used(const struct hs *t) {
 
 static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
   int64_t free_sms = c->sms;
-  double rho = 0;
-  int ngap = 0;
+  double rho = 0, rh = 1;
+  int nbusy = 0;
   size_t nk = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     const struct ustate *st = &s->st[h[i].unit];
     if (!h[i].active) continue;
-    if (!t->k) {
-      ngap++;
-      continue;
-    }
+    t->hbusy = s->host_shared && h[i].progress < gpu_work_host_end(h[i].work);
+    nbusy += t->hbusy;
+    if (!t->k) continue;
     /* Its blocks that run keep their SMs until its wave boundary. */
     if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
       int64_t had = st->seg == -1 ? t->demand : st->alloc;
@@ -390,7 +417,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   ** grid's blocks in launch order), each up to what it demands. */
   for (size_t i = 0; i < n; i++)
     if (s->tmp[i].k) s->ord[nk++] = &s->tmp[i];
-  qsort(s->ord, nk, sizeof *s->ord, deal_cmp);
+  deal_sort(s->ord, nk);
   for (size_t r = 0; r < nk; r++) {
     struct hs *t = s->ord[r];
     int64_t lack = t->demand - t->locked;
@@ -427,6 +454,9 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       rho += mem / ((double)c->kernel_ns + (comp > mem ? comp : mem));
     }
   }
+  /* One interpreter: each launching host holds the GIL for a share g of
+  ** its time and waits for the others' GIL share (docs/gpu_model.md). */
+  if (nbusy > 1) rh = 1.0 / (1.0 + s->gil * (double)(nbusy - 1));
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     struct ustate *st = &s->st[h[i].unit];
@@ -435,7 +465,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     if (!h[i].active) continue;
     st->w = NULL;
     if (!t->k) {
-      set_rate(&h[i], s->host_shared && ngap > 1 ? 1.0 / ngap : 1.0);
+      set_rate(&h[i], t->hbusy ? rh : 1.0);
       h[i].until = seg_end(&h[i], t);
       continue;
     }
@@ -457,9 +487,19 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       double x = rounds_ratio(c, t->k, span), f = rho > 1 ? rho : 1;
       double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x * f;
       double d = ((double)c->kernel_ns + (comp > mem ? comp : mem)) / share;
-      set_rate(&h[i], x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d);
+      double r = x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d;
+      int gap = 0;
+      /* Where a gap follows, the host is behind: the next launch, which
+      ** the slowed host prepares during this kernel, paces it. */
+      if (t->hbusy && rh < r && t->seg + 1 < h[i].work->nseg) {
+        gpu_seg_kernel(h[i].work, t->seg + 1, &gap);
+        if (gap) r = rh;
+      }
+      set_rate(&h[i], r);
     }
     h[i].until = seg_end(&h[i], t);
+    if (t->hbusy && gpu_work_host_end(h[i].work) < h[i].until)
+      h[i].until = gpu_work_host_end(h[i].work);
     /* A kernel that lacks SMs and comes first in line takes some at this
     ** kernel's next wave boundary: the rates change there. (Where no such
     ** kernel waits, this one would take its SMs back at once: no event.) */

@@ -17,7 +17,7 @@ extern const char *const gpu_sharing_names[GS_NMODES];
 
 /* The sharing params as the user gave them (NULL: not given). */
 struct gpu_share_params {
-  const char *sharing, *stream_prio, *mps_sms, *timeslice_ns, *ctx_switch_ns, *host;
+  const char *sharing, *stream_prio, *mps_sms, *timeslice_ns, *ctx_switch_ns, *host, *gil_frac;
 };
 
 struct gpu_share;
@@ -38,5 +38,8 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
 /* dev_gpu.c: the kernel of segment seg of a gpu work; *gap = 1 when the
 ** segment is the host launch gap before that kernel. */
 const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *gap);
+/* dev_gpu.c: the progress (isolated ns) at which the host has launched the
+** last kernel of a gpu work (eager: the sum of the host costs; graph: 0). */
+sl_ns gpu_work_host_end(const struct work *w);
 
 #endif

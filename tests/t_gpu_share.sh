@@ -85,16 +85,38 @@ printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n2000,%s/short.csv,
 check "streams, eager: a host gap runs beside a kernel, needing no SM" \
   "$(sched gap.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager)" \
   "0,0,11000 1,2000,9000 "
-# host=shared: the two streams' host gaps share one interpreter. Both
-# arrive at 0: their 1000 ns gaps progress at 1/2 each, to 2000. There both
-# kernels start at once (no blocks running): short, the higher priority,
-# takes 2 SMs (2000-6000), long the other 2 (rate 1/2: progress 2000 by
-# 6000), then alone at rate 1 its last 6000 end at 12000.
+# host=shared: the two streams' hosts share one interpreter; each launching
+# host (progress before its last launch, here 1000) runs at 1 / (1 + g) with
+# one other launching, g = gil_frac. g = 1: both arrive at 0, their 1000 ns
+# gaps progress at 1/2 each, to 2000. There both kernels start at once (no
+# blocks running): short, the higher priority, takes 2 SMs (2000-6000),
+# long the other 2 (rate 1/2: progress 2000 by 6000), then alone at rate 1
+# its last 6000 end at 12000.
 printf 'arrival_ns,network,batch,priority\n0,%s/long.csv,1,0\n0,%s/short.csv,1,1\n' \
   "$dir" "$dir" > gil.csv
 check "streams, eager, host=shared: gaps share the host" \
-  "$(sched gil.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared)" \
-  "0,0,12000 1,0,6000 "
+  "$(sched gil.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
+     gil_frac=1)" "0,0,12000 1,0,6000 "
+# g = 0.6: the gaps progress at 1 / 1.6 = 0.625: 1600 ns. Kernels from
+# 1600: short ends at 5600; long at rate 1/2 has 2000 by 5600, its last
+# 6000 end at 11600.
+check "streams, eager, host=shared, gil_frac=0.6" \
+  "$(sched gil.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
+     gil_frac=0.6)" "0,0,11600 1,0,5600 "
+# A kernel the host is behind of is paced by the slowed host. twoshort, two
+# 4000 ns kernels of 2 blocks, host_op_ns=6000: alone, gap 0-6000, op1
+# 6000-10000, gap 10000-12000 (the host launches op2 at 12000), op2
+# 12000-16000; the host is busy up to progress 12000. Two such requests,
+# g = 0.6, both launching: rate 0.625 to progress 12000. The gap ends at
+# 9600; op1 (2 SMs each, no GPU contention, rate 1) is capped at 0.625
+# since a gap follows: its 4000 end at 16000; the gap's 2000 at 19200; then
+# neither host launches: op2 at rate 1 ends at 23200. (The hosts at 0.625:
+# op2 launched at 2 x 6000 / 0.625 = 19200, the same.)
+printf 'arrival_ns,network,batch,priority\n0,%s/twoshort.csv,1,0\n0,%s/twoshort.csv,1,1\n' \
+  "$dir" "$dir" > gil2.csv
+check "streams, eager, host=shared: the host paces a kernel it is behind of" \
+  "$(sched gil2.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
+     gil_frac=0.6 host_op_ns=6000)" "0,0,23200 1,0,23200 "
 # Time slices, slice 3000 ns and switch 1000 ns: two contexts with GPU work
 # each get (1/2) x 3000 / (3000 + 1000) = 0.375 of the GPU. np_fcfs fills
 # both units at 0. short needs 4000 / 0.375 = 10666.7 -> ends at 10667;
@@ -210,11 +232,18 @@ bad "more MIG slices than SMs" "sharing=mig: units=5 slices of 4 SMs leave a sli
   units=5 sharing=mig
 bad "bad time slice" "device param 'timeslice_ns': '0' is not a positive duration" \
   units=2 sharing=timeslice timeslice_ns=0
+bad "gil_frac out of range" "device param 'gil_frac': '1.5' is not a number in [0, 1]" \
+  units=2 sharing=streams host=shared gil_frac=1.5
+bad "gil_frac without streams" \
+  "device param 'gil_frac' applies to sharing=streams only (sharing is timeslice)" \
+  units=2 sharing=timeslice gil_frac=0.5
 
 # Two-tenant accuracy (issue 11 item 5) over the committed H100 and H200
-# measurements: the generated doc is current, and each row is within the
-# targets (high mean and p99 within 25%, low throughput within 20%). The rows
-# the model misses are TODO, each with the reason the doc gives, not hidden.
+# measurements: the generated doc is current, and each target row is within
+# the targets (high mean and p99 within 25%, low throughput within 20%).
+# The rows the model misses are TODO, each with the reason the doc gives,
+# not hidden. The first harness's eager rows are no target rows (the doc
+# says why: a saturated queue); the second harness's are.
 sh "$root/experiments/gpu_sharing/validate.sh" "$SCHEDLAB" > val.md 2> val.err
 if cmp -s val.md "$root/docs/gpu_sharing_validation.md"; then
   ok "docs/gpu_sharing_validation.md is what validate.sh prints"
@@ -222,12 +251,13 @@ else
   not_ok "docs/gpu_sharing_validation.md is what validate.sh prints" \
     "$(diff val.md "$root/docs/gpu_sharing_validation.md" | head -n 5)" "$(cat val.err)"
 fi
-EAGER="eager host slower in the harness than in the calibration"
-BERT="isolated model misses bert_base fp16 graph: low throughput"
+BERT="bert_base fp16 graph runs the fp32 math attention path: low throughput"
+P99="p99 of host-time noise the deterministic model lacks"
+HOSTB="eager mobilenet_v2 host beside BERT slower than the GIL model says"
 # section heading, row, TODO reason (empty: enforced)
 while IFS=';' read -r sec row todo; do
-  line=$(awk -v s="$sec" -v r="| $row |" 'index($0, "## " s) == 1 { on = 1; next }
-    /^## / { on = 0 } on && index($0, r) == 1 { print; exit }' val.md)
+  line=$(awk -v s="$sec" -v r="| $row |" 'index($0, "### " s) == 1 { on = 1; next }
+    /^##/ { on = 0 } on && index($0, r) == 1 { print; exit }' val.md)
   name="two tenants, $sec, $row: within target"
   case $line in
     *"mean yes, p99 yes, tput yes |") ok "$name${todo:+ # TODO $todo}" ;;
@@ -235,18 +265,20 @@ while IFS=';' read -r sec row todo; do
        else not_ok "$name" "$line"; fi ;;
   esac
 done <<ROWS
+r50b16_r18b1;graph | equal;
+r50b16_r18b1;graph | priority;
+r50b16_r18b1;eager | equal;
+r50b16_r18b1;eager | priority;$P99
+bertb16_mnv2b1;graph | equal;$BERT
+bertb16_mnv2b1;graph | priority;$BERT
+bertb16_mnv2b1;eager | equal;$HOSTB
+bertb16_mnv2b1;eager | priority;$HOSTB
 gpu_h100, resnet50;graph | equal;
 gpu_h100, resnet50;graph | priority;
-gpu_h100, resnet50;eager | equal;$EAGER
-gpu_h100, resnet50;eager | priority;$EAGER
 gpu_h200, resnet50;graph | equal;
 gpu_h200, resnet50;graph | priority;
-gpu_h200, resnet50;eager | equal;$EAGER
-gpu_h200, resnet50;eager | priority;$EAGER
 gpu_h200, bert_base;graph | equal;$BERT
 gpu_h200, bert_base;graph | priority;$BERT
-gpu_h200, bert_base;eager | equal;$EAGER
-gpu_h200, bert_base;eager | priority;$EAGER
 ROWS
 
 echo "1..$n"
