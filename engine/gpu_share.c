@@ -1,8 +1,9 @@
 /*
 ** gpu_share.c — sharing one GPU between requests (docs/gpu_model.md,
-** "Sharing"). Every unit holds one request at a time (a CUDA stream, a
-** process's context, an MPS client, a MIG slice: each serialises its own
-** work), and the rates callback turns the co-running kernels into rates:
+** "Sharing"). A unit holds one request at a time (a CUDA stream, a
+** process's context, a MIG slice: each serialises its own work), or under
+** mps is a pool of SMs whose requests are clients with their own SM share;
+** the rates callback turns the co-running kernels into rates:
 **
 **   streams    kernels share the SMs by stream priority; running thread
 **              blocks are never preempted (a kernel keeps its SMs up to its
@@ -11,13 +12,14 @@
 **              SMs' throughput; memory bandwidth is shared
 **   timeslice  contexts with GPU work alternate on a time slice with a
 **              switch cost (fluid: 1/n of the slice, less the switch)
-**   mps        as streams with one priority, each client capped at its SMs
+**   mps        as streams with one priority, each client capped at its share
+**              of the SMs (and its unit's mps_sms)
 **   mig        static slices: SMs/K and bandwidth/K each, no interference
 **
 ** Host launch gaps (eager) need no SMs and progress at rate 1 (or share one
 ** interpreter with host=shared: every request whose host is still launching
 ** slows the others' launches by the part of host time that holds the GIL). The allocation of SMs is the one piece of
-** state: which kernel of which unit holds how many SMs, kept per unit
+** state: which kernel of which holder holds how many SMs, kept per holder
 ** between calls, since blocks already running keep their SMs.
 */
 #include "gpu_share.h"
