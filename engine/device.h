@@ -102,6 +102,8 @@ struct holder {
   sl_ns progress;          /* isolated ns done */
   int32_t unit;            /* 0-based */
   int32_t share;           /* capacity held (1 on exclusive and ps units) */
+  uint64_t id;             /* the request's arrival sequence: unique while it holds a unit, so a
+                           ** device can keep state per holder across calls */
   int active;              /* progressing: not restoring, not past its stop point */
   int32_t version;         /* compiled version chosen by the policy, 1-based; 0: the device's
                            ** choice (devices with versions, see `versions` below) */
@@ -191,6 +193,9 @@ struct device {
   double slowdown;         /* linear interference per co-runner (default rule) */
   int rates_fixed;         /* every holder always has rate 1: exclusive units, no interference */
   int32_t nversions;       /* compiled versions per segment a policy may choose; 0: none */
+  /* Why a holder's share cannot change while it holds a pool (sim.resize
+  ** refuses with it), or NULL: resizing allowed. */
+  const char *fixed_shares;
 };
 
 /* Open a device from a spec ("profile:PATH.csv", "npu:PATH.dev", ...). A

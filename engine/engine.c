@@ -863,6 +863,7 @@ static int rerate(struct sim *s) {
       h->progress = r->progress;
       h->unit = u;
       h->share = r->share;
+      h->id = r->seq;
       h->version = r->version;
       h->active = r->state == RS_RUNNING || (r->state == RS_SWITCH_OUT && r->rate_q);
       h->rate_q = RATE_ONE;
@@ -1432,6 +1433,10 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, int3
   if (s->dev->ukind != UNIT_POOL)
     return sl_errf(e, "sim.resize: unit %d is not a pool (only a profile with capacity=C has "
                       "shares)", (int)r->unit + 1);
+  if (s->dev->fixed_shares && share != r->share)
+    return sl_errf(e, "sim.resize: request %lld cannot change its share (%d -> %d) on device "
+                      "'%s': %s", (long long)r->task_id, (int)r->share, (int)share, s->dev->spec,
+                   s->dev->fixed_shares);
   if (share < 1 || share > s->dev->capacity)
     return sl_errf(e, "sim.resize: share %d is outside [1, %d] (the pool's capacity)", (int)share,
                    (int)s->dev->capacity);

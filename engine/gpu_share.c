@@ -1,8 +1,9 @@
 /*
 ** gpu_share.c — sharing one GPU between requests (docs/gpu_model.md,
-** "Sharing"). Every unit holds one request at a time (a CUDA stream, a
-** process's context, an MPS client, a MIG slice: each serialises its own
-** work), and the rates callback turns the co-running kernels into rates:
+** "Sharing"). A unit holds one request at a time (a CUDA stream, a
+** process's context, a MIG slice: each serialises its own work), or under
+** mps is a pool of SMs whose requests are clients with their own SM share;
+** the rates callback turns the co-running kernels into rates:
 **
 **   streams    kernels share the SMs by stream priority; running thread
 **              blocks are never preempted (a kernel keeps its SMs up to its
@@ -11,13 +12,14 @@
 **              SMs' throughput; memory bandwidth is shared
 **   timeslice  contexts with GPU work alternate on a time slice with a
 **              switch cost (fluid: 1/n of the slice, less the switch)
-**   mps        as streams with one priority, each client capped at its SMs
+**   mps        as streams with one priority, each client capped at its share
+**              of the SMs (and its unit's mps_sms)
 **   mig        static slices: SMs/K and bandwidth/K each, no interference
 **
 ** Host launch gaps (eager) need no SMs and progress at rate 1 (or share one
 ** interpreter with host=shared: every request whose host is still launching
 ** slows the others' launches by the part of host time that holds the GIL). The allocation of SMs is the one piece of
-** state: which kernel of which unit holds how many SMs, kept per unit
+** state: which kernel of which holder holds how many SMs, kept per holder
 ** between calls, since blocks already running keep their SMs.
 */
 #include "gpu_share.h"
@@ -54,6 +56,7 @@ const char *const gpu_sharing_names[GS_NMODES] = {"exclusive", "streams", "times
 #define WAIT_HORIZON ((sl_ns)1 << 20)
 
 struct ustate {
+  uint64_t id;             /* the holder it belongs to (struct holder's id) */
   const struct work *w;    /* the request whose kernel holds SMs, or NULL */
   int32_t seg;             /* that kernel's segment; -1: it ran alone (all its kernels) */
   int64_t alloc;           /* SMs it holds */
@@ -83,9 +86,10 @@ struct gpu_share {
   sl_ns slice_ns, switch_ns;
   int host_shared;         /* host=shared: the units' host launches share one interpreter */
   double gil;              /* host=shared: the share of host time that holds the GIL */
-  struct ustate *st;       /* [nunits] */
+  struct ustate *st;       /* [nst]: per holder, in the order of the last call's holders */
+  struct ustate *st2;      /* [tmp_cap]: the next call's, built from st */
+  size_t nst;
   uint64_t clock;          /* kernel launches seen: the FIFO order */
-  char *seen;              /* [nunits]: a unit with an active holder, in one call */
   struct hs *tmp;          /* [tmp_cap] */
   struct hs **ord;         /* [tmp_cap]: the kernels in the deal order */
   size_t tmp_cap;
@@ -191,6 +195,17 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
     return sl_errf(e, "out of memory");
   d->ukind = UNIT_EXCLUSIVE;
   if (mode == GS_EXCLUSIVE) return 0;
+  if (mode == GS_MPS) {
+    /* Each request is an MPS client that takes its SM share when it
+    ** places it; a unit is a pool of the GPU's SMs from which its clients'
+    ** shares are reserved (docs/gpu_model.md, "Sharing"). */
+    if (cfg->sms > INT32_MAX)
+      return sl_errf(e, "sharing=mps: %lld SMs is more than a pool can hold", (long long)cfg->sms);
+    d->ukind = UNIT_POOL;
+    d->capacity = (int32_t)cfg->sms;
+    d->fixed_shares = "an MPS client's SM share (CUDA_MPS_ACTIVE_THREAD_PERCENTAGE) is fixed when "
+                      "its process starts: place the request with the share it needs";
+  }
   if (mode == GS_MIG && k > cfg->sms)
     return sl_errf(e, "sharing=mig: units=%d slices of %lld SMs leave a slice without an SM",
                    (int)k, (long long)cfg->sms);
@@ -200,8 +215,8 @@ int gpu_share_open(struct device *d, const struct gpu_cfg *cfg, const struct gpu
   s->tmp_cap = 2 * (size_t)k;
   if (!(s->prio = sl_alloc((size_t)k * sizeof *s->prio, e)) ||
       !(s->cap = sl_alloc((size_t)k * sizeof *s->cap, e)) ||
-      !(s->st = sl_alloc((size_t)k * sizeof *s->st, e)) ||
-      !(s->seen = sl_alloc((size_t)k, e)) ||
+      !(s->st = sl_alloc(s->tmp_cap * sizeof *s->st, e)) ||
+      !(s->st2 = sl_alloc(s->tmp_cap * sizeof *s->st2, e)) ||
       !(s->tmp = sl_alloc(s->tmp_cap * sizeof *s->tmp, e)) ||
       !(s->ord = sl_alloc(s->tmp_cap * sizeof *s->ord, e)) ||
       !(tmp = sl_alloc((size_t)k * sizeof *tmp, e)))
@@ -264,7 +279,7 @@ void gpu_share_free(struct gpu_share *s) {
   free(s->prio);
   free(s->cap);
   free(s->st);
-  free(s->seen);
+  free(s->st2);
   free(s->tmp);
   free(s->ord);
   free(s);
@@ -320,6 +335,14 @@ static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
   return k;
 }
 
+/* SMs a holder's kernels may use: its unit's cap, and under mps the
+** client's own share, which only lowers the server's limit (MPS obeys the
+** lower of the two). */
+static int64_t client_cap(const struct gpu_share *s, const struct holder *h) {
+  int64_t cap = s->cap[h->unit];
+  return s->mode == GS_MPS && h->share < cap ? h->share : cap;
+}
+
 /* Fill t[i] for each holder: its segment, kernel (NULL in a gap) and the
 ** SMs it demands. Returns the number of active holders. */
 static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
@@ -331,14 +354,15 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     t->seg = -1;
     if (!h[i].active) continue;
     nact++;
-    t->seg = segment(&s->st[h[i].unit], h[i].work, h[i].progress);
+    t->seg = segment(&s->st[i], h[i].work, h[i].progress);
     t->p = h[i].progress - h[i].work->prefix[t->seg];
     t->k = gpu_seg_kernel(h[i].work, t->seg, &gap);
     if (gap) t->k = NULL;
     t->prio = s->prio[h[i].unit];
     if (t->k) {
-      const struct ustate *st = &s->st[h[i].unit];
-      t->demand = t->k->blocks < s->cap[h[i].unit] ? t->k->blocks : s->cap[h[i].unit];
+      const struct ustate *st = &s->st[i];
+      int64_t cap = client_cap(s, &h[i]);
+      t->demand = t->k->blocks < cap ? t->k->blocks : cap;
       /* The kernel it was in at the last call keeps its launch order. */
       t->order = st->w == h[i].work && (st->seg == t->seg || st->seg == -1) ? st->order
                                                                             : ++s->clock;
@@ -359,7 +383,7 @@ static int alone(struct gpu_share *s, struct holder *h, size_t n) {
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (h[i].active) {
-      struct ustate *st = &s->st[h[i].unit];
+      struct ustate *st = &s->st[i];
       if (s->tmp[i].k) st->order = s->tmp[i].order;
       st->w = h[i].work;
       st->seg = -1;
@@ -400,7 +424,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   size_t nk = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
-    const struct ustate *st = &s->st[h[i].unit];
+    const struct ustate *st = &s->st[i];
     if (!h[i].active) continue;
     t->hbusy = s->host_shared && h[i].progress < gpu_work_host_end(h[i].work);
     nbusy += t->hbusy;
@@ -459,7 +483,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   if (nbusy > 1) rh = 1.0 / (1.0 + s->gil * (double)(nbusy - 1));
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
-    struct ustate *st = &s->st[h[i].unit];
+    struct ustate *st = &s->st[i];
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active) continue;
@@ -557,14 +581,26 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
   return 0;
 }
 
-/* A unit with no active holder holds no SMs: the next request there is a
+/* Bring the per-holder state into the order of this call's holders,
+** matched by id (holders keep their order between calls, mostly). A holder
+** that is not progressing holds no SMs: when it progresses again it is a
 ** newcomer. */
-static void forget(struct gpu_share *s, const struct holder *h, size_t n) {
-  memset(s->seen, 0, (size_t)s->nunits);
-  for (size_t i = 0; i < n; i++)
-    if (h[i].active) s->seen[h[i].unit] = 1;
-  for (int32_t u = 0; u < s->nunits; u++)
-    if (!s->seen[u]) s->st[u].w = NULL;
+static void align(struct gpu_share *s, const struct holder *h, size_t n) {
+  struct ustate *t = s->st2;
+  for (size_t i = 0; i < n; i++) {
+    size_t j = i;
+    if (j >= s->nst || s->st[j].id != h[i].id)
+      for (j = 0; j < s->nst && s->st[j].id != h[i].id; j++) continue;
+    if (j < s->nst && h[i].active) {
+      t[i] = s->st[j];
+    } else {
+      memset(&t[i], 0, sizeof t[i]);
+      t[i].id = h[i].id;
+    }
+  }
+  s->st2 = s->st;
+  s->st = t;
+  s->nst = n;
 }
 
 int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gpu_share *s,
@@ -574,13 +610,22 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
   if (n > s->tmp_cap) {
     size_t cap = s->tmp_cap, cap2 = s->tmp_cap;
     struct hs *t = sl_grow(s->tmp, &cap, n, sizeof *t, e);
+    size_t cap3 = s->tmp_cap, cap4 = s->tmp_cap, m;
     struct hs **o;
+    struct ustate *u;
     if (!t) return -1;
     s->tmp = t;
     if (!(o = sl_grow(s->ord, &cap2, n, sizeof *o, e))) return -1;
     s->ord = o;
-    s->tmp_cap = cap < cap2 ? cap : cap2;
+    if (!(u = sl_grow(s->st, &cap3, n, sizeof *u, e))) return -1;
+    s->st = u;
+    if (!(u = sl_grow(s->st2, &cap4, n, sizeof *u, e))) return -1;
+    s->st2 = u;
+    m = cap < cap2 ? cap : cap2;
+    m = m < cap3 ? m : cap3;
+    s->tmp_cap = m < cap4 ? m : cap4;
   }
+  align(s, h, n);
   nact = survey(cfg, s, h, n);
   switch (s->mode) {
   case GS_TIMESLICE: return nact <= 1 ? alone(s, h, n) : slice_rates(s, h, n);
@@ -590,15 +635,10 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
   if (nact <= 1) {
     int capped = 0;
     for (size_t i = 0; i < n; i++)
-      if (h[i].active && s->cap[h[i].unit] < cfg->sms) capped = 1;
-    if (!capped) {
-      alone(s, h, n);
-      forget(s, h, n);
-      return 0;
-    }
+      if (h[i].active && client_cap(s, &h[i]) < cfg->sms) capped = 1;
+    if (!capped) return alone(s, h, n);
   }
   alloc_rates(cfg, s, h, n);
-  forget(s, h, n);
   return 0;
 }
 
