@@ -91,5 +91,19 @@ contains "post: twice" "$msg" "net.csv:2: column 'post': 'relu' is given twice"
 printf 'name,type,in_c,out_c,post\nfc,fc,8,8,relu+\n' > net.csv
 msg=$("$SCHEDLAB" predict --device gpu-h100 --network net.csv 2>&1)
 contains "post: trailing +" "$msg" "net.csv:2: column 'post': ends with '+'"
+# `# sdpa capture=math`: graph mode runs PyTorch's math SDPA (fp16 batch 1:
+# q, k, v, 19 math kernels, o = 23); eager mode and a table without the
+# line keep the fused path (q, k, v, memset, sdpa, o = 6).
+attn='name,type,in_c,seq,heads\nat,attention,64,16,2\n'
+printf "# sdpa capture=math\n$attn" > m.csv
+printf "$attn" > f.csv
+kernels() { "$SCHEDLAB" predict --device gpu-h100 --network "$1" --device-param launch="$2" |
+  sed -n 's/.*: \([0-9]*\) kernels.*/\1/p'; }
+check "sdpa capture=math: graph mode lowers the math path" "$(kernels m.csv graph)" 23
+check "sdpa capture=math: eager mode keeps the fused kernel" "$(kernels m.csv eager)" 6
+check "no sdpa line: graph mode keeps the fused kernel" "$(kernels f.csv graph)" 6
+printf "# sdpa capture=always\n$attn" > b.csv
+msg=$("$SCHEDLAB" predict --device gpu-h100 --network b.csv 2>&1)
+contains "sdpa: bad value" "$msg" "b.csv:1: '# sdpa': expected '# sdpa capture=math' or '# sdpa capture=fused'"
 echo "1..$n"
 [ "$failed" -eq 0 ]
