@@ -430,6 +430,7 @@ void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n) {
     struct gpu_kernel *k = &ks[i];
     k->host_ns = c->launch == GPU_GRAPH ? 0
                  : (k->first ? c->host_op_ns : c->host_kernel_ns) + (k->attn ? c->host_attn_ns : 0);
+    if (k->sync && c->launch == GPU_EAGER && host < end) host = end;
     host += k->host_ns;
     k->gap_ns = host > end + c->launch_ns ? host - end : c->launch_ns;
     end += k->gap_ns + k->ns;
@@ -447,16 +448,24 @@ int gpu_compile_kernels(const struct gpu_cfg *c, const char *network, int batch,
     net_free(&net);
     return r;
   }
-  for (size_t i = 0; i < net.n; i++)
+  for (size_t i = 0; i < net.n; i++) {
+    size_t first = *n;
     if (gpu_lower(c, &net.layers[i], batch, ks, n, &cap, e) < 0) {
       sl_err_prefix(e, "%s:%ld: network '%s'", net.path, net.layers[i].lineno, network);
       free(*ks);
       *ks = NULL;
       net_free(&net);
       return -1;
-    } else if (net.layers[i].chunk_end && *n > 0) {
-      (*ks)[*n - 1].chunk_end = 1;
     }
+    if (net.layers[i].chunk_end && *n > 0) (*ks)[*n - 1].chunk_end = 1;
+    /* A generate loop (Hugging Face generate, a greedy or sampling loop)
+    ** reads each step's token back to the host (argmax, stopping check: a
+    ** device-to-host copy that waits for the GPU) before it launches the
+    ** next step, so the host cannot run ahead across decode steps. */
+    if (net.layers[i].step > 0 && (i == 0 || net.layers[i - 1].step != net.layers[i].step) &&
+        *n > first)
+      (*ks)[first].sync = 1;
+  }
   net_free(&net);
   gpu_gaps(c, *ks, *n);
   return 0;

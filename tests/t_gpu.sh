@@ -105,5 +105,21 @@ check "no sdpa line: graph mode keeps the fused kernel" "$(kernels f.csv graph)"
 printf "# sdpa capture=always\n$attn" > b.csv
 msg=$("$SCHEDLAB" predict --device gpu-h100 --network b.csv 2>&1)
 contains "sdpa: bad value" "$msg" "b.csv:1: '# sdpa': expected '# sdpa capture=math' or '# sdpa capture=fused'"
+# An eager LLM request reads each token back before the next decode step
+# (a device-to-host sync), so the host cannot launch a step while the GPU
+# still runs the one before. A 4096-token prefill of one 4096 x 4096 fc
+# (about 170 us on gpu-h100) then two steps of one token: without the sync
+# the host (one op, host_op_ns H each) would be far ahead, the steps' gaps
+# only launch_ns; with it each step's kernel starts H after the previous
+# kernel ends: gaps H, H, H.
+printf '# param seq = 4096\n# generate seq\nname,type,in_c,out_c,seq\nfc,fc,4096,4096,$seq\n' > dec.csv
+H=$(sed -n 's/^host_op_ns *= *\([0-9]*\)ns.*/\1/p' "$root/traces/devices/gpu-h100.dev")
+gaps=$("$SCHEDLAB" predict --device gpu-h100 --network 'dec.csv[prompt=4096,gen=2]' --per-kernel |
+  awk '$1 == "fc.gemm" { printf "%s ", $4 }')
+check "eager decode: each step waits for the GPU, then launches (host_op_ns $H)" "$gaps" "$H $H $H "
+gaps=$("$SCHEDLAB" predict --device gpu-h100 --network 'dec.csv[prompt=4096,gen=2]' --per-kernel \
+  --device-param launch=graph | awk '$1 == "fc.gemm" { printf "%s ", $4 }')
+L=$(sed -n 's/^launch_ns *= *\([0-9]*\)ns.*/\1/p' "$root/traces/devices/gpu-h100.dev")
+check "graph decode: back to back (launch_ns $L)" "$gaps" "$L $L $L "
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -249,6 +249,24 @@ static void test_gaps(void) {
   c.launch = GPU_GRAPH;
   gpu_gaps(&c, k, 3);
   TEST(k[0].gap_ns == 0 && k[1].gap_ns == 0 && k[2].gap_ns == 0, "gpu-5.4: graph: back to back");
+  /* A decode step's first kernel waits for the GPU (sync). A (500 ns)
+  ** launches at 1000: gap 1000, ends 1500. B (5000 ns) launches at 2000:
+  ** gap 500, ends 7000. C (100 ns, a new op) would launch at 3000, long
+  ** before B ends (gap 0); as a sync kernel its host waits for B's end
+  ** (7000), then spends its 1000: launched at 8000, gap 1000, ends 8100. */
+  c.launch = GPU_EAGER;
+  k[1].ns = 5000;
+  k[2].ns = 100; k[2].first = 1;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.5: without sync the host is ahead");
+  k[2].sync = 1;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[0].gap_ns, 1000, "gpu-5.6: sync: the first launch");
+  TEST_EQ_I64(k[1].gap_ns, 500, "gpu-5.7: sync: the second");
+  TEST_EQ_I64(k[2].gap_ns, 1000, "gpu-5.8: sync: the host waits for the GPU, then launches");
+  c.launch = GPU_GRAPH;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.9: graph mode: no host sync modelled");
 }
 
 /* The device: a file, a two-layer network; segments, stop points. */
