@@ -62,8 +62,12 @@ void gpu_kernel_time(const struct gpu_cfg *c, struct gpu_kernel *k) {
   peak = k->kclass == GK_GEMM && k->k < 0 ? c->fp32_flops : gpu_peak(c, k->kclass);
   eff = 1.0;
   if (k->kclass != GK_ELT) {
-    double kk = (double)(k->k < 0 ? -k->k : k->k);
-    eff = c->gemm_eff * kk / (kk + c->gemm_k_half);
+    /* gemm_k_half is a tile's fixed cost (pipeline fill, epilogue) in
+    ** k-steps of the tensor cores; a CUDA-core kernel takes the same time
+    ** for it in fewer of its slower k-steps. */
+    double kk = (double)(k->k < 0 ? -k->k : k->k), half = c->gemm_k_half;
+    if (k->kclass == GK_GEMM && k->k < 0) half *= c->fp32_flops / gpu_peak(c, GK_GEMM);
+    eff = c->gemm_eff * kk / (kk + half);
   }
   bw = c->mem_bw * c->mem_eff * (k->l2 ? c->l2_speedup : 1.0) * (k->nvec ? c->nvec_eff : 1.0);
   comp = k->flops > 0 ? (double)k->flops / (peak * eff) * 1e9 * q : 0;
@@ -237,6 +241,52 @@ static int post_ops(struct lw *w, double elems, int64_t ch) {
   return 0;
 }
 
+/* PyTorch's math SDPA with an explicit padding mask, as Hugging Face BERT
+** runs it inside a captured CUDA graph (experiments/calibration/gpu_h200/
+** kernels_graph.csv.gz: 19 kernels per layer in fp16 at batch 1, 22 at
+** batch 16; 14 and 17 in fp32). Under capture the model code cannot look
+** at the mask to drop it, so it builds one, and with it SDPA takes the math
+** path: everything in fp32 (fp16 inputs are up-cast), Q K^T and P V on the
+** FP32 CUDA cores, the mask added to the scores, softmax, then the checks
+** for fully masked rows (isneginf, any, where). With a batch above 1 the
+** 4-d operands no longer fold into one strided batch, so bmm copies q, k^T
+** and v into contiguous buffers first. A = rows x D activations, P = the
+** B h S KV scores, M = the B S KV mask. */
+static int sdpa_math(struct lw *w, int64_t batch, int64_t S, int64_t KV, int64_t D, int64_t h) {
+  const double B = (double)batch, eb = (double)elem_bytes(w->c), f = 4;
+  const double A = B * (double)S * (double)D, Akv = B * (double)KV * (double)D;
+  const double P = B * (double)h * (double)S * (double)KV, M = B * (double)S * (double)KV;
+  const int up = w->c->dtype != GPU_FP32;  /* fp16 operands are up-cast and the results cast back */
+  const int64_t dk = D / h, bh = cnt(w, B * (double)h);
+  static const char *const cast[3] = {"sdpa_q_f32", "sdpa_k_f32", "sdpa_v_f32"};
+  static const char *const contig[2] = {"sdpa_q_contig", "sdpa_kt_contig"};
+  if (elt(w, "sdpa_mask_fill", 1, 1, eb, 0, 1) < 0 ||
+      elt(w, "sdpa_mask_fill2", 1, 1, eb, 0, 1) < 0 ||
+      elt(w, "sdpa_mask", 1, M, M * (1 + eb), M, 0) < 0)
+    return -1;
+  for (int i = 0; up && i < 3; i++)
+    if (elt(w, cast[i], 1, i ? Akv : A, (i ? Akv : A) * (eb + f), 0, 0) < 0) return -1;
+  if (elt(w, "sdpa_scale_q", 1, A, 2 * A * f, A, 0) < 0 ||
+      elt(w, "sdpa_scale_k", 1, Akv, 2 * Akv * f, Akv, 0) < 0)
+    return -1;
+  for (int i = 0; batch > 1 && i < 2; i++)
+    if (elt(w, contig[i], 1, i ? Akv : A, 2 * (i ? Akv : A) * f, 0, 0) < 0) return -1;
+  if (gemm(w, "sdpa_qk", 1, S, KV, dk, bh, (A + Akv + P) * f, 1) < 0 ||
+      elt_v(w, "sdpa_mask_add", 1, P, 2 * P * f + M * eb, P, 0, 1) < 0 ||
+      elt(w, "sdpa_softmax", 1, P, 2 * P * f, 4 * P, 0) < 0 ||
+      elt(w, "sdpa_isneginf", 1, P, P * (f + 1), P, 0) < 0 ||
+      elt(w, "sdpa_any", 1, P, P + B * (double)h * (double)S, P,
+          max64(1, cnt(w, ceil(B * (double)h * (double)S / 32)))) < 0 ||
+      elt(w, "sdpa_fill", 1, 1, f, 0, 1) < 0 ||
+      elt_v(w, "sdpa_where", 1, P, P * (1 + 2 * f), P, 0, 1) < 0)
+    return -1;
+  if (up && elt(w, "sdpa_p_f16", 1, P, P * (f + eb), 0, 0) < 0) return -1;
+  if (batch > 1 && elt(w, "sdpa_v_contig", 1, Akv, 2 * Akv * f, 0, 0) < 0) return -1;
+  if (gemm(w, "sdpa_pv", 1, S, dk, KV, bh, (P + Akv + A) * f, 1) < 0) return -1;
+  if (up && elt(w, "sdpa_out_f16", 1, A, A * (f + eb), 0, 0) < 0) return -1;
+  return elt(w, "sdpa_out_transpose", 1, A, 2 * A * eb, 0, 0);
+}
+
 int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
               struct gpu_kernel **ks, size_t *n, size_t *cap, struct sl_err *e) {
   struct lw w = {c, l, ks, n, cap, e, 0, 0, 0};
@@ -307,7 +357,8 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
   case LT_ATTENTION: {
     /* Hugging Face BERT: separate Q, K and V projections (bias in the
     ** epilogue), fused SDPA (cuDNN flash in fp16, with a workspace memset;
-    ** the memory-efficient kernel in fp32), the output projection. */
+    ** the memory-efficient kernel in fp32), the output projection; in a
+    ** CUDA graph, the math path where the table says so (sdpa_math). */
     /* A decode step (kv > seq) reads the cached keys and values of kv
     ** tokens from DRAM and attends to all of them. */
     int64_t S = l->seq, D = l->in_c, h = l->heads, dk = D / h, KV = l->kv > 0 ? l->kv : l->seq;
@@ -319,6 +370,11 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
     for (int p = 0; !r && p < 3; p++)
       r = gemm(&w, proj[p], 1, cnt(&w, rows), D, D, 1, (2 * act + (double)(D * D)) * eb, fp32);
     if (r) break;
+    if (c->launch == GPU_GRAPH && l->sdpa_capture_math) {
+      r = sdpa_math(&w, batch, S, KV, D, h);
+      if (!r) r = gemm(&w, "o", 1, cnt(&w, rows), D, D, 1, (2 * act + (double)(D * D)) * eb, fp32);
+      break;
+    }
     if (!fp32 && elt(&w, "sdpa_memset", 1, 1, 4 * rows * (double)h, 0, 1) < 0) { r = -1; break; }
     if (!(k = kern(&w, "sdpa", GK_ATTN, fp32))) { r = -1; break; }
     k->flops = cnt(&w, 4.0 * B * (double)h * (double)S * (double)KV * (double)dk);
@@ -374,6 +430,7 @@ void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n) {
     struct gpu_kernel *k = &ks[i];
     k->host_ns = c->launch == GPU_GRAPH ? 0
                  : (k->first ? c->host_op_ns : c->host_kernel_ns) + (k->attn ? c->host_attn_ns : 0);
+    if (k->sync && c->launch == GPU_EAGER && host < end) host = end;
     host += k->host_ns;
     k->gap_ns = host > end + c->launch_ns ? host - end : c->launch_ns;
     end += k->gap_ns + k->ns;
@@ -391,16 +448,24 @@ int gpu_compile_kernels(const struct gpu_cfg *c, const char *network, int batch,
     net_free(&net);
     return r;
   }
-  for (size_t i = 0; i < net.n; i++)
+  for (size_t i = 0; i < net.n; i++) {
+    size_t first = *n;
     if (gpu_lower(c, &net.layers[i], batch, ks, n, &cap, e) < 0) {
       sl_err_prefix(e, "%s:%ld: network '%s'", net.path, net.layers[i].lineno, network);
       free(*ks);
       *ks = NULL;
       net_free(&net);
       return -1;
-    } else if (net.layers[i].chunk_end && *n > 0) {
-      (*ks)[*n - 1].chunk_end = 1;
     }
+    if (net.layers[i].chunk_end && *n > 0) (*ks)[*n - 1].chunk_end = 1;
+    /* A generate loop (Hugging Face generate, a greedy or sampling loop)
+    ** reads each step's token back to the host (argmax, stopping check: a
+    ** device-to-host copy that waits for the GPU) before it launches the
+    ** next step, so the host cannot run ahead across decode steps. */
+    if (net.layers[i].step > 0 && (i == 0 || net.layers[i - 1].step != net.layers[i].step) &&
+        *n > first)
+      (*ks)[first].sync = 1;
+  }
   net_free(&net);
   gpu_gaps(c, *ks, *n);
   return 0;

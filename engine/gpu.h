@@ -77,6 +77,9 @@ struct gpu_kernel {
   sl_ns gap_ns;            /* idle time before it: launch_ns, or more where the host is behind */
   int64_t live_bytes;      /* activations live at its start */
   int chunk_end;           /* the last kernel of a layer that ends a chunk (`# chunk after=`) */
+  int sync;                /* eager: the host waits for the GPU to finish everything before
+                           ** launching it (the first kernel of an LLM decode step: the
+                           ** generate loop reads the previous token back) */
 };
 
 /* Peak FLOP/s of a kernel class at the configured dtype. */
@@ -93,7 +96,8 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
 /* Fill gap_ns of every kernel. Kernel i starts at max(h_i, end of kernel
 ** i-1 + launch_ns): in graph mode h_i = 0 (one launch replays them back to
 ** back); in eager mode the host runs ahead, launching kernel i at h_i =
-** h_(i-1) + host_ns(i). */
+** h_(i-1) + host_ns(i), except that a `sync` kernel's host first waits for
+** the end of kernel i-1: h_i = max(h_(i-1), end_(i-1)) + host_ns(i). */
 void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n);
 /* Load a network, lower every layer and fill the gaps: *ks (owned by the
 ** caller) and *n. Returns 0; 1 or -1 as net_load, -1 on lowering errors

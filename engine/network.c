@@ -644,7 +644,8 @@ static int read_table(struct network *net, const char *path, const struct params
 
 /* The `# chunk after=LAYER[,LAYER...]` lines of a layer table: a chunk
 ** ends after each named layer (papers/pantheon.md §4). Read after the rows,
-** so the names resolve; a name must name exactly one row. */
+** so the names resolve; a name must name exactly one row. The same pass
+** reads `# sdpa capture=...`, which marks the table's attention rows. */
 static int read_chunk_decls(struct network *net, const char *path, struct sl_err *e) {
   FILE *f = fopen(path, "r");
   char *line = NULL;
@@ -660,6 +661,26 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
     if (*s != '#') continue;
     s++;
     while (*s == ' ' || *s == '\t') s++;
+    if (!strncmp(s, "sdpa", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
+                                   s[4] == '\n' || s[4] == 0)) {
+      /* `# sdpa capture=math|fused`: which attention the framework's model
+      ** code runs when its forward is captured in a CUDA graph (README). */
+      size_t len;
+      int math;
+      s += 4;
+      while (*s == ' ' || *s == '\t') s++;
+      len = strcspn(s, " \t\r\n");
+      if (len == 12 && !strncmp(s, "capture=math", 12)) math = 1;
+      else if (len == 13 && !strncmp(s, "capture=fused", 13)) math = 0;
+      else {
+        rc = sl_errf(e, "%s:%ld: '# sdpa': expected '# sdpa capture=math' or "
+                        "'# sdpa capture=fused'", path, lineno);
+        break;
+      }
+      for (size_t i = 0; i < net->n; i++)
+        if (net->layers[i].type == LT_ATTENTION) net->layers[i].sdpa_capture_math = math;
+      continue;
+    }
     if (strncmp(s, "chunk", 5) || (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n' &&
                                    s[5] != 0))
       continue;
@@ -730,6 +751,7 @@ static int add_decode_steps(struct network *net, const char *path, struct params
       l->name = net->layers[j].name;
       l->name_shared = 1;
       l->chunk_end = net->layers[j].chunk_end;
+      l->sdpa_capture_math = net->layers[j].sdpa_capture_math;
       l->step = i;
       if (l->type == LT_ATTENTION) l->kv = net->layers[j].kv + i;
       if (layer_finish(l, e) < 0) {

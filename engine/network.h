@@ -60,6 +60,8 @@ struct layer {
   int name_shared;                /* name belongs to another layer (decode copies): not freed */
   int ceil_mode;                  /* pooling rounds the output size up */
   int chunk_end;                  /* `# chunk after=` names it: a chunk ends after it */
+  int sdpa_capture_math;          /* attention under `# sdpa capture=math`: in a captured CUDA
+                                  ** graph the framework runs PyTorch's math SDPA path */
   unsigned post;                  /* bit (1u << enum layer_post) per post-op, in table order */
   enum ofmap_rule rule;
   long lineno;                    /* defining line, for messages */

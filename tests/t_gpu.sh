@@ -91,5 +91,35 @@ contains "post: twice" "$msg" "net.csv:2: column 'post': 'relu' is given twice"
 printf 'name,type,in_c,out_c,post\nfc,fc,8,8,relu+\n' > net.csv
 msg=$("$SCHEDLAB" predict --device gpu-h100 --network net.csv 2>&1)
 contains "post: trailing +" "$msg" "net.csv:2: column 'post': ends with '+'"
+# `# sdpa capture=math`: graph mode runs PyTorch's math SDPA (fp16 batch 1:
+# q, k, v, 19 math kernels, o = 23); eager mode and a table without the
+# line keep the fused path (q, k, v, memset, sdpa, o = 6).
+attn='name,type,in_c,seq,heads\nat,attention,64,16,2\n'
+printf "# sdpa capture=math\n$attn" > m.csv
+printf "$attn" > f.csv
+kernels() { "$SCHEDLAB" predict --device gpu-h100 --network "$1" --device-param launch="$2" |
+  sed -n 's/.*: \([0-9]*\) kernels.*/\1/p'; }
+check "sdpa capture=math: graph mode lowers the math path" "$(kernels m.csv graph)" 23
+check "sdpa capture=math: eager mode keeps the fused kernel" "$(kernels m.csv eager)" 6
+check "no sdpa line: graph mode keeps the fused kernel" "$(kernels f.csv graph)" 6
+printf "# sdpa capture=always\n$attn" > b.csv
+msg=$("$SCHEDLAB" predict --device gpu-h100 --network b.csv 2>&1)
+contains "sdpa: bad value" "$msg" "b.csv:1: '# sdpa': expected '# sdpa capture=math' or '# sdpa capture=fused'"
+# An eager LLM request reads each token back before the next decode step
+# (a device-to-host sync), so the host cannot launch a step while the GPU
+# still runs the one before. A 4096-token prefill of one 4096 x 4096 fc
+# (about 170 us on gpu-h100) then two steps of one token: without the sync
+# the host (one op, host_op_ns H each) would be far ahead, the steps' gaps
+# only launch_ns; with it each step's kernel starts H after the previous
+# kernel ends: gaps H, H, H.
+printf '# param seq = 4096\n# generate seq\nname,type,in_c,out_c,seq\nfc,fc,4096,4096,$seq\n' > dec.csv
+H=$(sed -n 's/^host_op_ns *= *\([0-9]*\)ns.*/\1/p' "$root/traces/devices/gpu-h100.dev")
+gaps=$("$SCHEDLAB" predict --device gpu-h100 --network 'dec.csv[prompt=4096,gen=2]' --per-kernel |
+  awk '$1 == "fc.gemm" { printf "%s ", $4 }')
+check "eager decode: each step waits for the GPU, then launches (host_op_ns $H)" "$gaps" "$H $H $H "
+gaps=$("$SCHEDLAB" predict --device gpu-h100 --network 'dec.csv[prompt=4096,gen=2]' --per-kernel \
+  --device-param launch=graph | awk '$1 == "fc.gemm" { printf "%s ", $4 }')
+L=$(sed -n 's/^launch_ns *= *\([0-9]*\)ns.*/\1/p' "$root/traces/devices/gpu-h100.dev")
+check "graph decode: back to back (launch_ns $L)" "$gaps" "$L $L $L "
 echo "1..$n"
 [ "$failed" -eq 0 ]

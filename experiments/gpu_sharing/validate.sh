@@ -292,22 +292,18 @@ cat <<'TAIL'
 ## What the rows say
 
 **Graph mode** meets the targets for the resnet pair (both harnesses, H100
-and H200) and for the BERT pair's high tenant. A high-tenant kernel puts its
+and H200) and for the BERT pair. A high-tenant kernel puts its
 blocks beside the low tenant's running blocks wherever their block slots
 leave room, and such an SM's throughput is split between the two: that is
 why co-running roughly doubles the high tenant's kernel time, with or
-without a higher stream priority. The BERT pair's low-tenant throughput is
-about twice the measured one because the isolated model already predicts
-bert_base fp16 batch 16 in graph mode twice too fast (1.41 against 2.81 ms
-measured alone): under CUDA-graph capture Hugging Face's SDPA call cannot
-check on the host that no mask is needed, builds one and runs PyTorch's
-fp32 math path (kernels_graph.csv.gz: 413 kernels against 166 in eager
-mode, about 136 us of attention kernels per layer against the fused
-kernel's ~20 us), while the model lowers attention to the fused kernel in
-both modes. GPT-2 keeps its fused kernel under capture (causal: 292 graph
-kernels against 244 eager), and the layer tables do not yet say which
-attention takes a padding mask, so the math path is not modelled
-(docs/gpu_model.md, "Limits").
+without a higher stream priority. The BERT pair's low tenant runs
+bert_base fp16 batch 16 in a CUDA graph, where Hugging Face's SDPA call
+cannot check on the host that no mask is needed, builds one and runs
+PyTorch's fp32 math path (kernels_graph.csv.gz: 413 kernels against 166 in
+eager mode); bert_base's layer table says so (`# sdpa capture=math`) and the
+model lowers that path in graph mode (docs/gpu_model.md, "Attention inside
+a CUDA graph"). Its throughput is 11-16% low: the math path's two CUDA-core
+GEMMs are predicted slower than cuBLAS's SIMT kernels ran them.
 
 **Eager mode, second harness.** The high tenant's latency is its host's
 launch time plus the GPU sharing. Two things the preset alone does not

@@ -85,11 +85,13 @@ static void test_kernel_time(void) {
   gpu_kernel_time(&c, &k);
   TEST_EQ_I64(k.waves, 2, "gpu-2.5: 9 blocks, 8 slots: two waves");
   TEST_EQ_I64(k.ns, 2767, "gpu-2.6: the partial round costs a whole block time");
-  /* fp32 on the CUDA cores (k < 0): 1000 FLOP/ns x 0.5, q = 12 / 9:
-  ** 4e6 / 500 x 4 / 3 = 10666.7 -> 10667 ns. */
+  /* fp32 on the CUDA cores (k < 0): the tile's fixed cost of 64 fp16
+  ** tensor-core k-steps is 64 x 1e12 / 4e12 = 16 CUDA-core k-steps, so the
+  ** efficiency is 64 / (64 + 16) = 0.8: 800 FLOP/ns, q = 12 / 9:
+  ** 4e6 / 800 x 4 / 3 = 6666.7 -> 6667 ns. */
   k.k = -64;
   gpu_kernel_time(&c, &k);
-  TEST_EQ_I64(k.compute_ns, 10667, "gpu-2.7: fp32 GEMM on the CUDA cores");
+  TEST_EQ_I64(k.compute_ns, 6667, "gpu-2.7: fp32 GEMM on the CUDA cores");
 }
 
 static struct layer mk(const char *name, enum layer_type t, int64_t in_c, int64_t out_c,
@@ -176,6 +178,59 @@ static void test_lower(void) {
   free(ks);
 }
 
+/* Attention under `# sdpa capture=math`: the fused path in eager mode and
+** in graph mode without the directive; PyTorch's math path in graph mode
+** with it (the kernels of kernels_graph.csv.gz for HF BERT). */
+static void test_sdpa_math(void) {
+  struct gpu_cfg c = small();
+  struct gpu_kernel *ks = NULL;
+  size_t n = 0, cap = 0;
+  struct sl_err e;
+  struct layer at = mk("at", LT_ATTENTION, 8, 8, 1, 0);
+  at.seq = 4;
+  at.heads = 2;
+  TEST(layer_finish(&at, &e) == 0, "gpu-6.0: attention layer");
+  /* Fused, fp16: q, k, v, the workspace memset, sdpa, o. */
+  TEST(gpu_lower(&c, &at, 1, &ks, &n, &cap, &e) == 0 && n == 6, "gpu-6.1: eager: fused (6)");
+  at.sdpa_capture_math = 1;
+  n = 0;
+  TEST(gpu_lower(&c, &at, 1, &ks, &n, &cap, &e) == 0 && n == 6,
+       "gpu-6.2: eager with the directive: still fused (6)");
+  c.launch = GPU_GRAPH;
+  at.sdpa_capture_math = 0;
+  n = 0;
+  TEST(gpu_lower(&c, &at, 1, &ks, &n, &cap, &e) == 0 && n == 6, "gpu-6.3: graph: fused (6)");
+  /* Graph with the directive, fp16, batch 1: q, k, v; 2 fills and the mask;
+  ** 3 up-casts; 2 scales; Q K^T; mask add, softmax, isneginf, any, fill,
+  ** where; the probabilities cast back; P V; the output cast back; the
+  ** transpose; o: 3 + 19 + 1 = 23 (the measured 19 between q/k/v and o). */
+  at.sdpa_capture_math = 1;
+  n = 0;
+  TEST(gpu_lower(&c, &at, 1, &ks, &n, &cap, &e) == 0 && n == 23, "gpu-6.4: graph math: 23");
+  if (n == 23) {
+    TEST(!strcmp(ks[11].name, "at.sdpa_qk") && !strcmp(ks[21].name, "at.sdpa_out_transpose"),
+         "gpu-6.5: Q K^T is the 12th kernel, the transpose the 22nd");
+    /* Q K^T: 2 heads of (4 x 4) x (4 x 4) on the CUDA cores. No tile gives
+    ** the 4 SMs a block (2 per tile shape): 64x32, 2 blocks of 64 threads,
+    ** smem (64 + 32) x 64 x 4 = 24576 B: occupancy 2, q = 4 x 1 / 2 = 2.
+    ** Padded FLOPs 2 x 64 x 32 x 4 x 2 = 32768 at 1000 FLOP/ns x 4 / (4 +
+    ** 64 x 1e12 / 4e12) = 200 FLOP/ns: 163.84 x 2 = 327.68 -> 328 ns. Bytes
+    ** (q 32 + k 32 + scores 32) x 4 B = 384 B, x 2 = 768 ns: 868 ns. */
+    TEST_EQ_I64(ks[11].k, -4, "gpu-6.6: K = d_k = 4 on the CUDA cores");
+    TEST_EQ_I64(ks[11].flops, 256, "gpu-6.7: useful FLOPs 2 x 4 x 4 x 4 x 2");
+    TEST_EQ_I64(ks[11].compute_ns, 328, "gpu-6.8: Q K^T compute");
+    TEST_EQ_I64(ks[11].ns, 868, "gpu-6.9: Q K^T duration");
+  }
+  /* Batch 2: bmm copies q, k^T and v into contiguous buffers: 26. fp32,
+  ** batch 1: no casts (3 up, 2 down): 3 + 14 + 1 = 18. */
+  n = 0;
+  TEST(gpu_lower(&c, &at, 2, &ks, &n, &cap, &e) == 0 && n == 26, "gpu-6.10: batch 2: 26");
+  c.dtype = GPU_FP32;
+  n = 0;
+  TEST(gpu_lower(&c, &at, 1, &ks, &n, &cap, &e) == 0 && n == 18, "gpu-6.11: fp32: 18");
+  free(ks);
+}
+
 static void test_gaps(void) {
   struct gpu_cfg c = small();
   struct gpu_kernel k[3];
@@ -194,6 +249,24 @@ static void test_gaps(void) {
   c.launch = GPU_GRAPH;
   gpu_gaps(&c, k, 3);
   TEST(k[0].gap_ns == 0 && k[1].gap_ns == 0 && k[2].gap_ns == 0, "gpu-5.4: graph: back to back");
+  /* A decode step's first kernel waits for the GPU (sync). A (500 ns)
+  ** launches at 1000: gap 1000, ends 1500. B (5000 ns) launches at 2000:
+  ** gap 500, ends 7000. C (100 ns, a new op) would launch at 3000, long
+  ** before B ends (gap 0); as a sync kernel its host waits for B's end
+  ** (7000), then spends its 1000: launched at 8000, gap 1000, ends 8100. */
+  c.launch = GPU_EAGER;
+  k[1].ns = 5000;
+  k[2].ns = 100; k[2].first = 1;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.5: without sync the host is ahead");
+  k[2].sync = 1;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[0].gap_ns, 1000, "gpu-5.6: sync: the first launch");
+  TEST_EQ_I64(k[1].gap_ns, 500, "gpu-5.7: sync: the second");
+  TEST_EQ_I64(k[2].gap_ns, 1000, "gpu-5.8: sync: the host waits for the GPU, then launches");
+  c.launch = GPU_GRAPH;
+  gpu_gaps(&c, k, 3);
+  TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.9: graph mode: no host sync modelled");
 }
 
 /* The device: a file, a two-layer network; segments, stop points. */
@@ -274,6 +347,7 @@ static void test_presets(void) {
 int main(void) {
   test_kernel_time();
   test_lower();
+  test_sdpa_math();
   test_gaps();
   test_device();
   test_presets();
