@@ -1336,8 +1336,8 @@ int sim_place(struct sim *s, int32_t slot, const struct placement *pl, struct sl
     return sl_errf(e, "unit %d does not exist (the device has %d unit%s, 1 to %d)", (int)u + 1,
                    (int)s->nunits, s->nunits == 1 ? "" : "s", (int)s->nunits);
   if (share && d->ukind != UNIT_POOL)
-    return sl_errf(e, "share = %d on a%s unit: only a pool (a profile with capacity=C) is divided "
-                      "into shares", (int)share, d->ukind == UNIT_PS ? " ps" : "n exclusive");
+    return sl_errf(e, "share = %d on a%s unit: only a pool (a profile with capacity=C, the cpu "
+                      "kind's cores, a gpu with sharing=mps) is divided into shares", (int)share, d->ukind == UNIT_PS ? " ps" : "n exclusive");
   if (share && share > d->capacity)
     return sl_errf(e, "share = %d is more than the pool has (capacity %d)", (int)share,
                    (int)d->capacity);
@@ -1431,8 +1431,8 @@ int sim_resize(struct sim *s, int32_t slot, int32_t share, int32_t version, int3
                    r->state == RS_READY ? "ready" : r->state == RS_SWITCH_IN ? "starting"
                                                                               : "stopping");
   if (s->dev->ukind != UNIT_POOL)
-    return sl_errf(e, "sim.resize: unit %d is not a pool (only a profile with capacity=C has "
-                      "shares)", (int)r->unit + 1);
+    return sl_errf(e, "sim.resize: unit %d is not a pool (a profile with capacity=C, the cpu "
+                      "kind's cores and a gpu with sharing=mps have shares)", (int)r->unit + 1);
   if (s->dev->fixed_shares && share != r->share)
     return sl_errf(e, "sim.resize: request %lld cannot change its share (%d -> %d) on device "
                       "'%s': %s", (long long)r->task_id, (int)r->share, (int)share, s->dev->spec,
