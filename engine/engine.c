@@ -955,6 +955,32 @@ static void drain(struct sim *s, int32_t holder) {
   note_latency(s, MECH_DRAIN, reach_ns(&tmp, work_total(r->work)));
 }
 
+/* `o` starts to leave its unit at progress `stop` by mechanism m (a
+** preemption, or a lone sim.stop): what the stop costs it is charged now.
+** Returns its save, ns. */
+static sl_ns begin_stop(struct sim *s, struct req *o, sl_ns stop, enum mech m) {
+  sl_ns save = 0;
+  if (m == MECH_CHECKPOINT) {
+    save = s->dev->ops->save_ns(s->dev, o->work, stop);
+    o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
+    o->has_ckpt = o->restore_cost > 0;
+    o->overhead += save;
+    o->checkpoints++;
+  } else {
+    o->wasted += stop;
+    o->has_ckpt = 0;
+    o->restore_cost = 0;
+    o->kills++;
+  }
+  o->preemptions++;
+  o->state = RS_SWITCH_OUT;
+  s->nstopping++;
+  o->stop_at = stop;
+  o->stop_mech = (uint8_t)m;
+  o->stop_save = save;
+  return save;
+}
+
 /* Stop `victim` by m to give its place (unit u, share) to ready `in`.
 ** The victim runs on to its stop point at its rate, saves its state, and
 ** leaves; `in` restores and starts when the victim's switch ends. */
@@ -977,24 +1003,7 @@ static int preempt(struct sim *s, int32_t victim, int32_t in, int32_t share, enu
                             "livelock, preempting back and forth?", s->policy_name, STALL_SWITCHES,
                    (long long)s->now);
   }
-  if (m == MECH_CHECKPOINT) {
-    save = s->dev->ops->save_ns(s->dev, o->work, stop);
-    o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
-    o->has_ckpt = o->restore_cost > 0;
-    o->overhead += save;
-    o->checkpoints++;
-  } else {
-    o->wasted += stop;
-    o->has_ckpt = 0;
-    o->restore_cost = 0;
-    o->kills++;
-  }
-  o->preemptions++;
-  o->state = RS_SWITCH_OUT;
-  s->nstopping++;
-  o->stop_at = stop;
-  o->stop_mech = (uint8_t)m;
-  o->stop_save = save;
+  save = begin_stop(s, o, stop, m);
   restore = take_for_start(s, in);
   if (hold(s, in, o->unit, share) < 0) return -1;
   o->peer = in;
@@ -1069,24 +1078,7 @@ int sim_stop(struct sim *s, int32_t slot, enum mech m, int32_t after, struct sl_
     return sl_errf(e, "policy '%s' stopped requests at %d instants in a row without progress "
                       "(t=%lld ns): a livelock?", s->policy_name, STALL_SWITCHES, (long long)s->now);
   }
-  if (m == MECH_CHECKPOINT) {
-    save = s->dev->ops->save_ns(s->dev, o->work, stop);
-    o->restore_cost = s->dev->ops->restore_ns(s->dev, o->work, stop);
-    o->has_ckpt = o->restore_cost > 0;
-    o->overhead += save;
-    o->checkpoints++;
-  } else {
-    o->wasted += stop;
-    o->has_ckpt = 0;
-    o->restore_cost = 0;
-    o->kills++;
-  }
-  o->preemptions++;
-  o->state = RS_SWITCH_OUT;
-  s->nstopping++;
-  o->stop_at = stop;
-  o->stop_mech = (uint8_t)m;
-  o->stop_save = save;
+  save = begin_stop(s, o, stop, m);
   o->peer = -1;
   o->switch_tail = save;
   o->back_at = s->now + reach_ns(o, stop) + save;
