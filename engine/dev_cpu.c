@@ -272,26 +272,6 @@ fail:
   return -1;
 }
 
-/* A layer runs to its end: CHECKPOINT, KILL and resizes take effect at the
-** next layer boundary (a layer's threads join only at its barrier). */
-static sl_ns cpu_stop_point(const struct device *d, const struct work *w, sl_ns progress,
-                            enum mech m) {
-  int32_t s;
-  (void)d;
-  if (m == MECH_DRAIN || progress >= work_total(w)) return work_total(w);
-  s = work_segment_at(w, progress);
-  return w->prefix[s] == progress ? progress : w->prefix[s + 1];
-}
-
-/* Activations and weights stay in shared memory: resuming on other cores
-** costs nothing the layer model does not already count. */
-static sl_ns cpu_switch_ns(const struct device *d, const struct work *w, sl_ns at) {
-  (void)d;
-  (void)w;
-  (void)at;
-  return 0;
-}
-
 /* ns x MHz / 1000 without overflowing in the product: a layer may take up
 ** to 2^60 ns, and its cycles are saturated rather than wrapped. */
 static int64_t ns_cycles(sl_ns ns, int64_t mhz) {
@@ -401,9 +381,13 @@ const struct dev_ops dev_cpu_ops = {
   .usage = "cpu:FILE.dev|cpu-PRESET",
   .open = cpu_open,
   .compile = cpu_compile,
-  .stop_point = cpu_stop_point,
-  .save_ns = cpu_switch_ns,
-  .restore_ns = cpu_switch_ns,
+  /* A layer runs to its end: CHECKPOINT, KILL and resizes take effect at
+  ** the next layer boundary (a layer's threads join only at its barrier). */
+  .stop_point = dev_segment_stop_point,
+  /* Activations and weights stay in shared memory: resuming on other
+  ** cores costs nothing the layer model does not already count. */
+  .save_ns = dev_no_transfer_ns,
+  .restore_ns = dev_no_transfer_ns,
   .list_networks = NULL,
   .seg_info = cpu_seg_info,
   .free_ext = cpu_free_ext,

@@ -303,25 +303,6 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
   return 0;
 }
 
-/* Thread blocks are never preempted: a request stops at the end of the
-** kernel (or gap) it is in. */
-static sl_ns gpu_stop_point(const struct device *d, const struct work *w, sl_ns progress,
-                            enum mech m) {
-  int32_t s;
-  (void)d;
-  if (m == MECH_DRAIN || progress >= work_total(w)) return work_total(w);
-  s = work_segment_at(w, progress);
-  return w->prefix[s] == progress ? progress : w->prefix[s + 1];
-}
-
-/* Activations stay in device memory across a preemption. */
-static sl_ns gpu_no_transfer(const struct device *d, const struct work *w, sl_ns at) {
-  (void)d;
-  (void)w;
-  (void)at;
-  return 0;
-}
-
 static int gpu_seg_info(const struct device *d, const struct work *w, int32_t s,
                         struct seg_info *out) {
   const struct gpu_dev *gd = d->impl;
@@ -376,14 +357,17 @@ static int gpu_rates(const struct device *d, struct holder *h, size_t n, struct 
   return gpu_share_rates(d, &gd->cfg, gd->share, h, n, e);
 }
 
+/* Thread blocks are never preempted: a request stops at the end of the
+** kernel (or gap) it is in; activations stay in device memory across a
+** preemption, so there is nothing to save or restore. */
 #define GPU_OPS                           \
   .kind = "gpu",                          \
   .usage = "gpu:FILE.dev|gpu-PRESET",     \
   .open = gpu_open,                       \
   .compile = gpu_compile,                 \
-  .stop_point = gpu_stop_point,           \
-  .save_ns = gpu_no_transfer,             \
-  .restore_ns = gpu_no_transfer,          \
+  .stop_point = dev_segment_stop_point,   \
+  .save_ns = dev_no_transfer_ns,          \
+  .restore_ns = dev_no_transfer_ns,       \
   .list_networks = NULL,                  \
   .seg_info = gpu_seg_info,               \
   .free_ext = gpu_free_ext,               \

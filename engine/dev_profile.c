@@ -369,12 +369,10 @@ static int profile_compile(struct device *d, const char *network, int batch, str
 ** next boundary; KILL stops at once (nothing to save, progress is dropped). */
 static sl_ns profile_stop_point(const struct device *d, const struct work *w, sl_ns progress,
                                 enum mech m) {
-  int32_t s;
   (void)d;
   if (m == MECH_KILL) return progress;
   if (m == MECH_DRAIN) return work_total(w);
-  s = work_segment_at(w, progress);
-  return w->prefix[s] == progress ? progress : w->prefix[s + 1];
+  return work_boundary_at(w, progress);
 }
 
 static int64_t boundary_state(const struct work *w, sl_ns at) {

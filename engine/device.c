@@ -35,6 +35,25 @@ int32_t work_segment_at(const struct work *w, sl_ns progress) {
   return lo;
 }
 
+sl_ns work_boundary_at(const struct work *w, sl_ns progress) {
+  int32_t s = work_segment_at(w, progress);
+  return w->prefix[s] == progress ? progress : w->prefix[s + 1];
+}
+
+sl_ns dev_segment_stop_point(const struct device *d, const struct work *w, sl_ns progress,
+                             enum mech m) {
+  (void)d;
+  if (m == MECH_DRAIN || progress >= work_total(w)) return work_total(w);
+  return work_boundary_at(w, progress);
+}
+
+sl_ns dev_no_transfer_ns(const struct device *d, const struct work *w, sl_ns at) {
+  (void)d;
+  (void)w;
+  (void)at;
+  return 0;
+}
+
 int32_t work_chunk_at(const struct work *w, sl_ns progress) {
   int32_t lo = 0, hi = w->nchunks - 1;
   if (w->nchunks <= 0) return work_segment_at(w, progress);

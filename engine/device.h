@@ -70,6 +70,8 @@ int work_build_paths(struct work *w, struct sl_err *e);
 /* Segment that is executing at `progress` (binary search): the largest i
 ** with prefix[i] <= progress, clamped to the last segment. */
 int32_t work_segment_at(const struct work *w, sl_ns progress);
+/* The first segment boundary at or after `progress`. */
+sl_ns work_boundary_at(const struct work *w, sl_ns progress);
 
 /* A resolved device parameter, recorded in the run's params table. */
 struct dev_param {
@@ -224,6 +226,13 @@ int dev_default_rates(const struct device *d, struct holder *h, size_t n, struct
 uint64_t dev_rate_q(double rate);
 
 /* Helpers shared by device kinds. */
+/* stop_point of a kind whose only preemption points are segment boundaries,
+** for CHECKPOINT and KILL alike (cpu layers, gpu kernels); DRAIN runs to
+** the end. */
+sl_ns dev_segment_stop_point(const struct device *d, const struct work *w, sl_ns progress,
+                             enum mech m);
+/* save_ns and restore_ns of a kind whose live state stays where it is: 0. */
+sl_ns dev_no_transfer_ns(const struct device *d, const struct work *w, sl_ns at);
 void work_free(struct work *w);
 /* ceil(bytes / (gbps GB/s)) in ns, GB = 1e9 bytes. */
 sl_ns dev_transfer_ns(int64_t bytes, double gbps);
