@@ -36,6 +36,7 @@ struct gpu_work {
   size_t nkern;
   struct gpu_seg *seg;     /* [nseg] */
   sl_ns host_end;          /* when the host has launched the last kernel */
+  double host_gil;         /* the network's `# host gil=`; -1: the device's gil_frac */
 };
 
 /* {===================================================================
@@ -265,9 +266,11 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
   struct gpu_kernel *ks;
   struct gpu_work *gw;
   size_t n, ns = 0, chunk_cap = 0;
-  int r = gpu_compile_kernels(&gd->cfg, network, batch, &ks, &n, e);
+  double host_gil;
+  int r = gpu_compile_kernels(&gd->cfg, network, batch, &ks, &n, &host_gil, e);
   if (r != 0) return r;
   if (!(gw = sl_alloc(sizeof *gw, e))) { free(ks); return -1; }
+  gw->host_gil = host_gil;
   gw->kern = ks;
   gw->nkern = n;
   gw->host_end = 0;
@@ -345,6 +348,11 @@ const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *
   const struct gpu_work *gw = w->ext;
   *gap = gw->seg[seg].gap;
   return &gw->kern[gw->seg[seg].kernel];
+}
+
+double gpu_work_host_gil(const struct work *w) {
+  const struct gpu_work *gw = w->ext;
+  return gw->host_gil;
 }
 
 sl_ns gpu_work_host_end(const struct work *w) {

@@ -438,12 +438,13 @@ void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n) {
 }
 
 int gpu_compile_kernels(const struct gpu_cfg *c, const char *network, int batch,
-                        struct gpu_kernel **ks, size_t *n, struct sl_err *e) {
+                        struct gpu_kernel **ks, size_t *n, double *host_gil, struct sl_err *e) {
   struct network net;
   size_t cap = 0;
   int r = net_load(&net, network, e);
   *ks = NULL;
   *n = 0;
+  *host_gil = net.host_gil;
   if (r != 0) {
     net_free(&net);
     return r;

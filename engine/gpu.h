@@ -100,9 +100,10 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
 ** the end of kernel i-1: h_i = max(h_(i-1), end_(i-1)) + host_ns(i). */
 void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n);
 /* Load a network, lower every layer and fill the gaps: *ks (owned by the
-** caller) and *n. Returns 0; 1 or -1 as net_load, -1 on lowering errors
+** caller), *n and *host_gil (the table's `# host gil=`, -1 without one).
+** Returns 0; 1 or -1 as net_load, -1 on lowering errors
 ** ("FILE:LINE: network 'x': layer 'y': ..."). */
 int gpu_compile_kernels(const struct gpu_cfg *c, const char *network, int batch,
-                        struct gpu_kernel **ks, size_t *n, struct sl_err *e);
+                        struct gpu_kernel **ks, size_t *n, double *host_gil, struct sl_err *e);
 
 #endif

@@ -72,6 +72,7 @@ struct hs {
   sl_ns p;                 /* progress inside the segment */
   int64_t demand, locked, alloc;
   int hbusy;               /* host=shared: its host is still launching its kernels */
+  double gil;              /* then: its share of host time that holds the GIL */
   int64_t cores;           /* SMs where its blocks sit beside another kernel's */
   int64_t hosted;          /* of its own SMs, those where another kernel's blocks sit */
   int prio;
@@ -419,15 +420,19 @@ static double slots_used(const struct hs *t) {
 
 static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder *h, size_t n) {
   int64_t free_sms = c->sms;
-  double rho = 0, rh = 1;
-  int nbusy = 0;
+  double rho = 0, gil_sum = 0;
   size_t nk = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     const struct ustate *st = &s->st[i];
     if (!h[i].active) continue;
     t->hbusy = s->host_shared && h[i].progress < gpu_work_host_end(h[i].work);
-    nbusy += t->hbusy;
+    t->gil = 0;
+    if (t->hbusy) {
+      double g = gpu_work_host_gil(h[i].work);
+      t->gil = g >= 0 ? g : s->gil;
+      gil_sum += t->gil;
+    }
     if (!t->k) continue;
     /* Its blocks that run keep their SMs until its wave boundary. */
     if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
@@ -478,12 +483,12 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       rho += mem / ((double)c->kernel_ns + (comp > mem ? comp : mem));
     }
   }
-  /* One interpreter: each launching host holds the GIL for a share g of
-  ** its time and waits for the others' GIL share (docs/gpu_model.md). */
-  if (nbusy > 1) rh = 1.0 / (1.0 + s->gil * (double)(nbusy - 1));
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     struct ustate *st = &s->st[i];
+    /* One interpreter: each launching host waits for the others' shares of
+    ** their time that hold the GIL (docs/gpu_model.md). */
+    double rh = t->hbusy ? 1.0 / (1.0 + (gil_sum - t->gil)) : 1.0;
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active) continue;

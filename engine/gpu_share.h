@@ -41,5 +41,7 @@ const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *
 /* dev_gpu.c: the progress (isolated ns) at which the host has launched the
 ** last kernel of a gpu work (eager: the sum of the host costs; graph: 0). */
 sl_ns gpu_work_host_end(const struct work *w);
+/* dev_gpu.c: its network's `# host gil=` share, -1 when it declares none. */
+double gpu_work_host_gil(const struct work *w);
 
 #endif

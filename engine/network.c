@@ -645,7 +645,8 @@ static int read_table(struct network *net, const char *path, const struct params
 /* The `# chunk after=LAYER[,LAYER...]` lines of a layer table: a chunk
 ** ends after each named layer (papers/pantheon.md §4). Read after the rows,
 ** so the names resolve; a name must name exactly one row. The same pass
-** reads `# sdpa capture=...`, which marks the table's attention rows. */
+** reads `# sdpa capture=...`, which marks the table's attention rows, and
+** `# host gil=G`. */
 static int read_chunk_decls(struct network *net, const char *path, struct sl_err *e) {
   FILE *f = fopen(path, "r");
   char *line = NULL;
@@ -679,6 +680,25 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
       }
       for (size_t i = 0; i < net->n; i++)
         if (net->layers[i].type == LT_ATTENTION) net->layers[i].sdpa_capture_math = math;
+      continue;
+    }
+    if (!strncmp(s, "host", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
+                                   s[4] == '\n' || s[4] == 0)) {
+      /* `# host gil=G`: how much of its eager launch time the framework's
+      ** model code holds the interpreter lock, which slows the launches of
+      ** another thread of the process (gpu host=shared; README). */
+      size_t len;
+      s += 4;
+      while (*s == ' ' || *s == '\t') s++;
+      len = strcspn(s, " \t\r\n");
+      if (s[len + strspn(s + len, " \t\r\n")]) len = 0;  /* more after G */
+      s[len] = 0;
+      if (strncmp(s, "gil=", 4) || sl_parse_double(s + 4, &net->host_gil) < 0 ||
+          !(net->host_gil >= 0 && net->host_gil <= 1)) {
+        rc = sl_errf(e, "%s:%ld: '# host': expected '# host gil=G' with G a number in [0, 1]",
+                     path, lineno);
+        break;
+      }
       continue;
     }
     if (strncmp(s, "chunk", 5) || (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n' &&
@@ -781,6 +801,7 @@ int net_load(struct network *net, const char *ref, struct sl_err *e) {
   struct params ps;
   struct stat st;
   memset(net, 0, sizeof *net);
+  net->host_gil = -1;
   if (!(net->ref = sl_strdup(ref, e))) return -1;
   if (br && (ref[strlen(ref) - 1] != ']' || strchr(br + 1, '[')))
     return sl_errf(e, "network '%s': parameters are written NAME[k=v;k=v]", ref);

@@ -73,6 +73,8 @@ struct network {
   struct layer *layers;
   size_t n, cap;
   int chunked;             /* a `# chunk after=` line declares chunk ends (layer.chunk_end) */
+  double host_gil;         /* `# host gil=G`: share of the eager host time that holds the
+                           ** interpreter lock; -1 when the table declares none */
 };
 
 /* Decode steps of one parametric LLM request are capped so that a network

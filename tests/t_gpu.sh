@@ -105,6 +105,16 @@ check "no sdpa line: graph mode keeps the fused kernel" "$(kernels f.csv graph)"
 printf "# sdpa capture=always\n$attn" > b.csv
 msg=$("$SCHEDLAB" predict --device gpu-h100 --network b.csv 2>&1)
 contains "sdpa: bad value" "$msg" "b.csv:1: '# sdpa': expected '# sdpa capture=math' or '# sdpa capture=fused'"
+# `# host gil=G` (the share of eager host time holding the GIL, host=shared):
+# each malformed form is refused with file and line, and nothing runs.
+hostmsg="'# host': expected '# host gil=G' with G a number in [0, 1]"
+for bad in "gil=1.5" "gil=-0.1" "gil=abc" "gil=" "gil=nan" "gil=0.5 more" "fil=0.5" ""; do
+  printf "# one\n# host $bad\n$attn" > h.csv
+  msg=$("$SCHEDLAB" predict --device gpu-h100 --network h.csv 2>&1)
+  contains "host directive refused: '$bad'" "$msg" "h.csv:2: $hostmsg"
+done
+printf "# host gil=0.25\n$attn" > h.csv
+check "host gil=0.25: accepted, the kernels unchanged" "$(kernels h.csv eager)" 6
 # An eager LLM request reads each token back before the next decode step
 # (a device-to-host sync), so the host cannot launch a step while the GPU
 # still runs the one before. A 4096-token prefill of one 4096 x 4096 fc

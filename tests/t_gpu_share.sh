@@ -103,6 +103,25 @@ check "streams, eager, host=shared: gaps share the host" \
 check "streams, eager, host=shared, gil_frac=0.6" \
   "$(sched gil.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
      gil_frac=0.6)" "0,0,11600 1,0,5600 "
+# A network's own GIL share (`# host gil=G` in its table) replaces gil_frac
+# for it: each launching host runs at 1 / (1 + the others' shares). shortA
+# (gil=0.6) and shortB (gil=1), short's one 4000 ns kernel on 2 SMs each
+# (no SM contention), both arrive at 0 with 1000 ns of host: A's host runs
+# at 1 / (1 + 1) = 1/2, B's at 1 / (1 + 0.6) = 0.625. B's gap ends at 1600,
+# its kernel 1600-5600. A has 800 by then; alone launching, its last 200
+# end at 1800 and its kernel at 5800. (The device's gil_frac=0.6 for both
+# would give 5600 and 5600.) short with no line takes gil_frac: with
+# gil_frac=1, the pair shortA + short is the same schedule.
+{ echo "# host gil=0.6"; cat "$dir/short.csv"; } > shortA.csv
+{ echo "# host gil=1"; cat "$dir/short.csv"; } > shortB.csv
+printf 'arrival_ns,network,batch,priority\n0,shortA.csv,1,0\n0,shortB.csv,1,1\n' > gilnet.csv
+check "streams, eager, host=shared: each network's own GIL share" \
+  "$(sched gilnet.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
+     gil_frac=0.6)" "0,0,5800 1,0,5600 "
+printf 'arrival_ns,network,batch,priority\n0,shortA.csv,1,0\n0,%s/short.csv,1,1\n' "$dir" > gilnet2.csv
+check "streams, eager, host=shared: a network without a share takes gil_frac" \
+  "$(sched gilnet2.csv "$streams" units=2 sharing=streams stream_prio=1,0 launch=eager host=shared \
+     gil_frac=1)" "0,0,5800 1,0,5600 "
 # A kernel the host is behind of is paced by the slowed host. twoshort, two
 # 4000 ns kernels of 2 blocks, host_op_ns=6000: alone, gap 0-6000, op1
 # 6000-10000, gap 10000-12000 (the host launches op2 at 12000), op2
