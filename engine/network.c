@@ -7,6 +7,7 @@
 #include "network.h"
 
 #include "csv.h"
+#include "checked.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -108,32 +109,23 @@ int layer_finish(struct layer *l, struct sl_err *e) {
   return 0;
 }
 
-/* Overflow-checked products and sums: a result beyond int64 sets *ov. */
-static int64_t mul(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t mul3(int *ov, int64_t a, int64_t b, int64_t c) { return mul(ov, mul(ov, a, b), c); }
-static int64_t add(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
+static int64_t mul3(int *ov, int64_t a, int64_t b, int64_t c) {
+  return ck_mul(ov, ck_mul(ov, a, b), c);
 }
 
 static int64_t macs_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c, s = l->seq, d = l->in_c;
   switch (l->type) {
   case LT_CONV:
-    return mul(ov, mul3(ov, l->out_h, l->out_w, l->out_c),
+    return ck_mul(ov, mul3(ov, l->out_h, l->out_w, l->out_c),
                mul3(ov, l->k_h, l->k_w, l->in_c / l->groups));
   case LT_FC: return mul3(ov, s, l->in_c, l->out_c);
-  case LT_MATMUL: return mul(ov, mul(ov, l->count, s), mul(ov, l->in_c, l->out_c));
+  case LT_MATMUL: return ck_mul(ov, ck_mul(ov, l->count, s), ck_mul(ov, l->in_c, l->out_c));
   case LT_LSTM:
-  case LT_GRU: return mul(ov, mul3(ov, s, l->dirs, g), mul(ov, h, add(ov, l->in_c, h)));
+  case LT_GRU: return ck_mul(ov, mul3(ov, s, l->dirs, g), ck_mul(ov, h, ck_add(ov, l->in_c, h)));
   case LT_ATTENTION:
-    return add(ov, mul(ov, mul(ov, 4, s), mul(ov, d, d)),
-               mul(ov, mul(ov, 2, s), mul(ov, l->kv < 1 ? s : l->kv, d)));
+    return ck_add(ov, ck_mul(ov, ck_mul(ov, 4, s), ck_mul(ov, d, d)),
+               ck_mul(ov, ck_mul(ov, 2, s), ck_mul(ov, l->kv < 1 ? s : l->kv, d)));
   default: return 0;
   }
 }
@@ -143,9 +135,12 @@ static int64_t in_elems_ck(const struct layer *l, int *ov) {
   case LT_CONV:
   case LT_MAXPOOL:
   case LT_AVGPOOL: return mul3(ov, l->in_h, l->in_w, l->in_c);
-  case LT_MATMUL: return mul(ov, l->count, add(ov, mul(ov, l->seq, l->in_c), mul(ov, l->in_c, l->out_c)));
-  case LT_ELTWISE: return mul(ov, mul3(ov, l->count, l->in_h, l->in_w), mul(ov, l->in_c, l->seq));
-  default: return mul(ov, l->seq, l->in_c);
+  case LT_MATMUL:
+    return ck_mul(ov, l->count,
+                  ck_add(ov, ck_mul(ov, l->seq, l->in_c), ck_mul(ov, l->in_c, l->out_c)));
+  case LT_ELTWISE:
+    return ck_mul(ov, mul3(ov, l->count, l->in_h, l->in_w), ck_mul(ov, l->in_c, l->seq));
+  default: return ck_mul(ov, l->seq, l->in_c);
   }
 }
 
@@ -157,18 +152,18 @@ static int64_t out_elems_ck(const struct layer *l, int *ov) {
   case LT_MATMUL: return mul3(ov, l->count, l->seq, l->out_c);
   case LT_LSTM:
   case LT_GRU: return mul3(ov, l->seq, l->dirs, l->out_c);
-  case LT_ELTWISE: return mul(ov, mul3(ov, l->in_h, l->in_w, l->in_c), l->seq);
-  default: return mul(ov, l->seq, l->out_c);
+  case LT_ELTWISE: return ck_mul(ov, mul3(ov, l->in_h, l->in_w, l->in_c), l->seq);
+  default: return ck_mul(ov, l->seq, l->out_c);
   }
 }
 
 static int64_t weights_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c;
   switch (l->type) {
-  case LT_CONV: return mul(ov, mul3(ov, l->k_h, l->k_w, l->in_c / l->groups), l->out_c);
-  case LT_FC: return mul(ov, l->in_c, l->out_c);
+  case LT_CONV: return ck_mul(ov, mul3(ov, l->k_h, l->k_w, l->in_c / l->groups), l->out_c);
+  case LT_FC: return ck_mul(ov, l->in_c, l->out_c);
   case LT_LSTM:
-  case LT_GRU: return mul(ov, mul3(ov, l->dirs, g, h), add(ov, l->in_c, h));
+  case LT_GRU: return ck_mul(ov, mul3(ov, l->dirs, g, h), ck_add(ov, l->in_c, h));
   case LT_ATTENTION: return mul3(ov, 4, l->in_c, l->in_c);
   default: return 0;
   }
