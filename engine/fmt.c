@@ -164,28 +164,6 @@ static int is_ident(const char *s, size_t n) {
   return 1;
 }
 
-/* Digits of v, written backwards from `end`; returns the start. Two digits
-** per division: attrs are formatted on every line of a trace. */
-static char *put_i64(char *end, int64_t v) {
-  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
-                              "34353637383940414243444546474849505152535455565758596061626364656667"
-                              "6869707172737475767778798081828384858687888990919293949596979899";
-  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  while (u >= 100) {
-    end -= 2;
-    memcpy(end, pairs + 2 * (u % 100), 2);
-    u /= 100;
-  }
-  if (u >= 10) {
-    end -= 2;
-    memcpy(end, pairs + 2 * u, 2);
-  } else {
-    *--end = (char)('0' + u);
-  }
-  if (v < 0) *--end = '-';
-  return end;
-}
-
 /* A whole number: optional sign, digits, and an optional fraction of zeros
 ** ("30.0", as some traces print integers). 0, or -1 when not one. */
 static int parse_whole(const char *s, size_t n, int64_t *out) {
@@ -935,7 +913,7 @@ static int eval_attrs(struct fmt *f, struct sl_err *e) {
     if (v > a->max) v = a->max;
     a->val = v;
     a->txt[sizeof a->txt - 1] = 0;
-    start = put_i64(a->txt + sizeof a->txt - 1, v);
+    start = sl_i64_back(a->txt + sizeof a->txt - 1, v);
     a->txtlen = (size_t)(a->txt + sizeof a->txt - 1 - start);
     a->txtp = start;
   }
