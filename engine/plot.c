@@ -286,11 +286,6 @@ static int numeric_column(const struct table *t, int c) {
   return t->nrow > 0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* An interval: the columns lo and hi when the query has them, else y +- err. */
 static void put_interval(struct ctx *c, size_t r) {
   const char *y = num(at(c->t, r, c->cy), "NaN");
@@ -435,7 +430,7 @@ static int emit_cdf(struct ctx *c, struct sl_err *e) {
     size_t n = 0;
     for (size_t r = 0; r < c->t->nrow; r++)
       if ((c->cs < 0 || !strcmp(at(c->t, r, c->cs), series[s])) && is_number(at(c->t, r, c->cy), &v[n])) n++;
-    qsort(v, n, sizeof *v, cmp_double);
+    qsort(v, n, sizeof *v, sl_cmp_double);
     fputs("# series ", c->dat);
     dat_comment(c->dat, series[s]);
     fputc('\n', c->dat);
@@ -821,10 +816,6 @@ static int cmp_i64_desc(const void *a, const void *b) {
   return x > y ? -1 : x < y;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Colour groups: priorities from the highest down, or tenants by name. */
 static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
   size_t n = 0;
@@ -834,7 +825,7 @@ static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
     size_t nu = 0;
     if (!names) return -1;
     for (size_t i = 0; i < g->n; i++) names[i] = g->b[i].tenant;
-    qsort(names, g->n, sizeof *names, cmp_str);
+    qsort(names, g->n, sizeof *names, sl_cmp_str);
     for (size_t i = 0; i < g->n; i++)
       if (i == 0 || strcmp(names[i], names[nu - 1])) names[nu++] = names[i];
     for (size_t i = 0; i < nu; i++) {
@@ -846,7 +837,7 @@ static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
     }
     for (size_t k = 0; k < g->n; k++) {
       const char *key = g->b[k].tenant;
-      const char **hit = bsearch(&key, names, nu, sizeof *names, cmp_str);
+      const char **hit = bsearch(&key, names, nu, sizeof *names, sl_cmp_str);
       g->b[k].group = (size_t)(hit - names);
     }
     free(names);

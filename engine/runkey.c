@@ -102,10 +102,6 @@ static int kh_params(struct keyhash *k, const char *what, const struct kv *kv, s
   return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A set of strings, kept small (module and network names). */
 struct names {
   char **s;
@@ -348,7 +344,7 @@ static int kh_policy(struct keyhash *k, const char *policy, struct sl_err *e) {
     dynamic = 0;
     if (i == mods.n) break;
   }
-  if (mods.n) qsort(mods.s, mods.n, sizeof *mods.s, cmp_str);
+  if (mods.n) qsort(mods.s, mods.n, sizeof *mods.s, sl_cmp_str);
   kh_str(k, "modules");
   for (i = 0; i < mods.n; i++) {
     char mpath[2300];
@@ -534,7 +530,7 @@ static int kh_networks(struct keyhash *k, struct names *nets, struct runkey_cach
                        struct sl_err *e) {
   char home[1024];
   sl_home(home, sizeof home);
-  if (nets->n) qsort(nets->s, nets->n, sizeof *nets->s, cmp_str);
+  if (nets->n) qsort(nets->s, nets->n, sizeof *nets->s, sl_cmp_str);
   kh_str(k, "networks");
   for (size_t i = 0; i < nets->n; i++) {
     const char *ref = nets->s[i], *br = strchr(ref, '[');

@@ -92,6 +92,11 @@ static inline char *sl_i64_back(char *end, int64_t v) {
   return end;
 }
 
+/* qsort and bsearch comparators: an array of strings (char *) by strcmp;
+** doubles in ascending order. */
+int sl_cmp_str(const void *a, const void *b);
+int sl_cmp_double(const void *a, const void *b);
+
 /* 64-bit FNV-1a, for run keys and seeded hashing. */
 uint64_t sl_hash(uint64_t h, const void *data, size_t n);
 #define SL_HASH_INIT 1469598103934665603ULL

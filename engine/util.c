@@ -118,6 +118,15 @@ void sl_buf_free(struct sl_buf *b) {
   memset(b, 0, sizeof *b);
 }
 
+int sl_cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int sl_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 int sl_parse_i64(const char *s, int64_t *out) {
   char *end;
   long long v;
