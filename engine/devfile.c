@@ -10,15 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
-}
-
 /* A preset by name: a plain name, resolved inside traces/devices/ only. */
 static int preset_path(const char *kind, const char *name, char *path, size_t n,
                        struct sl_err *e) {
@@ -73,13 +64,13 @@ static int next_field(FILE *f, char *buf, const char *path, long *lineno, char *
     char *s, *eq, *hash;
     ++*lineno;
     if ((hash = strchr(buf, '#'))) *hash = 0;
-    s = trim(buf);
+    s = sl_trim(buf);
     if (!*s) continue;
     *val = NULL;
     if ((eq = strchr(s, '='))) {
       *eq = 0;
-      s = trim(s);
-      *val = trim(eq + 1);
+      s = sl_trim(s);
+      *val = sl_trim(eq + 1);
     }
     *key = s;
     return 1;

@@ -146,14 +146,6 @@ struct fmt {
 ** Small text helpers
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
-  *end = 0;
-  return s;
-}
-
 static int is_ident(const char *s, size_t n) {
   if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
     return 0;
@@ -367,8 +359,8 @@ static int split_as(struct fmt *f, char *v, long line, const char *what, char **
   if (!as)
     return spec_err(f, line, e, "%s: expected `GROUP as FORMAT`, got '%s'", what, v);
   *as = 0;
-  *name = trim(v);
-  *unit = trim(as + 4);
+  *name = sl_trim(v);
+  *unit = sl_trim(as + 4);
   return 0;
 }
 
@@ -537,13 +529,13 @@ static int parse_lines(struct fmt *f, char *text, struct later **later, size_t *
     char *nl = strchr(s, '\n'), *eq, *key, *val;
     if (nl) *nl = 0;
     line++;
-    s = trim(s);
+    s = sl_trim(s);
     if (*s && *s != '#') {
       if (!(eq = strchr(s, '=')))
         return spec_err(f, line, e, "expected KEY = VALUE, got '%.80s'", s);
       *eq = 0;
-      key = trim(s);
-      val = trim(eq + 1);
+      key = sl_trim(s);
+      val = sl_trim(eq + 1);
       if (!*val) return spec_err(f, line, e, "%s: empty value", key);
       if (!strncmp(key, "map ", 4) || !strncmp(key, "map\t", 4) || !strncmp(key, "attr ", 5) ||
           !strncmp(key, "attr\t", 5)) {

@@ -92,6 +92,10 @@ static inline char *sl_i64_back(char *end, int64_t v) {
   return end;
 }
 
+/* s without the blanks around it, in place: spaces and tabs before; spaces,
+** tabs, '\r' and '\n' after (a line as fgets or a CRLF file leaves it). */
+char *sl_trim(char *s);
+
 /* qsort and bsearch comparators: an array of strings (char *) by strcmp;
 ** doubles in ascending order. */
 int sl_cmp_str(const void *a, const void *b);

@@ -118,6 +118,15 @@ void sl_buf_free(struct sl_buf *b) {
   memset(b, 0, sizeof *b);
 }
 
+char *sl_trim(char *s) {
+  char *end = s + strlen(s);
+  while (*s == ' ' || *s == '\t') s++;
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+    end--;
+  *end = 0;
+  return s;
+}
+
 int sl_cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
