@@ -146,16 +146,6 @@ struct fmt {
 ** Small text helpers
 ** =================================================================== */
 
-static int is_ident(const char *s, size_t n) {
-  if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' ||
-          (s[i] >= '0' && s[i] <= '9')))
-      return 0;
-  return 1;
-}
-
 /* A whole number: optional sign, digits, and an optional fraction of zeros
 ** ("30.0", as some traces print integers). 0, or -1 when not one. */
 static int parse_whole(const char *s, size_t n, int64_t *out) {
@@ -243,7 +233,7 @@ static int parse_ref(struct fmt *f, const char *s, size_t n, size_t nattrs_visib
       return spec_err(f, line, e, "%s: no map named '%.*s' (declare it with `map %.*s KEY = VALUE`)",
                       what, (int)mn, m, (int)mn, m);
   }
-  if (!is_ident(s, nl) || nl >= sizeof name)
+  if (!sl_is_ident(s, nl) || nl >= sizeof name)
     return spec_err(f, line, e, "%s: '%.*s' is not a group or attr name (letters, digits, _)", what,
                     (int)nl, s);
   memcpy(name, s, nl);
@@ -407,7 +397,7 @@ static int add_attr(struct fmt *f, const char *name, char *v, long line, struct 
   void *grown;
   char what[300];
   snprintf(what, sizeof what, "attr %s", name);
-  if (!is_ident(name, strlen(name)))
+  if (!sl_is_ident(name, strlen(name)))
     return spec_err(f, line, e, "attr: '%s' is not a name (letters, digits, _)", name);
   for (i = 0; i < f->nattrs; i++)
     if (!strcmp(f->attrs[i].name, name)) return spec_err(f, line, e, "attr %s: declared twice", name);
@@ -459,7 +449,7 @@ static int add_map_entry(struct fmt *f, const char *table, const char *key, cons
                          long line, struct sl_err *e) {
   int i = find_map(f, table, strlen(table));
   struct map *m;
-  if (!is_ident(table, strlen(table)))
+  if (!sl_is_ident(table, strlen(table)))
     return spec_err(f, line, e, "map: '%s' is not a name (letters, digits, _)", table);
   if (i < 0) {
     void *grown = sl_grow(f->maps, &f->maps_cap, f->nmaps + 1, sizeof *f->maps, e);

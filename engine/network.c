@@ -181,16 +181,8 @@ int64_t layer_weights(const struct layer *l) { int ov = 0; return weights_ck(l, 
 ** References and parameters
 ** =================================================================== */
 
-static int valid_name(const char *s, size_t n) {
-  if (n == 0 || n >= NET_PARAM_NAME) return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-          (i > 0 && c >= '0' && c <= '9')))
-      return 0;
-  }
-  return 1;
-}
+/* A parameter name: an identifier that fits a parameter slot. */
+static int valid_name(const char *s, size_t n) { return n < NET_PARAM_NAME && sl_is_ident(s, n); }
 
 static int param_find(const struct params *ps, const char *name, size_t n) {
   for (int i = 0; i < ps->n; i++)

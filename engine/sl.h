@@ -96,6 +96,10 @@ static inline char *sl_i64_back(char *end, int64_t v) {
 ** tabs, '\r' and '\n' after (a line as fgets or a CRLF file leaves it). */
 char *sl_trim(char *s);
 
+/* Whether the n bytes at s are a name: a letter or '_', then letters,
+** digits and '_'. */
+int sl_is_ident(const char *s, size_t n);
+
 /* qsort and bsearch comparators: an array of strings (char *) by strcmp;
 ** doubles in ascending order. */
 int sl_cmp_str(const void *a, const void *b);
