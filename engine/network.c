@@ -195,6 +195,18 @@ static void param_list(const struct params *ps, struct sl_err *e) {
   for (int i = 0; i < ps->n; i++) sl_err_append(e, "%s%s", i ? ", " : "", ps->p[i].name);
 }
 
+/* Line `lineno` of a layer table as a `# ...` directive: the text after
+** the '#' and its blanks, or NULL for a line that is no comment. A UTF-8
+** byte order mark may start line 1. */
+static char *directive(char *s, long lineno) {
+  if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
+  while (*s == ' ' || *s == '\t') s++;
+  if (*s != '#') return NULL;
+  s++;
+  while (*s == ' ' || *s == '\t') s++;
+  return s;
+}
+
 /* Read the `# param NAME = DEFAULT` declarations of a layer table. They are
 ** comments to any CSV reader, so the file stays a plain CSV. */
 static int read_param_decls(const char *path, struct params *ps, struct sl_err *e) {
@@ -219,11 +231,7 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
     starts = memchr(line, '\n', sizeof line) != NULL;
     if (!started) continue;              /* csv_open refuses what is wrong with the line */
     lineno++;
-    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
-    while (*s == ' ' || *s == '\t') s++;
-    if (*s != '#') continue;
-    s++;
-    while (*s == ' ' || *s == '\t') s++;
+    if (!(s = directive(s, lineno))) continue;
     if (!strncmp(s, "generate", 8) && (s[8] == ' ' || s[8] == '\t')) {
       /* `# generate PARAM`: the table is one forward pass of a decoder
       ** over PARAM tokens; the name is checked once all are declared. */
@@ -643,11 +651,7 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
   while (rc == 0 && getline(&line, &cap, f) >= 0) {
     char *s = line, *item;
     lineno++;
-    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
-    while (*s == ' ' || *s == '\t') s++;
-    if (*s != '#') continue;
-    s++;
-    while (*s == ' ' || *s == '\t') s++;
+    if (!(s = directive(s, lineno))) continue;
     if (!strncmp(s, "sdpa", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
                                    s[4] == '\n' || s[4] == 0)) {
       /* `# sdpa capture=math|fused`: which attention the framework's model
