@@ -42,12 +42,21 @@ static inline void fuzz_die(const char *what) {
   abort();
 }
 
-/* Run cfg through the engine as `schedlab run` does, for the targets whose
-** input is a trace: the device and the policy are the harness's and must
-** load; whatever the trace holds, a run that fails must say why. */
+/* Run cfg through the engine as `schedlab run` does, on the golden cases'
+** profile device (networks A, B, C; 4 GB/s), for the targets whose input
+** is a trace: the device and the policy are the harness's and must load;
+** whatever the trace holds, a run that fails must say why. */
 static inline void fuzz_replay(const struct sim_config *cfg) {
+  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
+  char home[1024], device[1120];
+  struct sim_config c = *cfg;
   struct sim s;
-  sim_init(&s, cfg);
+  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
+           sl_home(home, sizeof home));
+  c.device_spec = device;
+  c.dev_params = dev_params;
+  c.ndev_params = 1;
+  sim_init(&s, &c);
   if (sim_load_device(&s, NULL) < 0 || sim_load_policy(&s) < 0) fuzz_die(s.err.msg);
   if (sim_load_trace(&s) == 0) {
     enum sim_status st = sim_run(&s);

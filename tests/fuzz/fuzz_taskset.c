@@ -61,19 +61,12 @@ static void generate(const struct taskset *ts) {
 
 static void replay(const char *path, const struct kv *ov, size_t nov, size_t size) {
   static const char *const policies[] = {"np_fcfs", "edf", "p_hpf"};
-  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
-  char home[1024], device[1120];
   struct sim_config cfg;
-  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
-           sl_home(home, sizeof home));
   memset(&cfg, 0, sizeof cfg);
   cfg.trace_path = path;
   cfg.trace_is_tasks = 1;
   cfg.tasks_params = ov;
   cfg.ntasks_params = nov;
-  cfg.device_spec = device;
-  cfg.dev_params = dev_params;
-  cfg.ndev_params = 1;
   cfg.policy = policies[size % 3];
   cfg.seed = 1;
   cfg.max_events = 20000;

@@ -40,16 +40,9 @@ static int read_trace(const char *path, uint64_t *sum) {
 
 static void replay(const char *path, size_t size) {
   static const char *const policies[] = {"p_hpf", "edf", "sjf"};
-  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
-  char home[1024], device[1120];
   struct sim_config cfg;
-  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
-           sl_home(home, sizeof home));
   memset(&cfg, 0, sizeof cfg);
   cfg.trace_path = path;
-  cfg.device_spec = device;
-  cfg.dev_params = dev_params;
-  cfg.ndev_params = 1;
   cfg.policy = policies[size % 3];
   cfg.seed = 1;
   cfg.predict_sigma = 0.1;
