@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted names in `dir` ending in `ext`; NULL-terminated, caller frees. */
 static char **dir_names(const char *dir, const char *ext) {
   DIR *d = opendir(dir);
@@ -30,7 +26,7 @@ static char **dir_names(const char *dir, const char *ext) {
   closedir(d);
   if (!v) return NULL;
   v[n] = NULL;
-  qsort(v, n, sizeof *v, cmp_str);
+  qsort(v, n, sizeof *v, sl_cmp_str);
   return v;
 }
 

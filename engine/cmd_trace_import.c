@@ -42,13 +42,10 @@ static void out_add(struct out *o, const char *s, size_t n) {
   o->len += n;
 }
 
-/* Digits of v at p; returns the end. The length first, then two digits
-** per division written backwards in place: the arrival column is most of
-** the output, and a copy of a variable size would cost a library call. */
+/* Digits of v at p; returns the end. The length first, so that the digits
+** are written in place backwards (sl_i64_back): the arrival column is most
+** of the output, and a copy of a variable size would cost a library call. */
 static char *put_i64(char *p, int64_t v) {
-  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
-                              "34353637383940414243444546474849505152535455565758596061626364656667"
-                              "6869707172737475767778798081828384858687888990919293949596979899";
   static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
       10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
       10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
@@ -56,22 +53,10 @@ static char *put_i64(char *p, int64_t v) {
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
   /* digits from the bit length (log10(2) ~ 1233 / 4096), then one compare */
   int len = (int)(((64 - __builtin_clzll(u | 1)) * 1233) >> 12);
-  char *q;
   len += u >= pow10[len] || !u;
-  if (v < 0) *p++ = '-';
-  q = p + len;
-  while (u >= 100) {
-    q -= 2;
-    memcpy(q, pairs + 2 * (u % 100), 2);
-    u /= 100;
-  }
-  if (u >= 10) {
-    q -= 2;
-    memcpy(q, pairs + 2 * u, 2);
-  } else {
-    *--q = (char)('0' + u);
-  }
-  return p + len;
+  p += len + (v < 0);
+  sl_i64_back(p, v);
+  return p;
 }
 
 /* A name of n bytes as a CSV field at p, quoted (quotes doubled) where the

@@ -6,6 +6,7 @@
 */
 #include "cpu.h"
 
+#include "checked.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,20 +22,6 @@ const struct cpu_version cpu_versions[CPU_NVERSIONS] = {
     {"balanced", 85, 32, 32, 100},
     {"light", 70, 16, 16, 50},
 };
-
-static int64_t mul(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t add(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /* ceil(a / b) of 128-bit values, saturated at SL_TIME_LIMIT (a layer that
 ** long is refused by the device's prefix-sum check anyway). */
@@ -57,27 +44,28 @@ int cpu_lower(const struct cpu_cfg *c, const struct layer *l, int64_t batch, str
     /* One time step at a time: the gates of every direction are the
     ** parallel dimension, the batch the other. */
     out->steps = l->seq > 0 ? l->seq : 1;
-    out->n = mul(&ov, mul(&ov, out->n, l->type == LT_LSTM ? 4 : 3), l->dirs > 0 ? l->dirs : 1);
+    out->n = ck_mul(&ov, ck_mul(&ov, out->n, l->type == LT_LSTM ? 4 : 3),
+                    l->dirs > 0 ? l->dirs : 1);
     out->m = batch;
-    ops = mul(&ov, 2, layer_macs(l));
+    ops = ck_mul(&ov, 2, layer_macs(l));
     break;
   case LT_MAXPOOL:
   case LT_AVGPOOL:
-    ops = mul(&ov, outn, max64(1, l->k_h * l->k_w));
-    out->m = mul(&ov, ceil_div(outn, out->n), batch);
+    ops = ck_mul(&ov, outn, max64(1, l->k_h * l->k_w));
+    out->m = ck_mul(&ov, ceil_div64(outn, out->n), batch);
     break;
   case LT_ELTWISE:
-    ops = mul(&ov, outn, max64(1, l->count));
-    out->m = mul(&ov, ceil_div(outn, out->n), batch);
+    ops = ck_mul(&ov, outn, max64(1, l->count));
+    out->m = ck_mul(&ov, ceil_div64(outn, out->n), batch);
     break;
   default:                                  /* conv, fc, matmul, attention: output rows */
-    ops = mul(&ov, 2, layer_macs(l));
-    out->m = mul(&ov, ceil_div(outn, out->n), batch);
+    ops = ck_mul(&ov, 2, layer_macs(l));
+    out->m = ck_mul(&ov, ceil_div64(outn, out->n), batch);
     break;
   }
   if (out->m < 1) out->m = 1;
-  out->flops = mul(&ov, ops, batch);
-  out->bytes = mul(&ov, add(&ov, layer_weights(l), mul(&ov, add(&ov, in, outn), batch)),
+  out->flops = ck_mul(&ov, ops, batch);
+  out->bytes = ck_mul(&ov, ck_add(&ov, layer_weights(l), ck_mul(&ov, ck_add(&ov, in, outn), batch)),
                    c->elem_bytes);
   out->overflow = ov;
   if (ov) return sl_errf(e, "layer '%s': a count overflows 64 bits at batch %lld", l->name,
@@ -92,8 +80,8 @@ void cpu_cost_exact(const struct cpu_cfg *c, const struct cpu_layer *l, int v, i
   unsigned __int128 den;
   memset(out, 0, sizeof *out);
   out->cores = k;
-  out->units = ceil_div(l->n, ver->n_block) * ceil_div(l->m, ver->m_block);
-  waves = ceil_div(out->units, k);
+  out->units = ceil_div64(l->n, ver->n_block) * ceil_div64(l->m, ver->m_block);
+  waves = ceil_div64(out->units, k);
   /* Each wave takes one work unit's share of the FLOPs at one core's rate:
   ** freq_mhz x flops_per_cycle x eff% x version eff% / 10^7 FLOPs per ns. */
   den = (unsigned __int128)out->units * (uint64_t)c->freq_mhz * (uint64_t)c->flops_per_cycle *

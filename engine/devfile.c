@@ -1,23 +1,14 @@
 /*
 ** devfile.c — the reader of device files shared by the npu, gpu and cpu
-** devices: lines, comments, `base = PRESET` chains, presets by name, and
-** messages naming the file, the line and the field; and --device-param
-** overrides of the same fields.
+** devices, and by the run key for `base =` chains: lines, comments, `base =
+** PRESET` chains, presets by name, and messages naming the file, the line
+** and the field; and --device-param overrides of the same fields.
 */
 #include "devfile.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  *end = 0;
-  return s;
-}
 
 /* A preset by name: a plain name, resolved inside traces/devices/ only. */
 static int preset_path(const char *kind, const char *name, char *path, size_t n,
@@ -63,6 +54,30 @@ static int read_line(FILE *f, char *buf, const char *path, long lineno, struct s
   return 1;
 }
 
+/* The next line with a field after *lineno, its `#` comment cut: *key the
+** trimmed name and *val the trimmed value, or *key the whole trimmed line
+** and *val NULL where it has no '='. 1, 0 at end of file, -1 as read_line. */
+static int next_field(FILE *f, char *buf, const char *path, long *lineno, char **key, char **val,
+                      struct sl_err *e) {
+  int r;
+  while ((r = read_line(f, buf, path, *lineno + 1, e)) == 1) {
+    char *s, *eq, *hash;
+    ++*lineno;
+    if ((hash = strchr(buf, '#'))) *hash = 0;
+    s = sl_trim(buf);
+    if (!*s) continue;
+    *val = NULL;
+    if ((eq = strchr(s, '='))) {
+      *eq = 0;
+      s = sl_trim(s);
+      *val = sl_trim(eq + 1);
+    }
+    *key = s;
+    return 1;
+  }
+  return r;
+}
+
 /* The name of field i: the first member of its entry. */
 static const char *field_name(const struct devfile *df, size_t i) {
   return *(const char *const *)(const void *)((const char *)df->fields + i * df->field_size);
@@ -79,25 +94,17 @@ static int field_index(const struct devfile *df, const char *name) {
 static int read_at(const struct devfile *df, void *cfg, const char *path, int depth,
                    struct devfile_given *g, long *line, struct sl_err *e) {
   FILE *f = fopen(path, "r");
-  char buf[DEVFILE_LINE];
+  char buf[DEVFILE_LINE], *key, *val;
   long lineno = 0, base_line = 0;
   int r;
   if (!f) return sl_errf(e, "%s: cannot open", path);
-  while ((r = read_line(f, buf, path, lineno + 1, e)) == 1) {
-    char *s, *eq, *key, *val, *hash;
+  while ((r = next_field(f, buf, path, &lineno, &key, &val, e)) == 1) {
     int fd;
-    lineno++;
-    if ((hash = strchr(buf, '#'))) *hash = 0;
-    s = trim(buf);
-    if (!*s) continue;
-    if (!(eq = strchr(s, '='))) {
-      if (depth == 0) sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, s);
+    if (!val) {
+      if (depth == 0) sl_errf(e, "%s:%ld: expected 'field = value', got '%s'", path, lineno, key);
       else sl_errf(e, "%s:%ld: expected 'field = value'", path, lineno);
       goto fail;
     }
-    *eq = 0;
-    key = trim(s);
-    val = trim(eq + 1);
     if (df->base && !strcmp(key, "base")) {    /* start from a preset, then override */
       char bpath[2048];
       long bline[DEVFILE_MAX_FIELDS] = {0};
@@ -162,6 +169,21 @@ int devfile_read(const struct devfile *df, void *cfg, const char *path, struct d
     return sl_errf(e, "%s devices have %zu fields, more than a device file holds (%d)", df->kind,
                    df->nfields, DEVFILE_MAX_FIELDS);
   return read_at(df, cfg, path, 0, g, g->line, e);
+}
+
+int devfile_base(const char *kind, const char *path, char *base, size_t n, struct sl_err *e) {
+  FILE *f = fopen(path, "r");
+  char buf[DEVFILE_LINE], *key, *val;
+  long lineno = 0;
+  int r;
+  if (!f) return sl_errf(e, "%s: cannot open", path);
+  while ((r = next_field(f, buf, path, &lineno, &key, &val, e)) == 1)
+    if (val && !strcmp(key, "base")) {
+      r = preset_path(kind, val, base, n, e) < 0 ? -1 : 1;
+      break;
+    }
+  fclose(f);
+  return r;
 }
 
 int devfile_param(const struct devfile *df, void *cfg, const struct kv *p, const char *more,

@@ -47,6 +47,13 @@ int devfile_resolve(const char *kind, const char *arg, char *path, size_t n, str
 int devfile_read(const struct devfile *df, void *cfg, const char *path, struct devfile_given *g,
                  struct sl_err *e);
 
+/* The preset the device file `path` starts from: its first `base = PRESET`
+** line, read as devfile_read reads lines, resolved as devfile_read resolves
+** it. 1 with the preset's path in base, 0 none, -1 (cannot open, a line
+** devfile_read refuses, a bad preset name) with why in e. Checks nothing
+** else: the run key follows a chain with it, the run reads it. */
+int devfile_base(const char *kind, const char *path, char *base, size_t n, struct sl_err *e);
+
 /* Set one --device-param of cfg: a field of the kind, by name. -1 with
 ** "unknown device param 'x' for KIND (known: FIELDS, units MORE)" or
 ** "device param 'x': why" in e; MORE lists the kind's other params

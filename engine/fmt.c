@@ -146,46 +146,6 @@ struct fmt {
 ** Small text helpers
 ** =================================================================== */
 
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
-  *end = 0;
-  return s;
-}
-
-static int is_ident(const char *s, size_t n) {
-  if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' ||
-          (s[i] >= '0' && s[i] <= '9')))
-      return 0;
-  return 1;
-}
-
-/* Digits of v, written backwards from `end`; returns the start. Two digits
-** per division: attrs are formatted on every line of a trace. */
-static char *put_i64(char *end, int64_t v) {
-  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
-                              "34353637383940414243444546474849505152535455565758596061626364656667"
-                              "6869707172737475767778798081828384858687888990919293949596979899";
-  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  while (u >= 100) {
-    end -= 2;
-    memcpy(end, pairs + 2 * (u % 100), 2);
-    u /= 100;
-  }
-  if (u >= 10) {
-    end -= 2;
-    memcpy(end, pairs + 2 * u, 2);
-  } else {
-    *--end = (char)('0' + u);
-  }
-  if (v < 0) *--end = '-';
-  return end;
-}
-
 /* A whole number: optional sign, digits, and an optional fraction of zeros
 ** ("30.0", as some traces print integers). 0, or -1 when not one. */
 static int parse_whole(const char *s, size_t n, int64_t *out) {
@@ -273,7 +233,7 @@ static int parse_ref(struct fmt *f, const char *s, size_t n, size_t nattrs_visib
       return spec_err(f, line, e, "%s: no map named '%.*s' (declare it with `map %.*s KEY = VALUE`)",
                       what, (int)mn, m, (int)mn, m);
   }
-  if (!is_ident(s, nl) || nl >= sizeof name)
+  if (!sl_is_ident(s, nl) || nl >= sizeof name)
     return spec_err(f, line, e, "%s: '%.*s' is not a group or attr name (letters, digits, _)", what,
                     (int)nl, s);
   memcpy(name, s, nl);
@@ -389,8 +349,8 @@ static int split_as(struct fmt *f, char *v, long line, const char *what, char **
   if (!as)
     return spec_err(f, line, e, "%s: expected `GROUP as FORMAT`, got '%s'", what, v);
   *as = 0;
-  *name = trim(v);
-  *unit = trim(as + 4);
+  *name = sl_trim(v);
+  *unit = sl_trim(as + 4);
   return 0;
 }
 
@@ -437,7 +397,7 @@ static int add_attr(struct fmt *f, const char *name, char *v, long line, struct 
   void *grown;
   char what[300];
   snprintf(what, sizeof what, "attr %s", name);
-  if (!is_ident(name, strlen(name)))
+  if (!sl_is_ident(name, strlen(name)))
     return spec_err(f, line, e, "attr: '%s' is not a name (letters, digits, _)", name);
   for (i = 0; i < f->nattrs; i++)
     if (!strcmp(f->attrs[i].name, name)) return spec_err(f, line, e, "attr %s: declared twice", name);
@@ -489,7 +449,7 @@ static int add_map_entry(struct fmt *f, const char *table, const char *key, cons
                          long line, struct sl_err *e) {
   int i = find_map(f, table, strlen(table));
   struct map *m;
-  if (!is_ident(table, strlen(table)))
+  if (!sl_is_ident(table, strlen(table)))
     return spec_err(f, line, e, "map: '%s' is not a name (letters, digits, _)", table);
   if (i < 0) {
     void *grown = sl_grow(f->maps, &f->maps_cap, f->nmaps + 1, sizeof *f->maps, e);
@@ -559,13 +519,13 @@ static int parse_lines(struct fmt *f, char *text, struct later **later, size_t *
     char *nl = strchr(s, '\n'), *eq, *key, *val;
     if (nl) *nl = 0;
     line++;
-    s = trim(s);
+    s = sl_trim(s);
     if (*s && *s != '#') {
       if (!(eq = strchr(s, '=')))
         return spec_err(f, line, e, "expected KEY = VALUE, got '%.80s'", s);
       *eq = 0;
-      key = trim(s);
-      val = trim(eq + 1);
+      key = sl_trim(s);
+      val = sl_trim(eq + 1);
       if (!*val) return spec_err(f, line, e, "%s: empty value", key);
       if (!strncmp(key, "map ", 4) || !strncmp(key, "map\t", 4) || !strncmp(key, "attr ", 5) ||
           !strncmp(key, "attr\t", 5)) {
@@ -935,7 +895,7 @@ static int eval_attrs(struct fmt *f, struct sl_err *e) {
     if (v > a->max) v = a->max;
     a->val = v;
     a->txt[sizeof a->txt - 1] = 0;
-    start = put_i64(a->txt + sizeof a->txt - 1, v);
+    start = sl_i64_back(a->txt + sizeof a->txt - 1, v);
     a->txtlen = (size_t)(a->txt + sizeof a->txt - 1 - start);
     a->txtp = start;
   }

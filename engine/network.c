@@ -7,6 +7,7 @@
 #include "network.h"
 
 #include "csv.h"
+#include "checked.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -108,32 +109,23 @@ int layer_finish(struct layer *l, struct sl_err *e) {
   return 0;
 }
 
-/* Overflow-checked products and sums: a result beyond int64 sets *ov. */
-static int64_t mul(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t mul3(int *ov, int64_t a, int64_t b, int64_t c) { return mul(ov, mul(ov, a, b), c); }
-static int64_t add(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
+static int64_t mul3(int *ov, int64_t a, int64_t b, int64_t c) {
+  return ck_mul(ov, ck_mul(ov, a, b), c);
 }
 
 static int64_t macs_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c, s = l->seq, d = l->in_c;
   switch (l->type) {
   case LT_CONV:
-    return mul(ov, mul3(ov, l->out_h, l->out_w, l->out_c),
+    return ck_mul(ov, mul3(ov, l->out_h, l->out_w, l->out_c),
                mul3(ov, l->k_h, l->k_w, l->in_c / l->groups));
   case LT_FC: return mul3(ov, s, l->in_c, l->out_c);
-  case LT_MATMUL: return mul(ov, mul(ov, l->count, s), mul(ov, l->in_c, l->out_c));
+  case LT_MATMUL: return ck_mul(ov, ck_mul(ov, l->count, s), ck_mul(ov, l->in_c, l->out_c));
   case LT_LSTM:
-  case LT_GRU: return mul(ov, mul3(ov, s, l->dirs, g), mul(ov, h, add(ov, l->in_c, h)));
+  case LT_GRU: return ck_mul(ov, mul3(ov, s, l->dirs, g), ck_mul(ov, h, ck_add(ov, l->in_c, h)));
   case LT_ATTENTION:
-    return add(ov, mul(ov, mul(ov, 4, s), mul(ov, d, d)),
-               mul(ov, mul(ov, 2, s), mul(ov, l->kv < 1 ? s : l->kv, d)));
+    return ck_add(ov, ck_mul(ov, ck_mul(ov, 4, s), ck_mul(ov, d, d)),
+               ck_mul(ov, ck_mul(ov, 2, s), ck_mul(ov, l->kv < 1 ? s : l->kv, d)));
   default: return 0;
   }
 }
@@ -143,9 +135,12 @@ static int64_t in_elems_ck(const struct layer *l, int *ov) {
   case LT_CONV:
   case LT_MAXPOOL:
   case LT_AVGPOOL: return mul3(ov, l->in_h, l->in_w, l->in_c);
-  case LT_MATMUL: return mul(ov, l->count, add(ov, mul(ov, l->seq, l->in_c), mul(ov, l->in_c, l->out_c)));
-  case LT_ELTWISE: return mul(ov, mul3(ov, l->count, l->in_h, l->in_w), mul(ov, l->in_c, l->seq));
-  default: return mul(ov, l->seq, l->in_c);
+  case LT_MATMUL:
+    return ck_mul(ov, l->count,
+                  ck_add(ov, ck_mul(ov, l->seq, l->in_c), ck_mul(ov, l->in_c, l->out_c)));
+  case LT_ELTWISE:
+    return ck_mul(ov, mul3(ov, l->count, l->in_h, l->in_w), ck_mul(ov, l->in_c, l->seq));
+  default: return ck_mul(ov, l->seq, l->in_c);
   }
 }
 
@@ -157,18 +152,18 @@ static int64_t out_elems_ck(const struct layer *l, int *ov) {
   case LT_MATMUL: return mul3(ov, l->count, l->seq, l->out_c);
   case LT_LSTM:
   case LT_GRU: return mul3(ov, l->seq, l->dirs, l->out_c);
-  case LT_ELTWISE: return mul(ov, mul3(ov, l->in_h, l->in_w, l->in_c), l->seq);
-  default: return mul(ov, l->seq, l->out_c);
+  case LT_ELTWISE: return ck_mul(ov, mul3(ov, l->in_h, l->in_w, l->in_c), l->seq);
+  default: return ck_mul(ov, l->seq, l->out_c);
   }
 }
 
 static int64_t weights_ck(const struct layer *l, int *ov) {
   int64_t g = l->type == LT_LSTM ? 4 : 3, h = l->out_c;
   switch (l->type) {
-  case LT_CONV: return mul(ov, mul3(ov, l->k_h, l->k_w, l->in_c / l->groups), l->out_c);
-  case LT_FC: return mul(ov, l->in_c, l->out_c);
+  case LT_CONV: return ck_mul(ov, mul3(ov, l->k_h, l->k_w, l->in_c / l->groups), l->out_c);
+  case LT_FC: return ck_mul(ov, l->in_c, l->out_c);
   case LT_LSTM:
-  case LT_GRU: return mul(ov, mul3(ov, l->dirs, g, h), add(ov, l->in_c, h));
+  case LT_GRU: return ck_mul(ov, mul3(ov, l->dirs, g, h), ck_add(ov, l->in_c, h));
   case LT_ATTENTION: return mul3(ov, 4, l->in_c, l->in_c);
   default: return 0;
   }
@@ -186,16 +181,8 @@ int64_t layer_weights(const struct layer *l) { int ov = 0; return weights_ck(l, 
 ** References and parameters
 ** =================================================================== */
 
-static int valid_name(const char *s, size_t n) {
-  if (n == 0 || n >= NET_PARAM_NAME) return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-          (i > 0 && c >= '0' && c <= '9')))
-      return 0;
-  }
-  return 1;
-}
+/* A parameter name: an identifier that fits a parameter slot. */
+static int valid_name(const char *s, size_t n) { return n < NET_PARAM_NAME && sl_is_ident(s, n); }
 
 static int param_find(const struct params *ps, const char *name, size_t n) {
   for (int i = 0; i < ps->n; i++)
@@ -206,6 +193,18 @@ static int param_find(const struct params *ps, const char *name, size_t n) {
 static void param_list(const struct params *ps, struct sl_err *e) {
   if (ps->n == 0) { sl_err_append(e, "none"); return; }
   for (int i = 0; i < ps->n; i++) sl_err_append(e, "%s%s", i ? ", " : "", ps->p[i].name);
+}
+
+/* Line `lineno` of a layer table as a `# ...` directive: the text after
+** the '#' and its blanks, or NULL for a line that is no comment. A UTF-8
+** byte order mark may start line 1. */
+static char *directive(char *s, long lineno) {
+  if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
+  while (*s == ' ' || *s == '\t') s++;
+  if (*s != '#') return NULL;
+  s++;
+  while (*s == ' ' || *s == '\t') s++;
+  return s;
 }
 
 /* Read the `# param NAME = DEFAULT` declarations of a layer table. They are
@@ -232,11 +231,7 @@ static int read_param_decls(const char *path, struct params *ps, struct sl_err *
     starts = memchr(line, '\n', sizeof line) != NULL;
     if (!started) continue;              /* csv_open refuses what is wrong with the line */
     lineno++;
-    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
-    while (*s == ' ' || *s == '\t') s++;
-    if (*s != '#') continue;
-    s++;
-    while (*s == ' ' || *s == '\t') s++;
+    if (!(s = directive(s, lineno))) continue;
     if (!strncmp(s, "generate", 8) && (s[8] == ' ' || s[8] == '\t')) {
       /* `# generate PARAM`: the table is one forward pass of a decoder
       ** over PARAM tokens; the name is checked once all are declared. */
@@ -657,11 +652,7 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
   while (rc == 0 && getline(&line, &cap, f) >= 0) {
     char *s = line, *item;
     lineno++;
-    if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
-    while (*s == ' ' || *s == '\t') s++;
-    if (*s != '#') continue;
-    s++;
-    while (*s == ' ' || *s == '\t') s++;
+    if (!(s = directive(s, lineno))) continue;
     if (!strncmp(s, "sdpa", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
                                    s[4] == '\n' || s[4] == 0)) {
       /* `# sdpa capture=math|fused`: which attention the framework's model

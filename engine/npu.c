@@ -5,28 +5,12 @@
 */
 #include "npu.h"
 
+#include "checked.h"
 #include <stdio.h>
 #include <string.h>
 
 const char *const npu_dataflow_names[3] = {"ws", "os", "is"};
 
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/* Overflow-checked arithmetic on the model's counts (all >= 0): a result
-** beyond int64 sets *ov and yields INT64_MAX, so one flag checked at the
-** end of a layer covers every step. */
-static int64_t mul(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t add(int *ov, int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) { *ov = 1; return INT64_MAX; }
-  return r;
-}
-static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 
 /* ceil(a * b / c), a, b >= 0, c > 0, through 128 bits. */
 static int64_t muldiv_ceil(int *ov, int64_t a, int64_t b, int64_t c) {
@@ -103,8 +87,8 @@ static int64_t acc_live(const struct npu_cfg *c) {
 /* Sum over `q` tiles of lengths d (the last: last) of max(compute, mt),
 ** the first carrying `head` extra compute cycles. */
 static int64_t tiles_time(int64_t q, int64_t d, int64_t last, int64_t head, int64_t mt, int *ov) {
-  if (q == 1) return max64(add(ov, head, last), mt);
-  return add(ov, add(ov, max64(add(ov, head, d), mt), mul(ov, q - 2, max64(d, mt))),
+  if (q == 1) return max64(ck_add(ov, head, last), mt);
+  return ck_add(ov, ck_add(ov, max64(ck_add(ov, head, d), mt), ck_mul(ov, q - 2, max64(d, mt))),
              max64(last, mt));
 }
 
@@ -120,13 +104,13 @@ void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
   case NPU_IS: sr = g->k; sc = g->n; t = g->m; fill = R; break;
   default: sr = g->k; sc = g->m; t = g->n; fill = R; break;
   }
-  folds = mul(&ov, mul(&ov, ceil_div(sr, R), ceil_div(sc, C)), g->count);
-  q = ceil_div(t, d);
+  folds = ck_mul(&ov, ck_mul(&ov, ceil_div64(sr, R), ceil_div64(sc, C)), g->count);
+  q = ceil_div64(t, d);
   last = t - (q - 1) * d;
   out->folds = folds;
-  out->tiles = mul(&ov, folds, q);
-  out->macs = mul(&ov, mul(&ov, g->k, g->m), mul(&ov, g->n, g->count));
-  out->compute_cycles = mul(&ov, folds, add(&ov, fill + R + C - 2, t));
+  out->tiles = ck_mul(&ov, folds, q);
+  out->macs = ck_mul(&ov, ck_mul(&ov, g->k, g->m), ck_mul(&ov, g->n, g->count));
+  out->compute_cycles = ck_mul(&ov, folds, ck_add(&ov, fill + R + C - 2, t));
   /* DRAM traffic. Weights: under ws each weight is loaded once, into its
   ** fold; under os and is they stream, and are read once per pass over N
   ** (ceil(N/R) row folds under os, ceil(N/C) column folds under is) unless
@@ -135,16 +119,16 @@ void npu_gemm_cost(const struct npu_cfg *c, const struct npu_gemm *g, int spill,
   ** Activations: resident in the unified buffer between layers; when the
   ** layer spills, inputs are re-read once per column fold under ws and os
   ** (each pass over M streams them again) and once under is. */
-  wcopy = mul(&ov, mul(&ov, g->k, g->m), c->elem_bytes);
+  wcopy = ck_mul(&ov, ck_mul(&ov, g->k, g->m), c->elem_bytes);
   if (c->dataflow == NPU_WS || wcopy <= c->wbuf_bytes) wrefetch = 1;
-  else wrefetch = ceil_div(g->n, c->dataflow == NPU_OS ? R : C);
-  wtraffic = !g->w_is_act || spill ? mul(&ov, mul(&ov, g->count, wcopy), wrefetch) : 0;
-  arefetch = c->dataflow == NPU_IS ? 1 : ceil_div(g->m, C);
+  else wrefetch = ceil_div64(g->n, c->dataflow == NPU_OS ? R : C);
+  wtraffic = !g->w_is_act || spill ? ck_mul(&ov, ck_mul(&ov, g->count, wcopy), wrefetch) : 0;
+  arefetch = c->dataflow == NPU_IS ? 1 : ceil_div64(g->m, C);
   out->dram_bytes =
-      add(&ov, wtraffic, spill ? add(&ov, mul(&ov, in_bytes, arefetch), out_bytes) : 0);
+      ck_add(&ov, wtraffic, spill ? ck_add(&ov, ck_mul(&ov, in_bytes, arefetch), out_bytes) : 0);
   out->memory_cycles = mem_cycles(c, out->dram_bytes, &ov);
-  mt = mem_cycles(c, ceil_div(out->dram_bytes, out->tiles), &ov);
-  out->cycles = mul(&ov, folds, tiles_time(q, d, last, fill + R + C - 2, mt, &ov));
+  mt = mem_cycles(c, ceil_div64(out->dram_bytes, out->tiles), &ov);
+  out->cycles = ck_mul(&ov, folds, tiles_time(q, d, last, fill + R + C - 2, mt, &ov));
   out->acc_live = acc_live(c);
   out->overflow = ov;
 }
@@ -158,12 +142,12 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
   int ov = 0;
   memset(out, 0, sizeof *out);
   if (elems < 1) return;
-  work = ceil_div(elems, c->array_cols);
-  out->tiles = ceil_div(work, d);
+  work = ceil_div64(elems, c->array_cols);
+  out->tiles = ceil_div64(work, d);
   out->compute_cycles = work;
-  out->dram_bytes = spill ? add(&ov, in_bytes, out_bytes) : 0;
+  out->dram_bytes = spill ? ck_add(&ov, in_bytes, out_bytes) : 0;
   out->memory_cycles = mem_cycles(c, out->dram_bytes, &ov);
-  mt = mem_cycles(c, ceil_div(out->dram_bytes, out->tiles), &ov);
+  mt = mem_cycles(c, ceil_div64(out->dram_bytes, out->tiles), &ov);
   out->cycles = tiles_time(out->tiles, d, work - (out->tiles - 1) * d, 0, mt, &ov);
   out->overflow = ov;
 }
@@ -176,12 +160,12 @@ void npu_vector_cost(const struct npu_cfg *c, int64_t elems, int spill, int64_t 
 
 static void cost_add(struct npu_cost *s, const struct npu_cost *p) {
   int *ov = &s->overflow;
-  s->cycles = add(ov, s->cycles, p->cycles);
-  s->compute_cycles = add(ov, s->compute_cycles, p->compute_cycles);
-  s->tiles = add(ov, s->tiles, p->tiles);
-  s->folds = add(ov, s->folds, p->folds);
-  s->macs = add(ov, s->macs, p->macs);
-  s->dram_bytes = add(ov, s->dram_bytes, p->dram_bytes);
+  s->cycles = ck_add(ov, s->cycles, p->cycles);
+  s->compute_cycles = ck_add(ov, s->compute_cycles, p->compute_cycles);
+  s->tiles = ck_add(ov, s->tiles, p->tiles);
+  s->folds = ck_add(ov, s->folds, p->folds);
+  s->macs = ck_add(ov, s->macs, p->macs);
+  s->dram_bytes = ck_add(ov, s->dram_bytes, p->dram_bytes);
   s->acc_live = max64(s->acc_live, p->acc_live);
   s->overflow |= p->overflow;
 }
@@ -193,8 +177,8 @@ static struct npu_seg *new_seg(const struct npu_cfg *c, struct npu_seg **segs, s
   *segs = ns;
   ns += (*n)++;
   memset(ns, 0, sizeof *ns);
-  ns->in_bytes = mul(&ns->cost.overflow, in, c->elem_bytes);
-  ns->out_bytes = mul(&ns->cost.overflow, out, c->elem_bytes);
+  ns->in_bytes = ck_mul(&ns->cost.overflow, in, c->elem_bytes);
+  ns->out_bytes = ck_mul(&ns->cost.overflow, out, c->elem_bytes);
   return ns;
 }
 
@@ -232,16 +216,16 @@ static void add_gemm(const struct npu_cfg *c, struct npu_seg *s, int64_t k, int6
   g.n = n;
   g.count = count;
   g.w_is_act = w_is_act;
-  npu_gemm_cost(c, &g, spills(c, s), mul(&s->cost.overflow, in_elems, c->elem_bytes),
-                mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
+  npu_gemm_cost(c, &g, spills(c, s), ck_mul(&s->cost.overflow, in_elems, c->elem_bytes),
+                ck_mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
   cost_add(&s->cost, &p);
 }
 
 static void add_vector(const struct npu_cfg *c, struct npu_seg *s, int64_t elems, int64_t in_elems,
                        int64_t out_elems) {
   struct npu_cost p;
-  npu_vector_cost(c, elems, spills(c, s), mul(&s->cost.overflow, in_elems, c->elem_bytes),
-                  mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
+  npu_vector_cost(c, elems, spills(c, s), ck_mul(&s->cost.overflow, in_elems, c->elem_bytes),
+                  ck_mul(&s->cost.overflow, out_elems, c->elem_bytes), &p);
   cost_add(&s->cost, &p);
 }
 
@@ -257,23 +241,24 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
   case LT_CONV: {
     /* im2col: each group is a GEMM of K = kh*kw*in_c/g, M = out_c/g, N = pixels*B;
     ** depthwise (g = in_c) is in_c GEMMs with K = kh*kw and M = out_c/in_c. */
-    int64_t g = l->groups, in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
+    int64_t g = l->groups, in = ck_mul(&ov, layer_in_elems(l), B),
+            out = ck_mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, mul(&ov, l->k_h * l->k_w, l->in_c / g), l->out_c / g,
-             mul(&ov, l->out_h * l->out_w, B), g, 0, in, out);
+    add_gemm(c, s, ck_mul(&ov, l->k_h * l->k_w, l->in_c / g), l->out_c / g,
+             ck_mul(&ov, l->out_h * l->out_w, B), g, 0, in, out);
     break;
   }
   case LT_FC: {
-    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
+    int64_t in = ck_mul(&ov, layer_in_elems(l), B), out = ck_mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, l->in_c, l->out_c, mul(&ov, l->seq, B), 1, 0, in, out);
+    add_gemm(c, s, l->in_c, l->out_c, ck_mul(&ov, l->seq, B), 1, 0, in, out);
     break;
   }
   case LT_MATMUL: {
-    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
+    int64_t in = ck_mul(&ov, layer_in_elems(l), B), out = ck_mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
-    add_gemm(c, s, l->in_c, l->out_c, l->seq, mul(&ov, l->count, B), 1,
-             mul(&ov, mul(&ov, l->count, l->seq), mul(&ov, l->in_c, B)), out);
+    add_gemm(c, s, l->in_c, l->out_c, l->seq, ck_mul(&ov, l->count, B), 1,
+             ck_mul(&ov, ck_mul(&ov, l->count, l->seq), ck_mul(&ov, l->in_c, B)), out);
     break;
   }
   case LT_LSTM:
@@ -284,15 +269,15 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
     ** non-linearities and the cell update are fused into them. Live: the
     ** step's input vector and the recurrent state (h, and c for an LSTM). */
     int64_t gates = l->type == LT_LSTM ? 4 : 3, H = l->out_c, st = l->type == LT_LSTM ? 2 : 1;
-    int64_t BD = mul(&ov, B, l->dirs);
-    int64_t in = mul(&ov, BD, add(&ov, l->in_c, mul(&ov, st, H)));
-    int64_t out = mul(&ov, BD, mul(&ov, st, H));
+    int64_t BD = ck_mul(&ov, B, l->dirs);
+    int64_t in = ck_mul(&ov, BD, ck_add(&ov, l->in_c, ck_mul(&ov, st, H)));
+    int64_t out = ck_mul(&ov, BD, ck_mul(&ov, st, H));
     for (int64_t t = 0; t < l->seq; t++) {
       if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
       snprintf(s->name, sizeof s->name, "%s.t%lld", l->name, (long long)t);
       s->cost.overflow |= ov;
-      add_gemm(c, s, l->in_c, mul(&ov, gates, H), B, l->dirs, 0, mul(&ov, BD, l->in_c), 0);
-      add_gemm(c, s, H, mul(&ov, gates, H), B, l->dirs, 0, mul(&ov, BD, H), out);
+      add_gemm(c, s, l->in_c, ck_mul(&ov, gates, H), B, l->dirs, 0, ck_mul(&ov, BD, l->in_c), 0);
+      add_gemm(c, s, H, ck_mul(&ov, gates, H), B, l->dirs, 0, ck_mul(&ov, BD, H), out);
       s->cost.overflow |= ov;
       seg_done(c, s);
       if (seg_check(s, l, batch, e) < 0) return -1;
@@ -309,22 +294,22 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
     int cached = KV > S;
     static const char *const part[4] = {"qkv", "score", "context", "out"};
     int64_t ins[4], outs[4];
-    int64_t SDB = mul(&ov, mul(&ov, S, D), B), KDB = mul(&ov, mul(&ov, KV, D), B);
-    int64_t hSSB = mul(&ov, mul(&ov, h, B), mul(&ov, S, KV));
-    ins[0] = SDB;                      outs[0] = mul(&ov, 3, SDB);
-    ins[1] = add(&ov, SDB, KDB);       outs[1] = hSSB;
-    ins[2] = add(&ov, hSSB, KDB);      outs[2] = SDB;
+    int64_t SDB = ck_mul(&ov, ck_mul(&ov, S, D), B), KDB = ck_mul(&ov, ck_mul(&ov, KV, D), B);
+    int64_t hSSB = ck_mul(&ov, ck_mul(&ov, h, B), ck_mul(&ov, S, KV));
+    ins[0] = SDB;                      outs[0] = ck_mul(&ov, 3, SDB);
+    ins[1] = ck_add(&ov, SDB, KDB);       outs[1] = hSSB;
+    ins[2] = ck_add(&ov, hSSB, KDB);      outs[2] = SDB;
     ins[3] = SDB;                      outs[3] = SDB;
     for (int p = 0; p < 4; p++) {
       if (!(s = new_seg(c, segs, n, cap, ins[p], outs[p], e))) return -1;
       snprintf(s->name, sizeof s->name, "%s.%s", l->name, part[p]);
-      if (p == 0) add_gemm(c, s, D, mul(&ov, 3, D), mul(&ov, S, B), 1, 0, ins[p], outs[p]);
+      if (p == 0) add_gemm(c, s, D, ck_mul(&ov, 3, D), ck_mul(&ov, S, B), 1, 0, ins[p], outs[p]);
       if (p == 1) {
-        add_gemm(c, s, dk, KV, S, mul(&ov, h, B), !cached, SDB, outs[p]);
+        add_gemm(c, s, dk, KV, S, ck_mul(&ov, h, B), !cached, SDB, outs[p]);
         add_vector(c, s, outs[p], 0, 0);               /* softmax over the scores */
       }
-      if (p == 2) add_gemm(c, s, KV, dk, S, mul(&ov, h, B), !cached, hSSB, outs[p]);
-      if (p == 3) add_gemm(c, s, D, D, mul(&ov, S, B), 1, 0, ins[p], outs[p]);
+      if (p == 2) add_gemm(c, s, KV, dk, S, ck_mul(&ov, h, B), !cached, hSSB, outs[p]);
+      if (p == 3) add_gemm(c, s, D, D, ck_mul(&ov, S, B), 1, 0, ins[p], outs[p]);
       s->cost.overflow |= ov;
       seg_done(c, s);
       if (seg_check(s, l, batch, e) < 0) return -1;
@@ -334,7 +319,7 @@ int npu_lower(const struct npu_cfg *c, const struct layer *l, int64_t batch,
   case LT_MAXPOOL:
   case LT_AVGPOOL:
   case LT_ELTWISE: {
-    int64_t in = mul(&ov, layer_in_elems(l), B), out = mul(&ov, layer_out_elems(l), B);
+    int64_t in = ck_mul(&ov, layer_in_elems(l), B), out = ck_mul(&ov, layer_out_elems(l), B);
     if (!(s = new_seg(c, segs, n, cap, in, out, e))) return -1;
     add_vector(c, s, in, in, out);
     break;

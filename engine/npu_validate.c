@@ -55,11 +55,6 @@ enum { V_NET, V_CFG, V_ROWS, V_COLS, V_DF, V_BW, V_NAME, V_SHAPE, V_M = 15, V_N,
 ** Reading SCALE-Sim's per-layer reports
 ** =================================================================== */
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 static struct vgroup *group_for(struct vset *s, const char *cfg, const char *net,
                                 struct sl_err *e) {
   struct vgroup *ng;
@@ -243,7 +238,7 @@ static int stat_of(const struct vset *s, const struct vgroup *only, struct vstat
       if (!st->worst || fabs(g->l[j].err) > fabs(st->worst->err)) st->worst = &g->l[j];
     }
   }
-  qsort(a, k, sizeof *a, cmp_double);
+  qsort(a, k, sizeof *a, sl_cmp_double);
   st->median = k % 2 ? a[k / 2] : (a[k / 2 - 1] + a[k / 2]) / 2;
   st->max = a[k - 1];
   st->total = (double)(model - ref) / (double)ref;

@@ -286,11 +286,6 @@ static int numeric_column(const struct table *t, int c) {
   return t->nrow > 0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* An interval: the columns lo and hi when the query has them, else y +- err. */
 static void put_interval(struct ctx *c, size_t r) {
   const char *y = num(at(c->t, r, c->cy), "NaN");
@@ -303,6 +298,22 @@ static void put_interval(struct ctx *c, size_t r) {
 }
 
 static int has_interval(const struct ctx *c) { return c->clo >= 0 || c->ce >= 0; }
+
+/* Tics at 0, 1, ... labelled with the names: set xtics ('a' 0, 'b' 1). */
+static void gp_tics(FILE *gp, const char *axis, const char **names, size_t n) {
+  fprintf(gp, "set %stics (", axis);
+  for (size_t k = 0; k < n; k++) {
+    if (k) fputs(", ", gp);
+    gp_str(gp, names[k]);
+    fprintf(gp, " %zu", k);
+  }
+  fputc(')', gp);
+}
+
+/* A series' title in the key: its name, or with one series the y label. */
+static void series_title(struct ctx *c, const char **series, size_t s) {
+  gp_str(c->gp, c->cs >= 0 ? series[s] : (c->p->ylabel ? c->p->ylabel : c->t->name[c->cy]));
+}
 
 static int emit_line(struct ctx *c, struct sl_err *e) {
   const char **series, **cats = NULL;
@@ -339,13 +350,8 @@ static int emit_line(struct ctx *c, struct sl_err *e) {
     fprintf(c->dat, "\n\n");
   }
   if (cat) {
-    fprintf(c->gp, "set xtics (");
-    for (size_t k = 0; k < ncat; k++) {
-      if (k) fputs(", ", c->gp);
-      gp_str(c->gp, cats[k]);
-      fprintf(c->gp, " %zu", k);
-    }
-    fprintf(c->gp, ") rotate by -30\nset xrange [-0.5:%zu.5]\n", ncat ? ncat - 1 : 0);
+    gp_tics(c->gp, "x", cats, ncat);
+    fprintf(c->gp, " rotate by -30\nset xrange [-0.5:%zu.5]\n", ncat ? ncat - 1 : 0);
   } else {
     fprintf(c->gp, "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n");
   }
@@ -354,7 +360,7 @@ static int emit_line(struct ctx *c, struct sl_err *e) {
     fprintf(c->gp, "%s'%s' index %zu using 1:2%s with %s lt %zu lw 2 ps 1.1 title ", s ? ", \\\n     " : "",
             c->datname, s, c->clo >= 0 ? ":3:4" : c->ce >= 0 ? ":3" : "",
             has_interval(c) ? "yerrorlines" : "linespoints", s + 1);
-    gp_str(c->gp, c->cs >= 0 ? series[s] : (c->p->ylabel ? c->p->ylabel : c->t->name[c->cy]));
+    series_title(c, series, s);
   }
   fputc('\n', c->gp);
   free(series);
@@ -394,14 +400,10 @@ static int emit_bar(struct ctx *c, struct sl_err *e) {
     fputc('\n', c->dat);
   }
   fprintf(c->gp, "set style data histograms\nset style histogram %s gap 1\n"
-                 "set boxwidth 0.9\nset xtics (",
+                 "set boxwidth 0.9\n",
           has_interval(c) ? "errorbars lw 1.5" : "clustered");
-  for (size_t k = 0; k < ncat; k++) {
-    if (k) fputs(", ", c->gp);
-    gp_str(c->gp, cats[k]);
-    fprintf(c->gp, " %zu", k);
-  }
-  fprintf(c->gp, ") rotate by -30\nplot ");
+  gp_tics(c->gp, "x", cats, ncat);
+  fprintf(c->gp, " rotate by -30\nplot ");
   for (size_t s = 0; s < ns; s++) {
     int col = 2 + per * (int)s;
     fprintf(c->gp, "%s'%s' using %d", s ? ", \\\n     " : "", c->datname, col);
@@ -410,7 +412,7 @@ static int emit_bar(struct ctx *c, struct sl_err *e) {
     /* Fill patterns besides colours, so series differ in grey too. */
     if (s == 0) fprintf(c->gp, " lt 1 fs solid 0.85 border lc rgb '#333333' title ");
     else fprintf(c->gp, " lt %zu fs pattern %d border lc rgb '#333333' title ", s + 1, (int)(s - 1) % 6 + 1);
-    gp_str(c->gp, c->cs >= 0 ? series[s] : (c->p->ylabel ? c->p->ylabel : c->t->name[c->cy]));
+    series_title(c, series, s);
   }
   fputc('\n', c->gp);
   free(series);
@@ -428,7 +430,7 @@ static int emit_cdf(struct ctx *c, struct sl_err *e) {
     size_t n = 0;
     for (size_t r = 0; r < c->t->nrow; r++)
       if ((c->cs < 0 || !strcmp(at(c->t, r, c->cs), series[s])) && is_number(at(c->t, r, c->cy), &v[n])) n++;
-    qsort(v, n, sizeof *v, cmp_double);
+    qsort(v, n, sizeof *v, sl_cmp_double);
     fputs("# series ", c->dat);
     dat_comment(c->dat, series[s]);
     fputc('\n', c->dat);
@@ -462,11 +464,10 @@ static int emit_heatmap(struct ctx *c, struct sl_err *e) {
     }
     fputc('\n', c->dat);
   }
-  fprintf(c->gp, "set xtics (");
-  for (size_t i = 0; i < nx; i++) { if (i) fputs(", ", c->gp); gp_str(c->gp, xs[i]); fprintf(c->gp, " %zu", i); }
-  fprintf(c->gp, ")\nset ytics (");
-  for (size_t j = 0; j < ny; j++) { if (j) fputs(", ", c->gp); gp_str(c->gp, ys[j]); fprintf(c->gp, " %zu", j); }
-  fprintf(c->gp, ")\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset cblabel ", nx - 1, ny - 1);
+  gp_tics(c->gp, "x", xs, nx);
+  fputc('\n', c->gp);
+  gp_tics(c->gp, "y", ys, ny);
+  fprintf(c->gp, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset cblabel ", nx - 1, ny - 1);
   gp_str(c->gp, c->t->name[c->cz]);
   fprintf(c->gp, "\nset palette rgbformulae 33,13,10\nplot '%s' using 1:2:3 with image notitle, \\\n"
                  "     '%s' using 1:2:(sprintf('%%.3g', $3)) with labels notitle\n", c->datname, c->datname);
@@ -815,10 +816,6 @@ static int cmp_i64_desc(const void *a, const void *b) {
   return x > y ? -1 : x < y;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Colour groups: priorities from the highest down, or tenants by name. */
 static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
   size_t n = 0;
@@ -828,7 +825,7 @@ static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
     size_t nu = 0;
     if (!names) return -1;
     for (size_t i = 0; i < g->n; i++) names[i] = g->b[i].tenant;
-    qsort(names, g->n, sizeof *names, cmp_str);
+    qsort(names, g->n, sizeof *names, sl_cmp_str);
     for (size_t i = 0; i < g->n; i++)
       if (i == 0 || strcmp(names[i], names[nu - 1])) names[nu++] = names[i];
     for (size_t i = 0; i < nu; i++) {
@@ -840,7 +837,7 @@ static int gantt_groups(struct gantt *g, int by_tenant, struct sl_err *e) {
     }
     for (size_t k = 0; k < g->n; k++) {
       const char *key = g->b[k].tenant;
-      const char **hit = bsearch(&key, names, nu, sizeof *names, cmp_str);
+      const char **hit = bsearch(&key, names, nu, sizeof *names, sl_cmp_str);
       g->b[k].group = (size_t)(hit - names);
     }
     free(names);

@@ -9,6 +9,7 @@
 #include "runkey.h"
 
 #include "csv.h"
+#include "devfile.h"
 #include "fmt.h"
 #include "gen.h"
 #include "srchash.h"
@@ -20,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define BASE_DEPTH 8       /* device files' `base =` chains, as deep as dev_npu allows */
 
 struct keyhash {
   uint64_t a, b;           /* two lanes with different seeds: 128 bits */
@@ -101,10 +100,6 @@ static int kh_params(struct keyhash *k, const char *what, const struct kv *kv, s
   }
   free(sorted);
   return 0;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* A set of strings, kept small (module and network names). */
@@ -349,7 +344,7 @@ static int kh_policy(struct keyhash *k, const char *policy, struct sl_err *e) {
     dynamic = 0;
     if (i == mods.n) break;
   }
-  if (mods.n) qsort(mods.s, mods.n, sizeof *mods.s, cmp_str);
+  if (mods.n) qsort(mods.s, mods.n, sizeof *mods.s, sl_cmp_str);
   kh_str(k, "modules");
   for (i = 0; i < mods.n; i++) {
     char mpath[2300];
@@ -378,53 +373,34 @@ done:
 ** from the layer tables of traces/networks/. */
 static int reads_layer_tables(const char *spec) { return strncmp(spec, "profile", 7) != 0; }
 
-/* A device file argument as dev_npu resolves it: an existing file, else a
-** preset of traces/devices/. Only the name of a preset is hashed, never a
-** path: the key must not change when the checkout moves. */
-static void device_file(const char *arg, char *path, size_t n) {
-  char home[1024];
-  if (file_exists(arg) || strchr(arg, '/')) snprintf(path, n, "%s", arg);
-  else snprintf(path, n, "%s/traces/devices/%s.dev", sl_home(home, sizeof home), arg);
-}
-
-static char *trim(char *s) {
-  char *end = s + strlen(s);
-  while (*s == ' ' || *s == '\t') s++;
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n')) end--;
-  *end = 0;
-  return s;
-}
-
-/* A device file, and the presets its `base =` lines start from. */
+/* A device file, and the presets its `base =` chain starts from, found
+** as the device finds them (devfile.c). */
 static void kh_device_file(struct keyhash *k, const char *path, int depth) {
-  FILE *f;
-  char line[1024];
+  char base[2048];
+  struct sl_err ignore;                       /* the run reports a bad file */
   kh_file(k, path);
-  if (depth >= BASE_DEPTH || !(f = fopen(path, "r"))) return;
-  while (fgets(line, sizeof line, f)) {
-    char *hash = strchr(line, '#'), *eq, *s;
-    if (hash) *hash = 0;
-    if (!(eq = strchr(line, '='))) continue;
-    *eq = 0;
-    s = trim(line);
-    if (!strcmp(s, "base")) {
-      char bpath[2100];
-      device_file(trim(eq + 1), bpath, sizeof bpath);
-      kh_str(k, "base");
-      kh_device_file(k, bpath, depth + 1);
-    }
+  if (depth < DEVFILE_BASE_DEPTH && devfile_base("device", path, base, sizeof base, &ignore) == 1) {
+    kh_str(k, "base");
+    kh_device_file(k, base, depth + 1);
   }
-  fclose(f);
+}
+
+/* A device file argument as the device resolves it: an existing file, else
+** a preset of traces/devices/. Only the name of a preset is hashed, never a
+** path: the key must not change when the checkout moves. */
+static void kh_device_arg(struct keyhash *k, const char *arg) {
+  char path[2048];
+  struct sl_err ignore;
+  if (devfile_resolve("device", arg, path, sizeof path, &ignore) < 0) kh_str(k, "(unreadable)");
+  else kh_device_file(k, path, 0);
 }
 
 static void kh_device(struct keyhash *k, const char *spec) {
   const char *colon = strchr(spec, ':');
-  char path[2100];
   kh_str(k, "device");
   if (!colon) {                               /* a preset: KIND-NAME */
     kh_str(k, spec);
-    device_file(spec, path, sizeof path);
-    kh_device_file(k, path, 0);
+    kh_device_arg(k, spec);
     return;
   }
   kh_bytes(k, spec, (size_t)(colon - spec));  /* the kind; its file by content */
@@ -433,8 +409,7 @@ static void kh_device(struct keyhash *k, const char *spec) {
     return;
   }
   if (!file_exists(colon + 1) && !strchr(colon + 1, '/')) kh_str(k, colon + 1);
-  device_file(colon + 1, path, sizeof path);
-  kh_device_file(k, path, 0);
+  kh_device_arg(k, colon + 1);
 }
 
 /* The distinct values of a trace file's network column. */
@@ -555,7 +530,7 @@ static int kh_networks(struct keyhash *k, struct names *nets, struct runkey_cach
                        struct sl_err *e) {
   char home[1024];
   sl_home(home, sizeof home);
-  if (nets->n) qsort(nets->s, nets->n, sizeof *nets->s, cmp_str);
+  if (nets->n) qsort(nets->s, nets->n, sizeof *nets->s, sl_cmp_str);
   kh_str(k, "networks");
   for (size_t i = 0; i < nets->n; i++) {
     const char *ref = nets->s[i], *br = strchr(ref, '[');

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef int64_t sl_ns;                 /* simulated time or duration, ns */
 #define SL_NS_NONE INT64_MIN           /* an absent time (no deadline, not started) */
@@ -66,6 +67,43 @@ int sl_parse_double(const char *s, double *out);
 int sl_parse_decimal_scaled(const char *s, size_t n, int scale, int64_t *out);
 /* "250000", "250us", "0.25ms", "1s" -> ns. Plain numbers are ns. */
 int sl_parse_duration(const char *s, sl_ns *out);
+
+/* The decimal digits of v written backwards so that they end just before
+** `end`, a '-' first when v < 0; returns where they start (at most 20
+** bytes before end). Two digits per division, inline: trace readers and
+** writers format numbers on every line of a trace. */
+static inline char *sl_i64_back(char *end, int64_t v) {
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  while (u >= 100) {
+    end -= 2;
+    memcpy(end, pairs + 2 * (u % 100), 2);
+    u /= 100;
+  }
+  if (u >= 10) {
+    end -= 2;
+    memcpy(end, pairs + 2 * u, 2);
+  } else {
+    *--end = (char)('0' + u);
+  }
+  if (v < 0) *--end = '-';
+  return end;
+}
+
+/* s without the blanks around it, in place: spaces and tabs before; spaces,
+** tabs, '\r' and '\n' after (a line as fgets or a CRLF file leaves it). */
+char *sl_trim(char *s);
+
+/* Whether the n bytes at s are a name: a letter or '_', then letters,
+** digits and '_'. */
+int sl_is_ident(const char *s, size_t n);
+
+/* qsort and bsearch comparators: an array of strings (char *) by strcmp;
+** doubles in ascending order. */
+int sl_cmp_str(const void *a, const void *b);
+int sl_cmp_double(const void *a, const void *b);
 
 /* 64-bit FNV-1a, for run keys and seeded hashing. */
 uint64_t sl_hash(uint64_t h, const void *data, size_t n);

@@ -166,15 +166,6 @@ static int parse_key(struct parser *p, struct spec *s, int k, const char *v) {
 ** Parameters: ${NAME}
 ** =================================================================== */
 
-static int valid_name(const char *s, size_t n) {
-  if (!n || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) return 0;
-  for (size_t i = 1; i < n; i++)
-    if (!(s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-          (s[i] >= '0' && s[i] <= '9')))
-      return 0;
-  return 1;
-}
-
 static const struct param *find_param(const struct parser *p, const char *name, size_t n) {
   for (size_t i = 0; i < p->np; i++)
     if (strlen(p->params[i].name) == n && !strncmp(p->params[i].name, name, n)) return &p->params[i];
@@ -234,7 +225,7 @@ static int param_line(struct parser *p, char **tok, size_t ntok) {
   if (ntok != 2 || !(eq = strchr(tok[1], '=')))
     return sl_errf(p->e, "%s:%ld: a param line is `param NAME=DEFAULT` (one word)", p->path, p->line);
   nlen = (size_t)(eq - tok[1]);
-  if (!valid_name(tok[1], nlen))
+  if (!sl_is_ident(tok[1], nlen))
     return sl_errf(p->e, "%s:%ld: key '%.*s': not a parameter name (letters, digits, '_'; not "
                          "starting with a digit)", p->path, p->line, (int)nlen, tok[1]);
   tok[1][nlen] = 0;
@@ -421,7 +412,7 @@ int taskset_load(struct taskset *ts, const char *path, const struct kv *over, si
   p.over = over;
   p.nover = nover;
   for (size_t i = 0; i < nover; i++) {
-    if (!valid_name(over[i].key, strlen(over[i].key)))
+    if (!sl_is_ident(over[i].key, strlen(over[i].key)))
       return sl_errf(e, "%s: parameter override '%s': not a parameter name", path, over[i].key);
     if (!one_word(over[i].value))
       return sl_errf(e, "%s: parameter override '%s=%s': the value must be one word (no "

@@ -118,6 +118,34 @@ void sl_buf_free(struct sl_buf *b) {
   memset(b, 0, sizeof *b);
 }
 
+char *sl_trim(char *s) {
+  char *end = s + strlen(s);
+  while (*s == ' ' || *s == '\t') s++;
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+    end--;
+  *end = 0;
+  return s;
+}
+
+int sl_is_ident(const char *s, size_t n) {
+  if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' ||
+          (s[i] >= '0' && s[i] <= '9')))
+      return 0;
+  return 1;
+}
+
+int sl_cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int sl_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 int sl_parse_i64(const char *s, int64_t *out) {
   char *end;
   long long v;

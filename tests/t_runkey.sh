@@ -139,6 +139,18 @@ echo "# edited" >> home/traces/devices/npu-prema.dev
 k4=$(key)
 if [ -n "$k4" ] && [ "$k4" != "$k3" ]; then ok "runkey-3.3: the device preset changed: a new key"
 else not_ok "runkey-3.3: the device preset changed: a new key" "k3=$k3 k4=$k4"; fi
+# A device file of its own that starts from the preset: the preset counts
+# through its `base =` line, read as the device reads it (here after a
+# UTF-8 byte order mark).
+printf '\357\273\277base = npu-prema   # the preset\nclock_mhz = 900\n' > mine.dev
+keyf() { SCHEDLAB_HOME=$PWD/home "$S" run --trace npu.csv --policy np_fcfs --device npu:mine.dev \
+           --db npu.db --quiet >/dev/null 2>&1; q npu.db "SELECT run_key FROM runs ORDER BY run_id DESC LIMIT 1"; }
+k5=$(keyf)
+echo "# edited again" >> home/traces/devices/npu-prema.dev
+k6=$(keyf)
+if [ -n "$k5" ] && [ -n "$k6" ] && [ "$k6" != "$k5" ]; then
+  ok "runkey-3.4: the preset a device file's base names changed: a new key"
+else not_ok "runkey-3.4: the preset a device file's base names changed: a new key" "k5=$k5 k6=$k6"; fi
 
 # ---- the source hash: git state and docs do not enter it -------------------
 mkdir -p src && cp -r "$root/engine" "$root/Makefile" "$root/README.md" src/

@@ -8,6 +8,7 @@
 #define FUZZ_H
 
 #include "device.h"
+#include "engine.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,33 @@ static inline int fuzz_memfd(const uint8_t *data, size_t size, char *path, size_
 static inline void fuzz_die(const char *what) {
   fprintf(stderr, "fuzz harness: %s\n", what);
   abort();
+}
+
+/* Run cfg through the engine as `schedlab run` does, on the golden cases'
+** profile device (networks A, B, C; 4 GB/s), for the targets whose input
+** is a trace: the device and the policy are the harness's and must load;
+** whatever the trace holds, a run that fails must say why. */
+static inline void fuzz_replay(const struct sim_config *cfg) {
+  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
+  char home[1024], device[1120];
+  struct sim_config c = *cfg;
+  struct sim s;
+  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
+           sl_home(home, sizeof home));
+  c.device_spec = device;
+  c.dev_params = dev_params;
+  c.ndev_params = 1;
+  sim_init(&s, &c);
+  if (sim_load_device(&s, NULL) < 0 || sim_load_policy(&s) < 0) fuzz_die(s.err.msg);
+  if (sim_load_trace(&s) == 0) {
+    enum sim_status st = sim_run(&s);
+    if (st == SIM_OK && sim_finish(&s) < 0 && !s.err.msg[0])
+      fuzz_die("sim_finish failed without a message");
+    if (st != SIM_OK && !s.err.msg[0]) fuzz_die("a failed run without a message");
+  } else if (!s.err.msg[0]) {
+    fuzz_die("sim_load_trace failed without a message");
+  }
+  sim_free(&s);
 }
 
 /* Ask a compiled work what the engine asks while it runs: stop points under

@@ -61,34 +61,16 @@ static void generate(const struct taskset *ts) {
 
 static void replay(const char *path, const struct kv *ov, size_t nov, size_t size) {
   static const char *const policies[] = {"np_fcfs", "edf", "p_hpf"};
-  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
-  char home[1024], device[1120];
   struct sim_config cfg;
-  struct sim s;
-  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
-           sl_home(home, sizeof home));
   memset(&cfg, 0, sizeof cfg);
   cfg.trace_path = path;
   cfg.trace_is_tasks = 1;
   cfg.tasks_params = ov;
   cfg.ntasks_params = nov;
-  cfg.device_spec = device;
-  cfg.dev_params = dev_params;
-  cfg.ndev_params = 1;
   cfg.policy = policies[size % 3];
   cfg.seed = 1;
   cfg.max_events = 20000;
-  sim_init(&s, &cfg);
-  if (sim_load_device(&s, NULL) < 0 || sim_load_policy(&s) < 0) fuzz_die(s.err.msg);
-  if (sim_load_trace(&s) == 0) {
-    enum sim_status st = sim_run(&s);
-    if (st == SIM_OK && sim_finish(&s) < 0 && !s.err.msg[0])
-      fuzz_die("sim_finish failed without a message");
-    if (st != SIM_OK && !s.err.msg[0]) fuzz_die("a failed run without a message");
-  } else if (!s.err.msg[0]) {
-    fuzz_die("sim_load_trace failed without a message");
-  }
-  sim_free(&s);
+  fuzz_replay(&cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -40,31 +40,13 @@ static int read_trace(const char *path, uint64_t *sum) {
 
 static void replay(const char *path, size_t size) {
   static const char *const policies[] = {"p_hpf", "edf", "sjf"};
-  static const struct kv dev_params[] = {{"bandwidth_gbps", "4"}};
-  char home[1024], device[1120];
   struct sim_config cfg;
-  struct sim s;
-  snprintf(device, sizeof device, "profile:%s/tests/cases/profile.csv",
-           sl_home(home, sizeof home));
   memset(&cfg, 0, sizeof cfg);
   cfg.trace_path = path;
-  cfg.device_spec = device;
-  cfg.dev_params = dev_params;
-  cfg.ndev_params = 1;
   cfg.policy = policies[size % 3];
   cfg.seed = 1;
   cfg.predict_sigma = 0.1;
-  sim_init(&s, &cfg);
-  if (sim_load_device(&s, NULL) < 0 || sim_load_policy(&s) < 0) fuzz_die(s.err.msg);
-  if (sim_load_trace(&s) == 0) {
-    enum sim_status st = sim_run(&s);
-    if (st == SIM_OK && sim_finish(&s) < 0 && !s.err.msg[0])
-      fuzz_die("sim_finish failed without a message");
-    if (st != SIM_OK && !s.err.msg[0]) fuzz_die("a failed run without a message");
-  } else if (!s.err.msg[0]) {
-    fuzz_die("sim_load_trace failed without a message");
-  }
-  sim_free(&s);
+  fuzz_replay(&cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -1,6 +1,8 @@
 /*
-** test_util.c — exact decimal parsing of times, durations, CSV splitting.
+** test_util.c — exact decimal parsing of times, durations, CSV splitting,
+** and the small helpers the modules share (sl.h, checked.h).
 */
+#include "checked.h"
 #include "csv.h"
 #include "sl.h"
 #include "test.h"
@@ -11,6 +13,19 @@ static int64_t dec(const char *s, int scale) {
   int64_t v = -999;
   if (sl_parse_decimal_scaled(s, strlen(s), scale, &v) < 0) return -999;
   return v;
+}
+
+/* v as sl_i64_back writes it, NUL-terminated. */
+static const char *digits(int64_t v) {
+  static char buf[32];
+  buf[sizeof buf - 1] = 0;
+  return sl_i64_back(buf + sizeof buf - 1, v);
+}
+
+static int trimmed(const char *s, const char *want) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%s", s);
+  return !strcmp(sl_trim(buf), want);
 }
 
 int main(void) {
@@ -49,5 +64,38 @@ int main(void) {
        "util-3.4: short row names file and line: %s", e.msg);
   csv_close(&c);
   remove("util_csv.tmp");
+
+  /* Shared helpers: every digit count around the two-digit steps, both ends. */
+  TEST(!strcmp(digits(0), "0") && !strcmp(digits(7), "7") && !strcmp(digits(10), "10") &&
+       !strcmp(digits(99), "99") && !strcmp(digits(100), "100") && !strcmp(digits(1234567), "1234567"),
+       "util-4.1: sl_i64_back writes 0, 7, 10, 99, 100, 1234567");
+  TEST(!strcmp(digits(-5), "-5") && !strcmp(digits(-10), "-10"), "util-4.2: negatives get a '-'");
+  TEST(!strcmp(digits(INT64_MAX), "9223372036854775807") &&
+       !strcmp(digits(INT64_MIN), "-9223372036854775808"), "util-4.3: INT64_MAX and INT64_MIN");
+  TEST(trimmed(" \t a b \r\n", "a b") && trimmed("", "") && trimmed(" \t\r\n", "") &&
+       trimmed("x", "x"), "util-4.4: sl_trim drops blanks around, keeps them inside");
+  TEST(sl_is_ident("_a1", 3) && sl_is_ident("Ab", 2) && sl_is_ident("a-", 1),
+       "util-4.5: identifiers (a letter or '_' first; only n bytes count)");
+  TEST(!sl_is_ident("1a", 2) && !sl_is_ident("a-b", 3) && !sl_is_ident("", 0),
+       "util-4.6: not identifiers: a digit first, a '-', nothing");
+  {
+    const char *names[] = {"b", "a", "c"};
+    double v[] = {2.5, -1, 0};
+    qsort(names, 3, sizeof *names, sl_cmp_str);
+    qsort(v, 3, sizeof *v, sl_cmp_double);
+    TEST(!strcmp(names[0], "a") && !strcmp(names[1], "b") && !strcmp(names[2], "c"),
+         "util-4.7: sl_cmp_str sorts strings");
+    TEST(v[0] == -1 && v[1] == 0 && v[2] == 2.5, "util-4.8: sl_cmp_double sorts ascending");
+  }
+  {
+    int ov = 0;
+    TEST(ck_mul(&ov, 6, 7) == 42 && ck_add(&ov, 40, 2) == 42 && !ov, "util-4.9: in range: no flag");
+    TEST(ck_mul(&ov, (int64_t)1 << 32, (int64_t)1 << 31) == INT64_MAX && ov,
+         "util-4.10: 2^63 overflows: INT64_MAX and the flag");
+    ov = 0;
+    TEST(ck_add(&ov, INT64_MAX, 1) == INT64_MAX && ov, "util-4.11: INT64_MAX + 1 overflows");
+    TEST(ceil_div64(7, 2) == 4 && ceil_div64(6, 2) == 3 && ceil_div64(0, 5) == 0 &&
+         ceil_div64(INT64_MAX, INT64_MAX) == 1, "util-4.12: ceil_div64, no a + b - 1 overflow");
+  }
   return test_done();
 }
