@@ -514,11 +514,12 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       double r = x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d;
       int gap = 0;
       /* Where a gap follows, the host is behind: the next launch, which
-      ** the slowed host prepares during this kernel, paces it. */
-      if (t->hbusy && rh < r && t->seg + 1 < h[i].work->nseg) {
-        gpu_seg_kernel(h[i].work, t->seg + 1, &gap);
-        if (gap) r = rh;
-      }
+      ** the slowed host prepares during this kernel, paces it. Not where
+      ** that launch is a sync (a decode step's first kernel): the host
+      ** waits for this kernel to end, then launches in the gap. */
+      if (t->hbusy && rh < r && t->seg + 1 < h[i].work->nseg &&
+          !gpu_seg_kernel(h[i].work, t->seg + 1, &gap)->sync && gap)
+        r = rh;
       set_rate(&h[i], r);
     }
     h[i].until = seg_end(&h[i], t);
