@@ -26,8 +26,10 @@ static void place(struct evq *q, size_t i, struct event ev) {
   q->pos[ev.handle] = (int32_t)i;
 }
 
-static void sift_up(struct evq *q, size_t i) {
-  struct event ev = q->heap[i];
+/* The sifts take the event moving by value and write it once, where it
+** lands: reading back an event just written (field by field) stalls the
+** load on the stores, and the engine pops and pushes at every event. */
+static void sift_up(struct evq *q, size_t i, struct event ev) {
   while (i > 0) {
     size_t parent = (i - 1) / 2;
     if (!before(&ev, &q->heap[parent])) break;
@@ -37,8 +39,7 @@ static void sift_up(struct evq *q, size_t i) {
   place(q, i, ev);
 }
 
-static void sift_down(struct evq *q, size_t i) {
-  struct event ev = q->heap[i];
+static void sift_down(struct evq *q, size_t i, struct event ev) {
   for (;;) {
     size_t l = 2 * i + 1, best = i;
     const struct event *b = &ev;
@@ -79,10 +80,8 @@ int32_t evq_push(struct evq *q, sl_ns time, int cls, int64_t arg, struct sl_err 
   ev.cls = cls;
   ev.handle = h;
   ev.arg = arg;
-  q->heap[q->n] = ev;
-  q->pos[h] = (int32_t)q->n;
   q->n++;
-  sift_up(q, q->n - 1);
+  sift_up(q, q->n - 1, ev);
   return h;
 }
 
@@ -92,9 +91,9 @@ static void remove_at(struct evq *q, size_t i) {
   q->free_handles[q->nfree++] = h;
   q->n--;
   if (i == q->n) return;
-  place(q, i, q->heap[q->n]);
-  if (i > 0 && before(&q->heap[i], &q->heap[(i - 1) / 2])) sift_up(q, i);
-  else sift_down(q, i);
+  /* The last event fills the hole, up or down from it. */
+  if (i > 0 && before(&q->heap[q->n], &q->heap[(i - 1) / 2])) sift_up(q, i, q->heap[q->n]);
+  else sift_down(q, i, q->heap[q->n]);
 }
 
 void evq_cancel(struct evq *q, int32_t handle) {
@@ -104,12 +103,14 @@ void evq_cancel(struct evq *q, int32_t handle) {
 
 void evq_reschedule(struct evq *q, int32_t handle, sl_ns time) {
   size_t i;
+  struct event ev;
   if (handle < 0 || (size_t)handle >= q->nhandles || q->pos[handle] < 0) return;
   i = (size_t)q->pos[handle];
-  q->heap[i].time = time;
-  q->heap[i].seq = q->next_seq++;
-  sift_up(q, i);
-  sift_down(q, (size_t)q->pos[handle]);
+  ev = q->heap[i];
+  ev.time = time;
+  ev.seq = q->next_seq++;
+  if (i > 0 && before(&ev, &q->heap[(i - 1) / 2])) sift_up(q, i, ev);
+  else sift_down(q, i, ev);
 }
 
 struct event evq_pop(struct evq *q) {
