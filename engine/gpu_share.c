@@ -70,6 +70,9 @@ struct ustate {
   int hpace;                   /* the host launches the next kernel while segment hint runs
                                ** (a gap follows, not a decode step's sync's): 1 or 0; -1 not
                                ** asked yet */
+  int64_t wl_a;                /* wl is the wave length of segment hint's kernel on wl_a SMs */
+  sl_ns wl;                    /* (0: none yet) */
+  double rho1;                 /* its memory share at its own SMs (x = 1); < 0: not yet */
   sl_ns host_end;              /* gpu_work_host_end(hint_w) */
 };
 
@@ -349,6 +352,8 @@ static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
     const struct gpu_kernel *kern = gpu_seg_kernel(w, k, &gap);
     st->hk = gap ? NULL : kern;
     st->hpace = -1;
+    st->wl_a = 0;
+    st->rho1 = -1;
   }
   st->hint_w = w;
   st->hint = k;
@@ -364,6 +369,16 @@ static int paced(struct ustate *st, const struct work *w) {
     st->hpace = st->hint + 1 < w->nseg && !gpu_seg_kernel(w, st->hint + 1, &gap)->sync && gap;
   }
   return st->hpace;
+}
+
+/* wave_len of the kernel of st's segment on a SMs: a holder keeps its SMs
+** over many calls (its co-runners' boundaries). */
+static sl_ns wave_of(struct ustate *st, const struct gpu_kernel *k, int64_t a) {
+  if (st->wl_a != a) {
+    st->wl_a = a;
+    st->wl = wave_len(k, a);
+  }
+  return st->wl;
 }
 
 /* SMs a holder's kernels may use: its unit's cap, and under mps the
@@ -458,7 +473,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   const struct hs *lacks = NULL;   /* the first in the deal order of the kernels short of SMs */
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
-    const struct ustate *st = &s->st[i];
+    struct ustate *st = &s->st[i];
     if (!h[i].active) continue;
     t->hbusy = s->host_shared && h[i].progress < st->host_end;
     nbusy += t->hbusy;
@@ -466,7 +481,10 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     /* Its blocks that run keep their SMs until its wave boundary. */
     if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
       int64_t had = st->seg == -1 ? t->demand : st->alloc;
-      if (had > 0 && t->p % wave_len(t->k, had) != 0) t->locked = had > t->demand ? t->demand : had;
+      sl_ns w = had > 0 ? wave_of(st, t->k, had) : 0;
+      /* (0 < p < the kernel's length: one wave, not at its boundary.) */
+      if (had > 0 && (w == t->k->ns || t->p % w != 0))
+        t->locked = had > t->demand ? t->demand : had;
     }
     free_sms -= t->locked;
   }
@@ -509,10 +527,18 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     if (t->k && t->alloc + t->cores > 0) {
+      struct ustate *st = &s->st[i];
       t->x = rounds_ratio(c, t->k, t->alloc + t->cores);
       t->comp = (double)t->k->compute_ns * t->x;
       t->mem = (double)t->k->memory_ns * t->x;
-      rho += t->mem / ((double)c->kernel_ns + (t->comp > t->mem ? t->comp : t->mem));
+      if (t->x != 1) {
+        rho += t->mem / ((double)c->kernel_ns + (t->comp > t->mem ? t->comp : t->mem));
+      } else {
+        /* The same quotient at x = 1, once per kernel. */
+        if (st->rho1 < 0)
+          st->rho1 = t->mem / ((double)c->kernel_ns + (t->comp > t->mem ? t->comp : t->mem));
+        rho += st->rho1;
+      }
     }
   }
   /* One interpreter: each launching host holds the GIL for a share g of
@@ -566,7 +592,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     /* (Ranks are a total order: some kernel short of SMs outranks this
     ** one exactly when the first of them in the deal order does.) */
     if (lacks && outranks(lacks, t) && t->alloc > 0) {
-      sl_ns w = wave_len(t->k, t->alloc);
+      sl_ns w = wave_of(st, t->k, t->alloc);
       sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
       if (b < h[i].until) h[i].until = b;
     }
