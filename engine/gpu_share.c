@@ -547,9 +547,11 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     struct ustate *st = &s->st[i];
-    h[i].rate_q = RATE_ONE;
-    h[i].until = work_total(h[i].work);
-    if (!h[i].active) continue;
+    if (!h[i].active) {
+      h[i].rate_q = RATE_ONE;
+      h[i].until = work_total(h[i].work);
+      continue;
+    }
     st->w = NULL;
     if (!t->k) {
       set_rate(&h[i], t->hbusy ? rh : 1.0);
