@@ -482,8 +482,8 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
       int64_t had = st->seg == -1 ? t->demand : st->alloc;
       sl_ns w = had > 0 ? wave_of(st, t->k, had) : 0;
-      /* (0 < p < the kernel's length: one wave, not at its boundary.) */
-      if (had > 0 && (w == t->k->ns || t->p % w != 0))
+      /* (0 < p < w: inside its first wave, no division needed.) */
+      if (had > 0 && (t->p < w || t->p % w != 0))
         t->locked = had > t->demand ? t->demand : had;
     }
     free_sms -= t->locked;
