@@ -67,6 +67,7 @@ struct ustate {
   ** change (a co-runner's boundary leaves the other holders where they
   ** were): */
   const struct gpu_kernel *hk; /* the kernel of segment hint; NULL: the gap before one */
+  sl_ns lo, hi;                /* segment hint's progress range [lo, hi) */
   int hpace;                   /* the host launches the next kernel while segment hint runs
                                ** (a gap follows, not a decode step's sync's): 1 or 0; -1 not
                                ** asked yet */
@@ -82,6 +83,7 @@ struct hs {
   double x, comp, mem;     /* at its SMs: the rounds ratio, compute and memory time (ns) */
   int32_t seg;
   sl_ns p;                 /* progress inside the segment */
+  sl_ns end;               /* the segment's end (progress) */
   int64_t demand, locked, alloc;
   int hbusy;               /* host=shared: its host is still launching its kernels */
   int64_t cores;           /* SMs where its blocks sit beside another kernel's */
@@ -340,6 +342,7 @@ static void set_rate(struct holder *h, double rate) {
 /* work_segment_at, starting from where the unit's holder was. */
 static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
   int32_t k = st->hint;
+  if (st->hint_w == w && p >= st->lo && p < st->hi) return k;   /* still there */
   if (st->hint_w != w || k < 0 || k >= w->nseg || p < w->prefix[k]) {
     k = work_segment_at(w, p);
   } else if (p >= w->prefix[k + 1]) {
@@ -357,6 +360,8 @@ static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
   }
   st->hint_w = w;
   st->hint = k;
+  st->lo = w->prefix[k];
+  st->hi = w->prefix[k + 1];
   return k;
 }
 
@@ -404,7 +409,8 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     if (!h[i].active) continue;
     nact++;
     t->seg = segment(&s->st[i], h[i].work, h[i].progress);
-    t->p = h[i].progress - h[i].work->prefix[t->seg];
+    t->p = h[i].progress - s->st[i].lo;
+    t->end = s->st[i].hi;
     t->k = s->st[i].hk;
     t->prio = s->prio[h[i].unit];
     if (t->k) {
@@ -418,10 +424,6 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
   }
   (void)c;
   return nact;
-}
-
-static sl_ns seg_end(const struct holder *h, const struct hs *t) {
-  return h->work->prefix[t->seg + 1];
 }
 
 /* One active holder alone on a GPU whose SMs it may all use: rate 1 over its
@@ -555,7 +557,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     st->w = NULL;
     if (!t->k) {
       set_rate(&h[i], t->hbusy ? rh : 1.0);
-      h[i].until = seg_end(&h[i], t);
+      h[i].until = t->end;
       continue;
     }
     st->w = h[i].work;
@@ -564,8 +566,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     st->order = t->order;
     if (t->alloc + t->cores == 0) {
       h[i].rate_q = 1;
-      h[i].until = h[i].progress + WAIT_HORIZON < seg_end(&h[i], t) ? h[i].progress + WAIT_HORIZON
-                                                                    : seg_end(&h[i], t);
+      h[i].until = h[i].progress + WAIT_HORIZON < t->end ? h[i].progress + WAIT_HORIZON : t->end;
       continue;
     }
     {
@@ -586,7 +587,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       if (t->hbusy && rh < r && paced(st, h[i].work)) r = rh;
       set_rate(&h[i], r);
     }
-    h[i].until = seg_end(&h[i], t);
+    h[i].until = t->end;
     if (t->hbusy && st->host_end < h[i].until) h[i].until = st->host_end;
     /* A kernel that lacks SMs and comes first in line takes some at this
     ** kernel's next wave boundary: the rates change there. (Where no such
@@ -595,7 +596,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     ** one exactly when the first of them in the deal order does.) */
     if (lacks && outranks(lacks, t) && t->alloc > 0) {
       sl_ns w = wave_of(st, t->k, t->alloc);
-      sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
+      sl_ns b = h[i].progress - t->p + (t->p / w + 1) * w;
       if (b < h[i].until) h[i].until = b;
     }
   }
@@ -613,7 +614,7 @@ static int slice_rates(struct gpu_share *s, struct holder *h, size_t n) {
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active) continue;
-    h[i].until = seg_end(&h[i], t);
+    h[i].until = t->end;
     if (t->k && ngpu > 1)
       set_rate(&h[i], (double)s->slice_ns / (double)(s->slice_ns + s->switch_ns) / ngpu);
   }
@@ -627,7 +628,7 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active || s->nunits == 1) continue;
-    h[i].until = seg_end(&h[i], t);
+    h[i].until = t->end;
     if (t->k) {
       const struct gpu_kernel *k = t->k;
       int64_t a = s->cap[h[i].unit];
