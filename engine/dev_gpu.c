@@ -35,7 +35,7 @@ struct gpu_work {
   struct gpu_kernel *kern; /* [nkern] */
   size_t nkern;
   struct gpu_seg *seg;     /* [nseg] */
-  sl_ns host_end;          /* when the host has launched the last kernel */
+  sl_ns host_end;          /* progress at which the host has launched the last kernel */
   double host_gil;         /* the network's `# host gil=`; -1: the device's gil_frac */
 };
 
@@ -273,8 +273,10 @@ static int gpu_compile(struct device *d, const char *network, int batch, struct 
   gw->host_gil = host_gil;
   gw->kern = ks;
   gw->nkern = n;
-  gw->host_end = 0;
-  for (size_t i = 0; i < n; i++) gw->host_end += ks[i].host_ns;
+  /* The host's last launch, after every sync wait before it (an eager
+  ** decode step's first kernel waits for the GPU): not the plain sum of
+  ** the host costs once the host has waited. */
+  gw->host_end = n > 0 ? ks[n - 1].launched : 0;
   w->ext = gw;
   for (size_t i = 0; i < n; i++) ns += 1 + (ks[i].gap_ns > 0);
   if (ns > INT32_MAX - 1) return sl_errf(e, "network '%s': too many segments", network);

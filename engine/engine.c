@@ -366,18 +366,24 @@ static sl_ns reach_ns(const struct req *r, sl_ns target) {
   if (target <= r->progress) return 0;
   if (r->rate_q == RATE_ONE && r->frac == 0) return target - r->progress;
   if (!r->rate_q) return SL_NS_MAX;
+  if (target - r->progress < (sl_ns)1 << 31) {
+    /* The Q32 distance fits in 63 bits, and with the rounding in 64: the
+    ** same quotient without a 128-bit division (a call into libgcc). */
+    uint64_t n64 = ((uint64_t)(target - r->progress) << 32) - r->frac;
+    n64 = (n64 + r->rate_q - 1) / r->rate_q;
+    return n64 > (uint64_t)(4 * SL_TIME_LIMIT) ? 4 * SL_TIME_LIMIT : (sl_ns)n64;
+  }
   need = ((unsigned __int128)(target - r->progress) << 32) - r->frac;
   need = (need + r->rate_q - 1) / r->rate_q;
   return need > (unsigned __int128)(4 * SL_TIME_LIMIT) ? 4 * SL_TIME_LIMIT : (sl_ns)need;
 }
 
-/* Progress of r at time t > r->synced, without changing r. */
-static void progress_at(const struct req *r, sl_ns t, sl_ns *progress, uint64_t *frac) {
-  sl_ns dt = t - r->synced;
+/* Progress of r dt > 0 ns after r->synced, `need` = reach_ns(r, r->target). */
+static void progress_by(const struct req *r, sl_ns dt, sl_ns need, sl_ns *progress,
+                        uint64_t *frac) {
   *progress = r->progress;
   *frac = r->frac;
-  if (dt <= 0 || !r->rate_q) return;
-  if (dt >= reach_ns(r, r->target)) {
+  if (dt >= need) {
     *progress = r->target;
     *frac = 0;
   } else if (r->rate_q == RATE_ONE) {
@@ -387,6 +393,17 @@ static void progress_at(const struct req *r, sl_ns t, sl_ns *progress, uint64_t 
     *progress += (sl_ns)(acc >> 32);
     *frac = (uint64_t)(acc & 0xffffffffu);
   }
+}
+
+/* Progress of r at time t > r->synced, without changing r. */
+static void progress_at(const struct req *r, sl_ns t, sl_ns *progress, uint64_t *frac) {
+  sl_ns dt = t - r->synced;
+  if (dt <= 0 || !r->rate_q) {
+    *progress = r->progress;
+    *frac = r->frac;
+    return;
+  }
+  progress_by(r, dt, reach_ns(r, r->target), progress, frac);
 }
 
 /* What a holder weighs in its unit's utilisation: its part of the unit. */
@@ -427,7 +444,7 @@ static int advance(struct sim *s, struct req *r) {
   }
   need = reach_ns(r, r->target);
   ran = t - r->synced < need ? t - r->synced : need;
-  progress_at(r, t, &r->progress, &r->frac);
+  progress_by(r, t - r->synced, need, &r->progress, &r->frac);
   s->unit_busy[r->unit] += (double)ran * unit_weight(s, r);
   if (r->progress == r->target && r->state == RS_SWITCH_OUT && r->target == r->stop_at) {
     if (iv_close(s, r, r->synced + ran) < 0) return -1;

@@ -432,6 +432,7 @@ void gpu_gaps(const struct gpu_cfg *c, struct gpu_kernel *ks, size_t n) {
                  : (k->first ? c->host_op_ns : c->host_kernel_ns) + (k->attn ? c->host_attn_ns : 0);
     if (k->sync && c->launch == GPU_EAGER && host < end) host = end;
     host += k->host_ns;
+    k->launched = host;
     k->gap_ns = host > end + c->launch_ns ? host - end : c->launch_ns;
     end += k->gap_ns + k->ns;
   }

@@ -75,6 +75,8 @@ struct gpu_kernel {
   sl_ns ns;                /* duration: kernel_ns + max(compute, memory) */
   sl_ns host_ns;           /* eager: host time to launch it */
   sl_ns gap_ns;            /* idle time before it: launch_ns, or more where the host is behind */
+  sl_ns launched;          /* eager: when the host has launched it (h_i, on the isolated timeline,
+                           ** sync waits included); graph: 0 */
   int64_t live_bytes;      /* activations live at its start */
   int chunk_end;           /* the last kernel of a layer that ends a chunk (`# chunk after=`) */
   int sync;                /* eager: the host waits for the GPU to finish everything before
@@ -93,7 +95,7 @@ void gpu_kernel_time(const struct gpu_cfg *c, struct gpu_kernel *k);
 ** overflows ("layer 'x': ..."). */
 int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
               struct gpu_kernel **ks, size_t *n, size_t *cap, struct sl_err *e);
-/* Fill gap_ns of every kernel. Kernel i starts at max(h_i, end of kernel
+/* Fill host_ns, launched and gap_ns of every kernel. Kernel i starts at max(h_i, end of kernel
 ** i-1 + launch_ns): in graph mode h_i = 0 (one launch replays them back to
 ** back); in eager mode the host runs ahead, launching kernel i at h_i =
 ** h_(i-1) + host_ns(i), except that a `sync` kernel's host first waits for

@@ -63,13 +63,27 @@ struct ustate {
   uint64_t order;          /* when its kernel was launched (a counter): FIFO within a level */
   const struct work *hint_w;   /* the segment the unit's holder was in at the last call: */
   int32_t hint;                /* holders move forward, mostly by one segment per call */
+  /* What dev_gpu.c says of hint_w and hint, asked again only when they
+  ** change (a co-runner's boundary leaves the other holders where they
+  ** were): */
+  const struct gpu_kernel *hk; /* the kernel of segment hint; NULL: the gap before one */
+  sl_ns lo, hi;                /* segment hint's progress range [lo, hi) */
+  int hpace;                   /* the host launches the next kernel while segment hint runs
+                               ** (a gap follows, not a decode step's sync's): 1 or 0; -1 not
+                               ** asked yet */
+  int64_t wl_a;                /* wl is the wave length of segment hint's kernel on wl_a SMs */
+  sl_ns wl;                    /* (0: none yet) */
+  double rho1;                 /* its memory share at its own SMs (x = 1); < 0: not yet */
+  sl_ns host_end;              /* gpu_work_host_end(hint_w) */
 };
 
 /* What one holder is doing, during one rates call. */
 struct hs {
   const struct gpu_kernel *k;   /* its kernel, or NULL in a gap or inactive */
+  double x, comp, mem;     /* at its SMs: the rounds ratio, compute and memory time (ns) */
   int32_t seg;
   sl_ns p;                 /* progress inside the segment */
+  sl_ns end;               /* the segment's end (progress) */
   int64_t demand, locked, alloc;
   int hbusy;               /* host=shared: its host is still launching its kernels */
   double gil;              /* then: its share of host time that holds the GIL */
@@ -298,6 +312,9 @@ static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 ** quantisation gpu.c applies at all the SMs): each block's time fixed, the
 ** kernel's compute and memory time scale with that count. */
 static double rounds_ratio(const struct gpu_cfg *c, const struct gpu_kernel *k, int64_t a) {
+  /* All the SMs, or one block each at most: the rounds of the isolated
+  ** model (the quotient is exactly 1). */
+  if (a == c->sms || a >= k->blocks) return 1.0;
   return (double)ceil_div(k->blocks, a) / (double)ceil_div(k->blocks, c->sms);
 }
 
@@ -306,9 +323,10 @@ static double rounds_ratio(const struct gpu_cfg *c, const struct gpu_kernel *k, 
 ** a x blocks_per_sm blocks resident at once. The whole kernel when they
 ** all fit. */
 static sl_ns wave_len(const struct gpu_kernel *k, int64_t a) {
-  double resident = (double)a * (double)k->blocks_per_sm, len;
-  if (resident >= (double)k->blocks) return k->ns;
-  len = floor((double)k->ns * resident / (double)k->blocks);
+  double len;
+  /* a <= the SMs (1e5), blocks_per_sm <= 1024: no overflow. */
+  if (a * k->blocks_per_sm >= k->blocks) return k->ns;
+  len = floor((double)k->ns * ((double)a * (double)k->blocks_per_sm) / (double)k->blocks);
   return len < 1 ? 1 : (sl_ns)len;
 }
 
@@ -325,15 +343,48 @@ static void set_rate(struct holder *h, double rate) {
 /* work_segment_at, starting from where the unit's holder was. */
 static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
   int32_t k = st->hint;
+  if (st->hint_w == w && p >= st->lo && p < st->hi) return k;   /* still there */
   if (st->hint_w != w || k < 0 || k >= w->nseg || p < w->prefix[k]) {
     k = work_segment_at(w, p);
   } else if (p >= w->prefix[k + 1]) {
     if (k + 1 < w->nseg && p < w->prefix[k + 2]) k++;
     else k = work_segment_at(w, p);
   }
+  if (st->hint_w != w) st->host_end = gpu_work_host_end(w);
+  if (st->hint_w != w || st->hint != k) {
+    int gap = 0;
+    const struct gpu_kernel *kern = gpu_seg_kernel(w, k, &gap);
+    st->hk = gap ? NULL : kern;
+    st->hpace = -1;
+    st->wl_a = 0;
+    st->rho1 = -1;
+  }
   st->hint_w = w;
   st->hint = k;
+  st->lo = w->prefix[k];
+  st->hi = w->prefix[k + 1];
   return k;
+}
+
+/* Whether the host, launching, paces the kernel of st's segment of w: a gap
+** follows (the host is behind), and not before a decode step's sync (the
+** host waits for this kernel to end, then launches in the gap). */
+static int paced(struct ustate *st, const struct work *w) {
+  if (st->hpace < 0) {
+    int gap = 0;
+    st->hpace = st->hint + 1 < w->nseg && !gpu_seg_kernel(w, st->hint + 1, &gap)->sync && gap;
+  }
+  return st->hpace;
+}
+
+/* wave_len of the kernel of st's segment on a SMs: a holder keeps its SMs
+** over many calls (its co-runners' boundaries). */
+static sl_ns wave_of(struct ustate *st, const struct gpu_kernel *k, int64_t a) {
+  if (st->wl_a != a) {
+    st->wl_a = a;
+    st->wl = wave_len(k, a);
+  }
+  return st->wl;
 }
 
 /* SMs a holder's kernels may use: its unit's cap, and under mps the
@@ -350,15 +401,18 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
   size_t nact = 0;
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
-    int gap = 0;
-    memset(t, 0, sizeof *t);
+    /* What the deal accumulates starts at 0; the rest is set below for an
+    ** active holder's kernel, and read only then. */
+    t->k = NULL;
     t->seg = -1;
+    t->locked = t->alloc = t->cores = t->hosted = 0;
+    t->hbusy = 0;
     if (!h[i].active) continue;
     nact++;
     t->seg = segment(&s->st[i], h[i].work, h[i].progress);
-    t->p = h[i].progress - h[i].work->prefix[t->seg];
-    t->k = gpu_seg_kernel(h[i].work, t->seg, &gap);
-    if (gap) t->k = NULL;
+    t->p = h[i].progress - s->st[i].lo;
+    t->end = s->st[i].hi;
+    t->k = s->st[i].hk;
     t->prio = s->prio[h[i].unit];
     if (t->k) {
       const struct ustate *st = &s->st[i];
@@ -371,10 +425,6 @@ static size_t survey(const struct gpu_cfg *c, struct gpu_share *s, struct holder
   }
   (void)c;
   return nact;
-}
-
-static sl_ns seg_end(const struct holder *h, const struct hs *t) {
-  return h->work->prefix[t->seg + 1];
 }
 
 /* One active holder alone on a GPU whose SMs it may all use: rate 1 over its
@@ -422,11 +472,12 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
   int64_t free_sms = c->sms;
   double rho = 0, gil_sum = 0;
   size_t nk = 0;
+  const struct hs *lacks = NULL;   /* the first in the deal order of the kernels short of SMs */
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
-    const struct ustate *st = &s->st[i];
+    struct ustate *st = &s->st[i];
     if (!h[i].active) continue;
-    t->hbusy = s->host_shared && h[i].progress < gpu_work_host_end(h[i].work);
+    t->hbusy = s->host_shared && h[i].progress < st->host_end;
     t->gil = 0;
     if (t->hbusy) {
       double g = gpu_work_host_gil(h[i].work);
@@ -437,7 +488,10 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     /* Its blocks that run keep their SMs until its wave boundary. */
     if (st->w == h[i].work && (st->seg == t->seg || st->seg == -1) && t->p > 0) {
       int64_t had = st->seg == -1 ? t->demand : st->alloc;
-      if (had > 0 && t->p % wave_len(t->k, had) != 0) t->locked = had > t->demand ? t->demand : had;
+      sl_ns w = had > 0 ? wave_of(st, t->k, had) : 0;
+      /* (0 < p < w: inside its first wave, no division needed.) */
+      if (had > 0 && (t->p < w || t->p % w != 0))
+        t->locked = had > t->demand ? t->demand : had;
     }
     free_sms -= t->locked;
   }
@@ -475,12 +529,23 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
       need -= take;
     }
   }
+  for (size_t r = 0; r < nk && !lacks; r++)
+    if (s->ord[r]->alloc + s->ord[r]->cores < s->ord[r]->demand) lacks = s->ord[r];
   for (size_t i = 0; i < n; i++) {
     struct hs *t = &s->tmp[i];
     if (t->k && t->alloc + t->cores > 0) {
-      double x = rounds_ratio(c, t->k, t->alloc + t->cores);
-      double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x;
-      rho += mem / ((double)c->kernel_ns + (comp > mem ? comp : mem));
+      struct ustate *st = &s->st[i];
+      t->x = rounds_ratio(c, t->k, t->alloc + t->cores);
+      t->comp = (double)t->k->compute_ns * t->x;
+      t->mem = (double)t->k->memory_ns * t->x;
+      if (t->x != 1) {
+        rho += t->mem / ((double)c->kernel_ns + (t->comp > t->mem ? t->comp : t->mem));
+      } else {
+        /* The same quotient at x = 1, once per kernel. */
+        if (st->rho1 < 0)
+          st->rho1 = t->mem / ((double)c->kernel_ns + (t->comp > t->mem ? t->comp : t->mem));
+        rho += st->rho1;
+      }
     }
   }
   for (size_t i = 0; i < n; i++) {
@@ -489,13 +554,15 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     /* One interpreter: each launching host waits for the others' shares of
     ** their time that hold the GIL (docs/gpu_model.md). */
     double rh = t->hbusy ? 1.0 / (1.0 + (gil_sum - t->gil)) : 1.0;
-    h[i].rate_q = RATE_ONE;
-    h[i].until = work_total(h[i].work);
-    if (!h[i].active) continue;
+    if (!h[i].active) {
+      h[i].rate_q = RATE_ONE;
+      h[i].until = work_total(h[i].work);
+      continue;
+    }
     st->w = NULL;
     if (!t->k) {
       set_rate(&h[i], t->hbusy ? rh : 1.0);
-      h[i].until = seg_end(&h[i], t);
+      h[i].until = t->end;
       continue;
     }
     st->w = h[i].work;
@@ -504,42 +571,38 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     st->order = t->order;
     if (t->alloc + t->cores == 0) {
       h[i].rate_q = 1;
-      h[i].until = h[i].progress + WAIT_HORIZON < seg_end(&h[i], t) ? h[i].progress + WAIT_HORIZON
-                                                                    : seg_end(&h[i], t);
+      h[i].until = h[i].progress + WAIT_HORIZON < t->end ? h[i].progress + WAIT_HORIZON : t->end;
       continue;
     }
     {
       /* Its SMs alone count whole, those it shares half. */
       int64_t span = t->alloc + t->cores;
-      double share = ((double)t->alloc - 0.5 * (double)t->hosted + 0.5 * (double)t->cores) /
-                     (double)span;
-      double x = rounds_ratio(c, t->k, span), f = rho > 1 ? rho : 1;
-      double comp = (double)t->k->compute_ns * x, mem = (double)t->k->memory_ns * x * f;
+      double share = t->hosted == 0 && t->cores == 0
+                         ? 1.0
+                         : ((double)t->alloc - 0.5 * (double)t->hosted + 0.5 * (double)t->cores) /
+                               (double)span;
+      double x = t->x, f = rho > 1 ? rho : 1;
+      double comp = t->comp, mem = t->mem * f;
       double d = ((double)c->kernel_ns + (comp > mem ? comp : mem)) / share;
       double r = x == 1 && f == 1 && share == 1 ? 1.0 : (double)t->k->ns / d;
-      int gap = 0;
       /* Where a gap follows, the host is behind: the next launch, which
-      ** the slowed host prepares during this kernel, paces it. */
-      if (t->hbusy && rh < r && t->seg + 1 < h[i].work->nseg) {
-        gpu_seg_kernel(h[i].work, t->seg + 1, &gap);
-        if (gap) r = rh;
-      }
+      ** the slowed host prepares during this kernel, paces it. Not where
+      ** that launch is a sync (a decode step's first kernel): the host
+      ** waits for this kernel to end, then launches in the gap. */
+      if (t->hbusy && rh < r && paced(st, h[i].work)) r = rh;
       set_rate(&h[i], r);
     }
-    h[i].until = seg_end(&h[i], t);
-    if (t->hbusy && gpu_work_host_end(h[i].work) < h[i].until)
-      h[i].until = gpu_work_host_end(h[i].work);
+    h[i].until = t->end;
+    if (t->hbusy && st->host_end < h[i].until) h[i].until = st->host_end;
     /* A kernel that lacks SMs and comes first in line takes some at this
     ** kernel's next wave boundary: the rates change there. (Where no such
     ** kernel waits, this one would take its SMs back at once: no event.) */
-    for (size_t j = 0; j < n; j++) {
-      const struct hs *o = &s->tmp[j];
-      if (o->k && o->alloc + o->cores < o->demand && outranks(o, t) && t->alloc > 0) {
-        sl_ns w = wave_len(t->k, t->alloc);
-        sl_ns b = h[i].work->prefix[t->seg] + (t->p / w + 1) * w;
-          if (b < h[i].until) h[i].until = b;
-        break;
-      }
+    /* (Ranks are a total order: some kernel short of SMs outranks this
+    ** one exactly when the first of them in the deal order does.) */
+    if (lacks && outranks(lacks, t) && t->alloc > 0) {
+      sl_ns w = wave_of(st, t->k, t->alloc);
+      sl_ns b = h[i].progress - t->p + (t->p / w + 1) * w;
+      if (b < h[i].until) h[i].until = b;
     }
   }
 }
@@ -556,7 +619,7 @@ static int slice_rates(struct gpu_share *s, struct holder *h, size_t n) {
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active) continue;
-    h[i].until = seg_end(&h[i], t);
+    h[i].until = t->end;
     if (t->k && ngpu > 1)
       set_rate(&h[i], (double)s->slice_ns / (double)(s->slice_ns + s->switch_ns) / ngpu);
   }
@@ -570,7 +633,7 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
     h[i].rate_q = RATE_ONE;
     h[i].until = work_total(h[i].work);
     if (!h[i].active || s->nunits == 1) continue;
-    h[i].until = seg_end(&h[i], t);
+    h[i].until = t->end;
     if (t->k) {
       const struct gpu_kernel *k = t->k;
       int64_t a = s->cap[h[i].unit];
@@ -592,6 +655,17 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
 ** newcomer. */
 static void align(struct gpu_share *s, const struct holder *h, size_t n) {
   struct ustate *t = s->st2;
+  if (n == s->nst) {
+    /* The same holders in the same order (a boundary of one of them): the
+    ** state stays where it is. */
+    size_t i = 0;
+    for (; i < n && s->st[i].id == h[i].id; i++)
+      if (!h[i].active) {
+        memset(&s->st[i], 0, sizeof s->st[i]);
+        s->st[i].id = h[i].id;
+      }
+    if (i == n) return;
+  }
   for (size_t i = 0; i < n; i++) {
     size_t j = i;
     if (j >= s->nst || s->st[j].id != h[i].id)

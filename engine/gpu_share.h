@@ -39,7 +39,8 @@ int gpu_share_rates(const struct device *d, const struct gpu_cfg *cfg, struct gp
 ** segment is the host launch gap before that kernel. */
 const struct gpu_kernel *gpu_seg_kernel(const struct work *w, int32_t seg, int *gap);
 /* dev_gpu.c: the progress (isolated ns) at which the host has launched the
-** last kernel of a gpu work (eager: the sum of the host costs; graph: 0). */
+** last kernel of a gpu work (eager: the sum of the host costs and of the
+** host's sync waits before its last launch; graph: 0). */
 sl_ns gpu_work_host_end(const struct work *w);
 /* dev_gpu.c: its network's `# host gil=` share, -1 when it declares none. */
 double gpu_work_host_gil(const struct work *w);

@@ -72,6 +72,44 @@ int main(void) {
     free(live);
     free(hd);
   }
+  /* evq-4: random reschedules (earlier and later) and cancels: every live
+  ** event comes out once, in total order, at the time it was last given. */
+  {
+    enum { M = 5000 };
+    struct rng r;
+    sl_ns *at = malloc(M * sizeof *at);
+    int32_t *hd = malloc(M * sizeof *hd);
+    int ok = 1, nout = 0, nlive = 0;
+    struct event prev = {0};
+    rng_seed(&r, 11);
+    for (int i = 0; i < M; i++) {
+      at[i] = rng_range(&r, 0, 500);
+      hd[i] = evq_push(&q, at[i], (int)rng_range(&r, 0, 3), i, &e);
+    }
+    for (int k = 0; k < 4 * M; k++) {
+      int i = (int)rng_range(&r, 0, M - 1);
+      if (at[i] < 0) continue;
+      if (k % 7 == 0) {
+        evq_cancel(&q, hd[i]);
+        at[i] = -1;
+      } else {
+        at[i] = rng_range(&r, 0, 500);
+        evq_reschedule(&q, hd[i], at[i]);
+      }
+    }
+    for (int i = 0; i < M; i++) nlive += at[i] >= 0;
+    while (evq_size(&q)) {
+      struct event x = evq_pop(&q);
+      ok &= x.arg >= 0 && x.arg < M && at[x.arg] == x.time;
+      if (nout++ > 0) ok &= cmp_ev(&prev, &x) < 0;
+      if (x.arg >= 0 && x.arg < M) at[x.arg] = -2;   /* out once */
+      prev = x;
+    }
+    ok &= nout == nlive;
+    TEST(ok, "evq-4: %d events, reschedules and cancels come out in total order, once each", M);
+    free(at);
+    free(hd);
+  }
   evq_free(&q);
   return test_done();
 }

@@ -246,6 +246,7 @@ static void test_gaps(void) {
   TEST_EQ_I64(k[0].gap_ns, 1000, "gpu-5.1: the first launch");
   TEST_EQ_I64(k[1].gap_ns, 500, "gpu-5.2: the host is behind");
   TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.3: the host ran ahead");
+  TEST_EQ_I64(k[2].launched, 2010, "gpu-5.3b: the last launch: the sum of the host costs");
   c.launch = GPU_GRAPH;
   gpu_gaps(&c, k, 3);
   TEST(k[0].gap_ns == 0 && k[1].gap_ns == 0 && k[2].gap_ns == 0, "gpu-5.4: graph: back to back");
@@ -264,9 +265,13 @@ static void test_gaps(void) {
   TEST_EQ_I64(k[0].gap_ns, 1000, "gpu-5.6: sync: the first launch");
   TEST_EQ_I64(k[1].gap_ns, 500, "gpu-5.7: sync: the second");
   TEST_EQ_I64(k[2].gap_ns, 1000, "gpu-5.8: sync: the host waits for the GPU, then launches");
+  /* The host's last launch (host=shared's host_end): 8000, its 3000 of
+  ** launch costs and the 5000 it waited for B. */
+  TEST_EQ_I64(k[2].launched, 8000, "gpu-5.8b: sync: the last launch follows the wait");
   c.launch = GPU_GRAPH;
   gpu_gaps(&c, k, 3);
   TEST_EQ_I64(k[2].gap_ns, 0, "gpu-5.9: graph mode: no host sync modelled");
+  TEST_EQ_I64(k[2].launched, 0, "gpu-5.10: graph mode: one launch, no host time");
 }
 
 /* The device: a file, a two-layer network; segments, stop points. */
