@@ -7,7 +7,7 @@ return {
   grid = { seed = seeds },
   fixed = {
     policy = "np_fcfs",
-    device = "profile:tests/cases/profile.csv",
+    device = "profile:../cases/profile.csv",  -- relative to this file
     ["trace.gen"] = "poisson", ["trace.n"] = 20, ["trace.load"] = 0.7,
     ["trace.networks"] = {"A", "B", "C"},
   },

@@ -28,11 +28,15 @@ trials, and nothing measured the host time per request.  This harness:
   - ``process``: the low tenant in a child process (its own interpreter and
     CUDA context, no MPS), the high tenant in the parent; mode ``process``
     (stream priorities do not cross contexts).
+  - ``interleaved`` (``--plan interleaved:eager,interleaved:graph
+    --prefix sharing3``): the ``thread`` modes of both pairs in one
+    process, interleaved segment by segment (setup_interleaved), so that
+    the host's drift falls on every mode alike.
 
 The low tenant runs back to back with at most 2 inferences in flight (as
-measure_gpu.py).  Outputs (``--out``): sharing2_trace.csv,
-sharing2_requests.csv, sharing2_summary.csv, sharing2_b2b.csv,
-env_sharing2.json.  Times in ms from the schedule's start (host
+measure_gpu.py).  Outputs (``--out``; the prefix is ``--prefix``, default
+sharing2): sharing2_trace.csv, sharing2_requests.csv, sharing2_summary.csv,
+sharing2_b2b.csv, env_sharing2.json.  Times in ms from the schedule's start (host
 perf_counter, CLOCK_MONOTONIC, common to both processes; GPU times through
 CUDA events anchored to it).
 
@@ -257,18 +261,18 @@ def summarize(key, highs, lows, window, sampler):
 
 
 class Out:
-    def __init__(self, out):
-        self.req = mg.CsvOut(os.path.join(out, "sharing2_requests.csv"),
-                             REQ_COLS)
-        self.sum = mg.CsvOut(os.path.join(out, "sharing2_summary.csv"),
+    def __init__(self, out, prefix, req_cols=REQ_COLS):
+        self.req = mg.CsvOut(os.path.join(out, prefix + "_requests.csv"),
+                             req_cols)
+        self.sum = mg.CsvOut(os.path.join(out, prefix + "_summary.csv"),
                              SUM_COLS)
-        self.b2b = mg.CsvOut(os.path.join(out, "sharing2_b2b.csv"), B2B_COLS)
+        self.b2b = mg.CsvOut(os.path.join(out, prefix + "_b2b.csv"), B2B_COLS)
 
-    def run(self, key, highs, lows, window, sampler):
+    def run(self, key, highs, lows, window, sampler, s=None):
         for r in highs + lows:
             r.update(key)
             self.req.row(r)
-        s = summarize(key, highs, lows, window, sampler)
+        s = s or summarize(key, highs, lows, window, sampler)
         self.sum.row(s)
         mg.log("%s %s %s %s t%s: hi mean %s p99 %s host %s, low %s/s host %s"
                % (key["setup"], key["pair"], key["exec_mode"],
@@ -340,6 +344,110 @@ def setup_thread(out, pair, emode, arr, trials, sampler):
     torch.cuda.empty_cache()
 
 
+MODES = ["isolated_high", "equal", "priority", "isolated_low"]
+
+
+def summarize_pooled(key, highs, lows, window, sampler):
+    """summarize() for rows pooled over segments: `lows` are the low
+    requests that ended inside their segment's window, `window` the sum of
+    the segments' windows."""
+    d = summarize(key, highs, [], window, sampler)
+    d["low_done"] = len(lows)
+    if key["sharing_mode"] != "isolated_high":
+        d["low_tput_per_s"] = len(lows) / (window / 1e3)
+        if lows:
+            d["low_service_mean_ms"] = statistics.fmean(
+                r["service_ms"] for r in lows)
+            d["low_host_mean_ms"] = statistics.fmean(
+                r["host_ms"] for r in lows)
+    return d
+
+
+def setup_interleaved(out, pairs, emode, arr, trials, seg_n, sampler,
+                      budget):
+    """Both pairs' tenants in one process (threads, as setup_thread), their
+    four modes interleaved: the trace is cut into segments of seg_n
+    requests, and each segment runs under every (pair, mode) in a seeded
+    random order before the next segment.  A slow spell of the host (the
+    second harness saw a tenant's host time alone differ 1.6x between
+    trials minutes apart) then falls on every mode alike instead of on
+    one mode's whole trial."""
+    import random
+    torch = mg.torch
+    rng = random.Random("%d:%s" % (SEED, emode))
+    sys.setswitchinterval(0.0002)
+    top = torch.cuda.Stream.priority_range()[1]
+    ten = {}
+    for pname, lm, lb, hm, hb in pairs:
+        hi = mg.Tenant(hm, hb, emode)
+        lo = mg.Tenant(lm, lb, emode)
+        sL = torch.cuda.Stream(priority=0)
+        sH = {"equal": torch.cuda.Stream(priority=0),
+              "priority": torch.cuda.Stream(priority=top)}
+        sH["isolated_high"] = sH["equal"]
+        for st in (sH["equal"], sH["priority"]):
+            hi.warm(st)
+        lo.warm(sL)
+        e2e, host = b2b(hi, sH["equal"])
+        b2b_row(out, pname, emode, "high", hm, hb, e2e, host)
+        e2e, host = b2b(lo, sL)
+        b2b_row(out, pname, emode, "low", lm, lb, e2e, host)
+        key = {"setup": "interleaved", "pair": pname, "low_model": lm,
+               "low_batch": lb, "high_model": hm, "high_batch": hb,
+               "exec_mode": emode}
+        ten[pname] = (key, hi, sH, LowThread(lo, sL))
+    per_trial = len(ten) * len(MODES) * (arr[-1] + 200.0) / 1e3
+    for trial in range(trials):
+        if budget.left() < per_trial + 20:
+            mg.log("budget: skipping %s trials %d.." % (emode, trial))
+            break
+        acc = {(p, m): ([], [], [0.0]) for p in ten for m in MODES}
+        for i0 in range(0, len(arr), seg_n):
+            base = arr[i0 - 1] if i0 else 0.0
+            seg = [a - base for a in arr[i0:i0 + seg_n]]
+            order = [(p, m) for p in ten for m in MODES]
+            rng.shuffle(order)
+            for p, m in order:
+                key, hi, sH, worker = ten[p]
+                stop = threading.Event()
+                t_start = time.perf_counter() + 0.02
+                if m != "isolated_high":
+                    worker.begin(stop, t_start)
+                highs = []
+                if m == "isolated_low":
+                    window = seg[-1] + 5.0
+                    time.sleep(max(0.0, t_start + window / 1e3
+                                   - time.perf_counter()))
+                else:
+                    highs = high_schedule(hi, sH[m], seg, t_start)
+                    window = highs[-1]["gpu_end_ms"]
+                stop.set()
+                lows = worker.end() if m != "isolated_high" else []
+                lows = [r for r in lows if 0 < r["gpu_end_ms"] <= window]
+                for r in highs + lows:
+                    r["segment"] = i0 // seg_n
+                    for c in ("arrival_ms", "host_issue_ms", "gpu_start_ms",
+                              "gpu_end_ms"):
+                        if c in r:
+                            r[c] += base
+                for r in highs:
+                    r["req_id"] += i0
+                h, lw, w = acc[(p, m)]
+                h.extend(highs)
+                lw.extend(lows)
+                w[0] += window
+        for (p, m), (h, lw, w) in acc.items():
+            key = dict(ten[p][0], sharing_mode=m, trial=trial)
+            out.run(key, h, lw, w[0], sampler,
+                    summarize_pooled(key, h, lw, w[0], sampler))
+    for key, hi, sH, worker in ten.values():
+        worker.close()
+    sys.setswitchinterval(0.005)
+    del ten
+    torch.cuda.synchronize()
+    torch.cuda.empty_cache()
+
+
 def setup_process(out, pair, emode, arr, trials, sampler):
     import multiprocessing
     torch = mg.torch
@@ -383,6 +491,10 @@ def main():
     ap.add_argument("--gap-ms", type=float, default=GAP_MS)
     ap.add_argument("--n-req", type=int, default=N_REQ)
     ap.add_argument("--budget-s", type=float, default=480.0)
+    ap.add_argument("--prefix", default="sharing2",
+                    help="output file names' prefix (sharing3: interleaved)")
+    ap.add_argument("--seg-n", type=int, default=20,
+                    help="requests per segment of the interleaved set-up")
     a = ap.parse_args()
     torch = mg.torch
     if torch is None or not torch.cuda.is_available():
@@ -396,17 +508,23 @@ def main():
     env["plan"] = a.plan
     env["gap_ms"], env["n_req"], env["seed"] = a.gap_ms, a.n_req, SEED
     gaps, arr = trace(a.gap_ms, a.n_req)
-    wt = mg.CsvOut(os.path.join(a.out, "sharing2_trace.csv"), TRACE_COLS)
+    wt = mg.CsvOut(os.path.join(a.out, a.prefix + "_trace.csv"), TRACE_COLS)
     for i, (g, v) in enumerate(zip(gaps, arr)):
         wt.row({"req_id": i, "interarrival_ms": g, "arrival_ms": v,
                 "seed": SEED, "mean_gap_ms": a.gap_ms})
     wt.close()
-    out = Out(a.out)
+    inter = "interleaved:" in a.plan
+    out = Out(a.out, a.prefix, REQ_COLS + ["segment"] if inter else REQ_COLS)
     pairs = [p for p in mg.PAIRS if p[0] in a.pairs.split(",")]
     done = []
     per_step = 2 * (arr[-1] / 1e3) * 4 * a.trials
     for step in a.plan.split(","):
         setup, emode = step.split(":")
+        if setup == "interleaved":
+            setup_interleaved(out, pairs, emode, arr, a.trials, a.seg_n,
+                              sampler, budget)
+            done.append(step)
+            continue
         for pair in pairs:
             if budget.left() < per_step / 2 + 20:
                 mg.log("budget: skipping %s %s" % (step, pair[0]))
@@ -423,7 +541,7 @@ def main():
     env["done"] = done
     env["elapsed_s"] = round(time.time() - mg.T0, 1)
     env["clock_samples"] = sampler.summary()
-    with open(os.path.join(a.out, "env_sharing2.json"), "w") as f:
+    with open(os.path.join(a.out, "env_%s.json" % a.prefix), "w") as f:
         json.dump(env, f, indent=1, default=str)
     mg.log("all done: %s" % done)
     return 0
