@@ -42,13 +42,11 @@ const char *const gpu_sharing_names[GS_NMODES] = {"exclusive", "streams", "times
 
 /* host=shared: the share of a PyTorch eager launch's host time that holds
 ** the interpreter lock (the rest, C++ dispatch and the CUDA launch, runs
-** with the GIL released, in parallel). Fitted on the H200's two-tenant
-** measurement (experiments/calibration/gpu_h200/sharing2/, the resnet pair,
-** thread set-up): the high tenant's host time per request rose 1.47x when
-** the host-bound low tenant's thread launched beside it, i.e. 1 + g with
-** one other launching thread (experiments/gpu_sharing/validate.sh derives
-** it from the data). docs/gpu_model.md, "Sharing". */
-#define DEFAULT_GIL_FRAC 0.47
+** with the GIL released, in parallel), for a network whose table has no
+** `# host gil=` line: the median of the four the GIL probe measured on the
+** H200 (experiments/calibration/gpu_h200/gil/: resnet50 0.63, bert_base
+** 0.79, mobilenet_v2 0.54, resnet18 0.55). docs/gpu_model.md, "Sharing". */
+#define DEFAULT_GIL_FRAC 0.59
 
 /* A kernel that gets no SM waits at the least rate; its event is put this
 ** far ahead in progress, which it never reaches: a co-runner's wave

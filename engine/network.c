@@ -207,6 +207,16 @@ static char *directive(char *s, long lineno) {
   return s;
 }
 
+/* The text after directive word `word` and its blanks, or NULL when the
+** directive is another (a longer word included). */
+static char *keyword(char *s, const char *word) {
+  size_t n = strlen(word);
+  if (strncmp(s, word, n) || (s[n] && !strchr(" \t\r\n", s[n]))) return NULL;
+  s += n;
+  while (*s == ' ' || *s == '\t') s++;
+  return s;
+}
+
 /* Read the `# param NAME = DEFAULT` declarations of a layer table. They are
 ** comments to any CSV reader, so the file stays a plain CSV. */
 static int read_param_decls(const char *path, struct params *ps, struct sl_err *e) {
@@ -650,17 +660,15 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
   int rc = 0;
   if (!f) return 0;                      /* read_table reported it */
   while (rc == 0 && getline(&line, &cap, f) >= 0) {
-    char *s = line, *item;
+    char *s = line, *item, *arg;
     lineno++;
     if (!(s = directive(s, lineno))) continue;
-    if (!strncmp(s, "sdpa", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
-                                   s[4] == '\n' || s[4] == 0)) {
+    if ((arg = keyword(s, "sdpa"))) {
       /* `# sdpa capture=math|fused`: which attention the framework's model
       ** code runs when its forward is captured in a CUDA graph (README). */
       size_t len;
       int math;
-      s += 4;
-      while (*s == ' ' || *s == '\t') s++;
+      s = arg;
       len = strcspn(s, " \t\r\n");
       if (len == 12 && !strncmp(s, "capture=math", 12)) math = 1;
       else if (len == 13 && !strncmp(s, "capture=fused", 13)) math = 0;
@@ -673,14 +681,12 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
         if (net->layers[i].type == LT_ATTENTION) net->layers[i].sdpa_capture_math = math;
       continue;
     }
-    if (!strncmp(s, "host", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\r' ||
-                                   s[4] == '\n' || s[4] == 0)) {
+    if ((arg = keyword(s, "host"))) {
       /* `# host gil=G`: how much of its eager launch time the framework's
       ** model code holds the interpreter lock, which slows the launches of
       ** another thread of the process (gpu host=shared; README). */
       size_t len;
-      s += 4;
-      while (*s == ' ' || *s == '\t') s++;
+      s = arg;
       len = strcspn(s, " \t\r\n");
       if (s[len + strspn(s + len, " \t\r\n")]) len = 0;  /* more after G */
       s[len] = 0;
@@ -692,11 +698,7 @@ static int read_chunk_decls(struct network *net, const char *path, struct sl_err
       }
       continue;
     }
-    if (strncmp(s, "chunk", 5) || (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n' &&
-                                   s[5] != 0))
-      continue;
-    s += 5;
-    while (*s == ' ' || *s == '\t') s++;
+    if (!(s = keyword(s, "chunk"))) continue;
     if (strncmp(s, "after=", 6) || !s[6] || s[6] == '\r' || s[6] == '\n') {
       rc = sl_errf(e, "%s:%ld: '# chunk': expected '# chunk after=LAYER[,LAYER...]'", path,
                    lineno);
