@@ -6,6 +6,7 @@
 ** docs/gpu_model.md.
 */
 #include "gpu.h"
+#include "checked.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,10 +26,6 @@ const char *const gpu_launch_names[2] = {"eager", "graph"};
 #define COUNT_MAX 9e18       /* counts above this do not fit int64 */
 #define TRANSPOSE_TILE 32    /* cuDNN's layout transposes move 32 x 32 tiles, one per block
                              ** of 256 threads (kernels.csv: N ceil(C/32) ceil(HW/32) blocks) */
-
-static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 static int64_t elem_bytes(const struct gpu_cfg *c) { return c->dtype == GPU_FP16 ? 2 : 4; }
 
@@ -57,8 +54,8 @@ void gpu_kernel_time(const struct gpu_cfg *c, struct gpu_kernel *k) {
   double q, peak, eff, bw, comp, mem;
   k->blocks = max64(k->blocks, 1);
   k->blocks_per_sm = occupancy(c, k->threads, k->smem);
-  k->waves = ceil_div(k->blocks, c->sms * k->blocks_per_sm);
-  q = (double)c->sms * (double)ceil_div(k->blocks, c->sms) / (double)k->blocks;
+  k->waves = ceil_div64(k->blocks, c->sms * k->blocks_per_sm);
+  q = (double)c->sms * (double)ceil_div64(k->blocks, c->sms) / (double)k->blocks;
   peak = k->kclass == GK_GEMM && k->k < 0 ? c->fp32_flops : gpu_peak(c, k->kclass);
   eff = 1.0;
   if (k->kclass != GK_ELT) {
@@ -145,8 +142,8 @@ static int elt(struct lw *w, const char *what, int first, double elems, double b
 ** so thin tensors (3 input channels) cost as much as 32 channels. */
 static int transpose(struct lw *w, const char *what, int first, int64_t n, int64_t c,
                      int64_t hw) {
-  double blocks = (double)n * (double)ceil_div(c, TRANSPOSE_TILE) *
-                  (double)ceil_div(hw, TRANSPOSE_TILE);
+  double blocks = (double)n * (double)ceil_div64(c, TRANSPOSE_TILE) *
+                  (double)ceil_div64(hw, TRANSPOSE_TILE);
   double tile = TRANSPOSE_TILE * TRANSPOSE_TILE;
   struct gpu_kernel *k;
   if (elt(w, what, first, blocks * tile, 2 * blocks * tile * (double)elem_bytes(w->c), 0,
@@ -176,14 +173,14 @@ static int gemm(struct lw *w, const char *what, int first, int64_t m, int64_t n,
   int64_t mt, nt, tcount, splits = 1;
   double eb = (double)elem_bytes(c);
   for (size_t i = 0; i < NTILES; i++)
-    if ((double)ceil_div(m, tiles[i].m) * (double)ceil_div(n, tiles[i].n) * (double)count >=
+    if ((double)ceil_div64(m, tiles[i].m) * (double)ceil_div64(n, tiles[i].n) * (double)count >=
         (double)c->sms) {
       t = i;
       break;
     }
   mt = tiles[t].m;
   nt = tiles[t].n;
-  tcount = cnt(w, (double)ceil_div(m, mt) * (double)ceil_div(n, nt) * (double)count);
+  tcount = cnt(w, (double)ceil_div64(m, mt) * (double)ceil_div64(n, nt) * (double)count);
   if (2 * tcount < c->sms && kk >= SPLITK_MIN_K)
     splits = max64(1, min64(c->sms / max64(tcount, 1), kk / (SPLITK_MIN_K / 4)));
   if (!(k = kern(w, what, GK_GEMM, first))) return -1;
@@ -192,11 +189,11 @@ static int gemm(struct lw *w, const char *what, int first, int64_t m, int64_t n,
   k->blocks = cnt(w, (double)tcount * (double)splits);
   k->threads = tiles[t].threads;
   k->smem = (mt + nt) * TILE_K_BYTES * TILE_STAGES;
-  k->k = ceil_div(kk, splits) * (fp32_cores ? -1 : 1);
+  k->k = ceil_div64(kk, splits) * (fp32_cores ? -1 : 1);
   k->l2 = bytes <= (double)c->l2_bytes / 2;
   /* Padded work: the tile's whole M x N is computed. */
   {
-    double padded = 2.0 * (double)ceil_div(m, mt) * (double)mt * (double)ceil_div(n, nt) *
+    double padded = 2.0 * (double)ceil_div64(m, mt) * (double)mt * (double)ceil_div64(n, nt) *
                     (double)nt * (double)kk * (double)count;
     int64_t useful = k->flops;
     k->flops = cnt(w, padded);
@@ -313,7 +310,7 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
       r = transpose(&w, "nhwc_in", 1, batch, l->in_c, l->in_h * l->in_w);
       if (!r) r = transpose(&w, "nhwc_w", 0, l->out_c, cg, taps);
       if (!r)
-        r = gemm(&w, "gemm", 0, cnt(&w, mm), l->out_c / g, taps * (ceil_div(cg, align) * align),
+        r = gemm(&w, "gemm", 0, cnt(&w, mm), l->out_c / g, taps * (ceil_div64(cg, align) * align),
                  g, (in + out + wts) * eb, 0);
       if (!r) r = transpose(&w, "nchw_out", 0, batch, l->out_c, l->out_h * l->out_w);
     } else {
@@ -379,7 +376,7 @@ int gpu_lower(const struct gpu_cfg *c, const struct layer *l, int64_t batch,
     if (!(k = kern(&w, "sdpa", GK_ATTN, fp32))) { r = -1; break; }
     k->flops = cnt(&w, 4.0 * B * (double)h * (double)S * (double)KV * (double)dk);
     k->bytes = cnt(&w, (2 * act + 2 * kv_act) * eb);
-    k->blocks = cnt(&w, B * (double)h * (double)ceil_div(S, FLASH_ROWS));
+    k->blocks = cnt(&w, B * (double)h * (double)ceil_div64(S, FLASH_ROWS));
     k->threads = 128;
     k->smem = (FLASH_ROWS + 2 * 64) * dk * (int64_t)eb;
     k->k = dk;

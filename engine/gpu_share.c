@@ -23,6 +23,7 @@
 ** between calls, since blocks already running keep their SMs.
 */
 #include "gpu_share.h"
+#include "checked.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -304,8 +305,6 @@ void gpu_share_free(struct gpu_share *s) {
 ** Kernels at a number of SMs
 ** =================================================================== */
 
-static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
-
 /* The busiest SM runs ceil(b / a) of a kernel's b blocks on a SMs (the
 ** quantisation gpu.c applies at all the SMs): each block's time fixed, the
 ** kernel's compute and memory time scale with that count. */
@@ -313,7 +312,7 @@ static double rounds_ratio(const struct gpu_cfg *c, const struct gpu_kernel *k, 
   /* All the SMs, or one block each at most: the rounds of the isolated
   ** model (the quotient is exactly 1). */
   if (a == c->sms || a >= k->blocks) return 1.0;
-  return (double)ceil_div(k->blocks, a) / (double)ceil_div(k->blocks, c->sms);
+  return (double)ceil_div64(k->blocks, a) / (double)ceil_div64(k->blocks, c->sms);
 }
 
 /* Length in progress (isolated ns) of one wave of a kernel holding a SMs:
@@ -462,7 +461,7 @@ static void deal_sort(struct hs **o, size_t n) {
 
 /* Share of an SM's block slots a kernel fills on the SMs it holds alone. */
 static double slots_used(const struct hs *t) {
-  double u = (double)ceil_div(t->k->blocks, t->alloc) / (double)t->k->blocks_per_sm;
+  double u = (double)ceil_div64(t->k->blocks, t->alloc) / (double)t->k->blocks_per_sm;
   return u < 1 ? u : 1;
 }
 
@@ -637,8 +636,8 @@ static int mig_rates(const struct gpu_cfg *c, struct gpu_share *s, struct holder
       int64_t a = s->cap[h[i].unit];
       /* Memory: the bytes at 1/K of the bandwidth, quantised over the
       ** slice's SMs; compute: the rounds at a SMs. */
-      double qa = (double)a * (double)ceil_div(k->blocks, a) / (double)k->blocks;
-      double qs = (double)c->sms * (double)ceil_div(k->blocks, c->sms) / (double)k->blocks;
+      double qa = (double)a * (double)ceil_div64(k->blocks, a) / (double)k->blocks;
+      double qs = (double)c->sms * (double)ceil_div64(k->blocks, c->sms) / (double)k->blocks;
       double comp = (double)k->compute_ns * rounds_ratio(c, k, a);
       double mem = (double)k->memory_ns / qs * qa * (double)s->nunits;
       set_rate(&h[i], (double)k->ns / ((double)c->kernel_ns + (comp > mem ? comp : mem)));
