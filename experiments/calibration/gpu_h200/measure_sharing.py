@@ -65,6 +65,7 @@ SUM_COLS = ["setup", "pair", "low_model", "low_batch", "high_model",
             "hi_service_mean_ms", "hi_host_mean_ms", "hi_queue_mean_ms",
             "window_ms", "low_done", "low_tput_per_s", "low_service_mean_ms",
             "low_host_mean_ms", "sm_clock_after_mhz"]
+MODES = ["isolated_high", "equal", "priority", "isolated_low"]
 B2B_COLS = ["pair", "exec_mode", "tenant", "model", "batch", "reps",
             "e2e_ms_median", "e2e_ms_mean", "host_ms_median", "host_ms_mean"]
 
@@ -298,10 +299,11 @@ def b2b_row(out, pair, emode, tenant, name, batch, e2e, host):
                  "host_ms_mean": statistics.fmean(host)})
 
 
-def setup_thread(out, pair, emode, arr, trials, sampler):
+def pair_tenants(hm, hb, lm, lb, emode):
+    """The pair's tenants and streams, the high tenant warmed on both of
+    its streams (equal and top priority; isolated_high uses the equal
+    one)."""
     torch = mg.torch
-    pname, lm, lb, hm, hb = pair
-    sys.setswitchinterval(0.0002)
     hi = mg.Tenant(hm, hb, emode)
     lo = mg.Tenant(lm, lb, emode)
     sL = torch.cuda.Stream(priority=0)
@@ -311,28 +313,43 @@ def setup_thread(out, pair, emode, arr, trials, sampler):
     sH["isolated_high"] = sH["equal"]
     for st in (sH["equal"], sH["priority"]):
         hi.warm(st)
+    return hi, lo, sH, sL
+
+
+def run_mode(hi, sH, worker, mode, arrivals, lead_s):
+    """One schedule of the thread set-up under `mode`, the high tenant's
+    requests at `arrivals` (ms after a start lead_s from now): its rows,
+    the low tenant's rows and the window (ms)."""
+    stop = threading.Event()
+    t_start = time.perf_counter() + lead_s
+    if mode != "isolated_high":
+        worker.begin(stop, t_start)
+    highs = []
+    if mode == "isolated_low":
+        window = arrivals[-1] + 5.0
+        time.sleep(max(0.0, t_start + window / 1e3 - time.perf_counter()))
+    else:
+        highs = high_schedule(hi, sH[mode], arrivals, t_start)
+        window = highs[-1]["gpu_end_ms"]
+    stop.set()
+    lows = worker.end() if mode != "isolated_high" else []
+    return highs, lows, window
+
+
+def setup_thread(out, pair, emode, arr, trials, sampler):
+    torch = mg.torch
+    pname, lm, lb, hm, hb = pair
+    sys.setswitchinterval(0.0002)
+    hi, lo, sH, sL = pair_tenants(hm, hb, lm, lb, emode)
     worker = LowThread(lo, sL)
     e2e, host = b2b(hi, sH["equal"])
     b2b_row(out, pname, emode, "high", hm, hb, e2e, host)
     for trial in range(trials):
-        for smode in ["isolated_high", "equal", "priority", "isolated_low"]:
+        for smode in MODES:
             key = {"setup": "thread", "pair": pname, "low_model": lm,
                    "low_batch": lb, "high_model": hm, "high_batch": hb,
                    "exec_mode": emode, "sharing_mode": smode, "trial": trial}
-            stop = threading.Event()
-            t_start = time.perf_counter() + 0.15
-            if smode != "isolated_high":
-                worker.begin(stop, t_start)
-            highs = []
-            if smode == "isolated_low":
-                window = arr[-1] + 5.0
-                time.sleep(max(0.0, t_start + window / 1e3
-                               - time.perf_counter()))
-            else:
-                highs = high_schedule(hi, sH[smode], arr, t_start)
-                window = highs[-1]["gpu_end_ms"]
-            stop.set()
-            lows = worker.end() if smode != "isolated_high" else []
+            highs, lows, window = run_mode(hi, sH, worker, smode, arr, 0.15)
             out.run(key, highs, lows, window, sampler)
     worker.close()
     # the low tenant back to back in this thread, after the schedules
@@ -342,9 +359,6 @@ def setup_thread(out, pair, emode, arr, trials, sampler):
     del hi, lo, worker
     torch.cuda.synchronize()
     torch.cuda.empty_cache()
-
-
-MODES = ["isolated_high", "equal", "priority", "isolated_low"]
 
 
 def summarize_pooled(key, highs, lows, window, sampler):
@@ -376,17 +390,9 @@ def setup_interleaved(out, pairs, emode, arr, trials, seg_n, sampler,
     torch = mg.torch
     rng = random.Random("%d:%s" % (SEED, emode))
     sys.setswitchinterval(0.0002)
-    top = torch.cuda.Stream.priority_range()[1]
     ten = {}
     for pname, lm, lb, hm, hb in pairs:
-        hi = mg.Tenant(hm, hb, emode)
-        lo = mg.Tenant(lm, lb, emode)
-        sL = torch.cuda.Stream(priority=0)
-        sH = {"equal": torch.cuda.Stream(priority=0),
-              "priority": torch.cuda.Stream(priority=top)}
-        sH["isolated_high"] = sH["equal"]
-        for st in (sH["equal"], sH["priority"]):
-            hi.warm(st)
+        hi, lo, sH, sL = pair_tenants(hm, hb, lm, lb, emode)
         lo.warm(sL)
         e2e, host = b2b(hi, sH["equal"])
         b2b_row(out, pname, emode, "high", hm, hb, e2e, host)
@@ -409,20 +415,7 @@ def setup_interleaved(out, pairs, emode, arr, trials, seg_n, sampler,
             rng.shuffle(order)
             for p, m in order:
                 key, hi, sH, worker = ten[p]
-                stop = threading.Event()
-                t_start = time.perf_counter() + 0.02
-                if m != "isolated_high":
-                    worker.begin(stop, t_start)
-                highs = []
-                if m == "isolated_low":
-                    window = seg[-1] + 5.0
-                    time.sleep(max(0.0, t_start + window / 1e3
-                                   - time.perf_counter()))
-                else:
-                    highs = high_schedule(hi, sH[m], seg, t_start)
-                    window = highs[-1]["gpu_end_ms"]
-                stop.set()
-                lows = worker.end() if m != "isolated_high" else []
+                highs, lows, window = run_mode(hi, sH, worker, m, seg, 0.02)
                 lows = [r for r in lows if 0 < r["gpu_end_ms"] <= window]
                 for r in highs + lows:
                     r["segment"] = i0 // seg_n
