@@ -113,6 +113,13 @@ for bad in "gil=1.5" "gil=-0.1" "gil=abc" "gil=" "gil=nan" "gil=0.5 more" "fil=0
   msg=$("$SCHEDLAB" predict --device gpu-h100 --network h.csv 2>&1)
   contains "host directive refused: '$bad'" "$msg" "h.csv:2: $hostmsg"
 done
+# A run over a table with a bad `# host` line stops before it writes
+# anything: the message names the file and line, and no database appears.
+printf "# host gil=2\n$attn" > h.csv
+printf 'arrival_ns,network,batch,priority\n0,h.csv,1,0\n' > h_trace.csv
+msg=$("$SCHEDLAB" run --db h.db --trace h_trace.csv --policy np_fcfs --device gpu-h100 2>&1)
+contains "run: host directive refused" "$msg" "h.csv:1: $hostmsg"
+check "run: no database after a bad host directive" "$(test -e h.db && echo yes || echo no)" no
 printf "# host gil=0.25\n$attn" > h.csv
 check "host gil=0.25: accepted, the kernels unchanged" "$(kernels h.csv eager)" 6
 # An eager LLM request reads each token back before the next decode step
