@@ -74,6 +74,7 @@ struct ustate {
   sl_ns wl;                    /* (0: none yet) */
   double rho1;                 /* its memory share at its own SMs (x = 1); < 0: not yet */
   sl_ns host_end;              /* gpu_work_host_end(hint_w) */
+  double host_gil;             /* gpu_work_host_gil(hint_w) */
 };
 
 /* What one holder is doing, during one rates call. */
@@ -347,7 +348,10 @@ static int32_t segment(struct ustate *st, const struct work *w, sl_ns p) {
     if (k + 1 < w->nseg && p < w->prefix[k + 2]) k++;
     else k = work_segment_at(w, p);
   }
-  if (st->hint_w != w) st->host_end = gpu_work_host_end(w);
+  if (st->hint_w != w) {
+    st->host_end = gpu_work_host_end(w);
+    st->host_gil = gpu_work_host_gil(w);
+  }
   if (st->hint_w != w || st->hint != k) {
     int gap = 0;
     const struct gpu_kernel *kern = gpu_seg_kernel(w, k, &gap);
@@ -477,8 +481,7 @@ static void alloc_rates(const struct gpu_cfg *c, struct gpu_share *s, struct hol
     t->hbusy = s->host_shared && h[i].progress < st->host_end;
     t->gil = 0;
     if (t->hbusy) {
-      double g = gpu_work_host_gil(h[i].work);
-      t->gil = g >= 0 ? g : s->gil;
+      t->gil = st->host_gil >= 0 ? st->host_gil : s->gil;
       gil_sum += t->gil;
     }
     if (!t->k) continue;
